@@ -1,0 +1,57 @@
+"""Bearer-key authentication for `/v1`, `/_emulator` and the SSE paths."""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from emulator.errors import Unauthorized
+from emulator.models import User
+from emulator.services import services_of
+
+USER = web.RequestKey("pd_user", User)
+PUBLIC_PREFIXES = ("/http/", "/openapi.json", "/_emulator/health", "/dashboard", "/favicon.ico")
+PROTECTED_PREFIXES = ("/v1", "/_emulator", "/sources/", "/sse/")
+
+
+def is_protected(path: str) -> bool:
+    if path.startswith(PUBLIC_PREFIXES) or path == "/http":
+        return False
+    return path.startswith(PROTECTED_PREFIXES)
+
+
+def bearer_key(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        return None
+    return key.strip()
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    if is_protected(request.path):
+        store = services_of(request).store
+        key = bearer_key(request)
+        user = store.user_for_key(key) if key else None
+        if user is None:
+            user = _session_user(request)
+        if user is None:
+            if key is None:
+                raise Unauthorized("missing API key: send Authorization: Bearer <api key>")
+            raise Unauthorized("invalid API key")
+        request[USER] = user
+    return await handler(request)
+
+
+def _session_user(request: web.Request) -> User | None:
+    """The dashboard's cookie session, when the dashboard has one (see dashboard_auth)."""
+    lookup = request.app.get(SESSION_LOOKUP)
+    return lookup(request) if lookup else None
+
+
+SESSION_LOOKUP: web.AppKey[Any] = web.AppKey("session_lookup", object)
+
+
+def current_user(request: web.Request) -> User:
+    return request[USER]

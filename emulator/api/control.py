@@ -1,0 +1,174 @@
+"""`/_emulator/…`: what only the emulator has — health, clock, runs, db, users, accounts, state, faults."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aiohttp import web
+
+from emulator import __version__
+from emulator.api.auth import current_user
+from emulator.api.events import summary
+from emulator.api.params import read_params
+from emulator.clock import ClockError
+from emulator.control import replace_state, reset
+from emulator.errors import BadRequest
+from emulator.openapi import document
+from emulator.services import services_of
+from emulator.state import export_state
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/_emulator/health")
+async def health(request: web.Request) -> web.Response:
+    services = services_of(request)
+    store = services.store
+    return web.json_response({
+        "status": "ok", "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
+        "clock": services.clock.to_api(), "node": services.sandbox.node_version(),
+        "counts": {"users": len(store.users), "components": len(store.components), "sources": len(store.sources),
+                   "events": store.events.count()}})
+
+
+@routes.get("/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(document())
+
+
+@routes.get("/_emulator/clock")
+async def get_clock(request: web.Request) -> web.Response:
+    return web.json_response(services_of(request).clock.to_api())
+
+
+@routes.put("/_emulator/clock")
+async def set_clock(request: web.Request) -> web.Response:
+    params = await read_params(request, "setClock")
+    services = services_of(request)
+    try:
+        services.clock.set(mode=params.get("mode"), speed=params.get("speed"), now_ms=params.get("now_ms"))
+    except ClockError as exc:
+        raise BadRequest(str(exc), param=_clock_param(params)) from None
+    services.bus.publish("clock", clock=services.clock.to_api())
+    return web.json_response(services.clock.to_api())
+
+
+def _clock_param(params: dict[str, Any]) -> str:
+    return next((name for name in ("now_ms", "speed", "mode") if name in params), "clock")
+
+
+@routes.post("/_emulator/clock/advance")
+async def advance_clock(request: web.Request) -> web.Response:
+    params = await read_params(request, "advanceClock")
+    services = services_of(request)
+    seconds, until_ms = params.get("seconds"), params.get("until_ms")
+    if (seconds is None) == (until_ms is None):
+        raise BadRequest("give exactly one of seconds or until_ms", param="seconds")
+    if until_ms is not None and until_ms < services.clock.now_ms():
+        raise BadRequest(f"until_ms {until_ms} is before now ({services.clock.now_ms()}): time never goes back",
+                         param="until_ms")
+    result = await services.scheduler.advance(seconds=seconds, until_ms=until_ms)
+    services.bus.publish("clock", clock=services.clock.to_api(), runs=len(result["runs"]))
+    return web.json_response(result)
+
+
+@routes.post("/_emulator/sources/{id}/run")
+async def run_source(request: web.Request) -> web.Response:
+    params = await read_params(request, "runSource")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
+    return web.json_response({"data": run_with_events(services, record)})
+
+
+def run_with_events(services: Any, record: Any) -> dict[str, Any]:
+    body = record.to_api()
+    found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
+    body["events"] = [summary(e, expand=True) for e in found if e is not None]
+    return body
+
+
+@routes.get("/_emulator/sources/{id}/logs")
+async def source_logs(request: web.Request) -> web.Response:
+    params = await read_params(request, "sourceLogs")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    runs = services.runtime.runs.of_source(source.id, params.get("limit") or 20)
+    return web.json_response({"data": [r.to_api() for r in runs]})
+
+
+@routes.get("/_emulator/sources/{id}/db")
+async def get_source_db(request: web.Request) -> web.Response:
+    source = services_of(request).store.get_source(current_user(request).id, request.match_info["id"])
+    return web.json_response({"data": source.db})
+
+
+@routes.put("/_emulator/sources/{id}/db")
+async def put_source_db(request: web.Request) -> web.Response:
+    params = await read_params(request, "putSourceDb")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source.db = dict(params["db"])
+    services.store.changed()
+    return web.json_response({"data": source.db})
+
+
+@routes.post("/_emulator/users")
+async def create_user(request: web.Request) -> web.Response:
+    params = await read_params(request, "createUser")
+    store = services_of(request).store
+    if params.get("api_key") and store.user_for_key(params["api_key"]):
+        raise BadRequest("api_key is already in use", param="api_key")
+    user = store.create_user(username=params.get("username"), email=params.get("email"), api_key=params.get("api_key"))
+    return web.json_response({"data": user.to_api()})
+
+
+@routes.post("/_emulator/accounts")
+async def create_account(request: web.Request) -> web.Response:
+    params = await read_params(request, "createAccount")
+    account = services_of(request).store.create_account(current_user(request).id, params["app"], params["auth"],
+                                                       params.get("name"))
+    return web.json_response({"id": account.id, "data": account.to_api()})
+
+
+@routes.post("/_emulator/reset")
+async def reset_state(request: web.Request) -> web.Response:
+    params = await read_params(request, "reset")
+    await reset(services_of(request), keep_users=not params.get("all", False))
+    return web.json_response({"data": {"reset": True, "all": bool(params.get("all", False))}})
+
+
+@routes.get("/_emulator/state")
+async def get_state(request: web.Request) -> web.Response:
+    return web.json_response(export_state(services_of(request).store))
+
+
+@routes.put("/_emulator/state")
+async def put_state(request: web.Request) -> web.Response:
+    params = await read_params(request, "importState")
+    services = services_of(request)
+    await replace_state(services, params)
+    store = services.store
+    return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
+                                       "events": store.events.count()}})
+
+
+@routes.post("/_emulator/faults")
+async def add_fault(request: web.Request) -> web.Response:
+    params = await read_params(request, "addFault")
+    fault = services_of(request).faults.add(params)
+    return web.json_response({"data": fault.to_api()})
+
+
+@routes.delete("/_emulator/faults")
+async def clear_faults(request: web.Request) -> web.Response:
+    services_of(request).faults.clear()
+    return web.json_response({"data": {"cleared": True}})
+
+
+@routes.get("/_emulator/webhooks/failures")
+async def webhook_failures(request: web.Request) -> web.Response:
+    services = services_of(request)
+    mine = {h.id for h in services.store.user_webhooks(current_user(request).id)}
+    return web.json_response({"data": [f for f in services.webhooks.failures if f["webhook_id"] in mine]})
+

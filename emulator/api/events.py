@@ -1,0 +1,76 @@
+"""A source's retained events: `event_summaries`, the raw `events` list, and ranged deletes.
+
+Differences from the cloud: an event whose JSON is over 1 KB is listed in `event_summaries` as
+`{"$truncated": true, "size": <bytes>, "preview": "<first 1 KB of its JSON>"}` unless `expand=event`.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from emulator.api.auth import current_user
+from emulator.api.params import read_params, shape
+from emulator.errors import BadRequest
+from emulator.event_log import event_sort_key
+from emulator.ids import parse_event_id
+from emulator.models import Event
+from emulator.pagination import MAX_LIMIT, paginate, parse_limit
+from emulator.services import services_of
+
+routes = web.RouteTableDef()
+TRUNCATE_BYTES = 1024
+RAW_DEFAULT_LIMIT = 100
+
+
+def summary(event: Event, expand: bool) -> dict[str, Any]:
+    if expand or event.size <= TRUNCATE_BYTES:
+        return event.to_summary(event.event)
+    text = json.dumps(event.event, separators=(",", ":"), default=str)
+    return event.to_summary({"$truncated": True, "size": event.size, "preview": text[:TRUNCATE_BYTES]})
+
+
+def _event_cursor(value: str, param: str) -> tuple[int, int]:
+    parsed = parse_event_id(value)
+    if parsed is None:
+        raise BadRequest(f"{param} must be an event id like 1589486981597-0, got {value!r}", param=param)
+    return parsed
+
+
+@routes.get("/v1/sources/{id}/event_summaries")
+async def list_event_summaries(request: web.Request) -> web.Response:
+    params = await read_params(request, "listEventSummaries")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    events = services.store.events.newest_first(source.id, params.get("event_name") or "")
+    expand = "event" in str(params.get("expand") or "").split(",")
+    page = paginate(events, sort_key=event_sort_key, cursor_key=lambda c: c, cursor_of=lambda e: e.id,
+                    limit=parse_limit(params.get("limit"), MAX_LIMIT),
+                    after=_event_cursor(params["after"], "after") if params.get("after") else None,
+                    before=_event_cursor(params["before"], "before") if params.get("before") else None)
+    return web.json_response(page.to_api(lambda e: shape(summary(e, expand), params)))
+
+
+@routes.get("/v1/sources/{id}/events")
+async def list_source_events(request: web.Request) -> web.Response:
+    """Undocumented in the cloud but used by real clients (Singer taps): no page_info, never truncated."""
+    params = await read_params(request, "listSourceEvents")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    limit = params.get("limit") or params.get("n") or RAW_DEFAULT_LIMIT
+    events = services.store.events.newest_first(source.id, params.get("event_name") or "")[:limit]
+    return web.json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
+                                       for e in events]})
+
+
+@routes.delete("/v1/sources/{id}/events")
+async def delete_source_events(request: web.Request) -> web.Response:
+    params = await read_params(request, "deleteSourceEvents")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    start = _event_cursor(params["start_id"], "start_id") if params.get("start_id") else None
+    end = _event_cursor(params["end_id"], "end_id") if params.get("end_id") else None
+    services.store.events.delete_range(source.id, params.get("event_name") or "", start, end)
+    services.store.changed()
+    return web.Response(status=202)

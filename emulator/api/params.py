@@ -1,0 +1,140 @@
+"""Request parameters: query and JSON body merged, validated against openapi.json; response shaping."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+from aiohttp import web
+
+from emulator.errors import BadRequest, InvalidJson, UnsupportedMediaType
+from emulator.openapi import request_schema
+from emulator.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
+
+IGNORED_PARAMS = ("workspace_id", "org_id")
+
+
+async def read_json_body(request: web.Request) -> dict[str, Any] | None:
+    """The JSON object body, or None when there is none; an empty body is no body."""
+    if not request.can_read_body:
+        return None
+    raw = await request.read()
+    if not raw.strip():
+        return None
+    if request.content_type != "application/json" and not request.content_type.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"{request.method} {request.path} needs Content-Type: application/json, got "
+            f"{request.content_type or 'none'!r}")
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InvalidJson(f"request body is not valid JSON{where}") from None
+    if not isinstance(body, dict):
+        raise InvalidJson(f"request body must be a JSON object, got {type(body).__name__}")
+    return body
+
+
+async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
+    """Query string and body merged (the body wins), coerced and validated with the operation's schema."""
+    schema = request_schema(operation)
+    params: dict[str, Any] = {k: _coerce(v, schema.get("properties", {}).get(k)) for k, v in request.query.items()}
+    body = await read_json_body(request)
+    if body:
+        params.update(body)
+    for name in IGNORED_PARAMS:
+        params.pop(name, None)
+    validate(params, schema)
+    return params
+
+
+def validate(params: dict[str, Any], schema: dict[str, Any]) -> None:
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(params), key=lambda e: list(e.path))
+    if not errors:
+        return
+    details = [{"param": _param_name(e), "error": _describe(e)} for e in errors]
+    first = details[0]
+    message = first["error"] if len(details) == 1 else "; ".join(d["error"] for d in details)
+    raise BadRequest(message, param=first["param"], details=details if len(details) > 1 else None)
+
+
+def _param_name(error: jsonschema.ValidationError) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        path.append(error.message.split("'")[1])
+    return ".".join(path) or "body"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    name = _param_name(error)
+    if error.validator == "required":
+        return f"{name} is required"
+    if error.validator == "type":
+        return f"{name} must be of type {error.validator_value}, got {json.dumps(error.instance)[:80]}"
+    if error.validator == "additionalProperties":
+        return f"unknown parameter in {name}: {error.message}"
+    if error.validator in ("anyOf", "oneOf") and error.schema.get("description"):
+        return f"{name}: {error.schema['description']}"
+    return f"{name}: {error.message}"
+
+
+def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
+    """Query strings are text; give them the type the schema asks for when they read as one."""
+    types = _types_of(prop_schema)
+    if "boolean" in types and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if "integer" in types:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    if "number" in types:
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    if ("object" in types or "array" in types) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    return value
+
+
+def _types_of(prop_schema: dict[str, Any] | None) -> set[str]:
+    if not prop_schema:
+        return set()
+    declared = prop_schema.get("type", [])
+    types = {declared} if isinstance(declared, str) else set(declared)
+    for option in prop_schema.get("anyOf", []) + prop_schema.get("oneOf", []):
+        types |= _types_of(option)
+    return types
+
+
+def shape(obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Apply `include` / `exclude` (comma-separated top-level field names) to one object."""
+    include = _field_list(params.get("include"))
+    exclude = _field_list(params.get("exclude"))
+    if include:
+        obj = {k: v for k, v in obj.items() if k in include}
+    if exclude:
+        obj = {k: v for k, v in obj.items() if k not in exclude}
+    return obj
+
+
+def _field_list(value: Any) -> set[str]:
+    if not value or not isinstance(value, str):
+        return set()
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def data_response(obj: dict[str, Any], params: dict[str, Any], status: int = 200) -> web.Response:
+    return web.json_response({"data": shape(obj, params)}, status=status)
+
+
+def resource_page(items: list[Any], params: dict[str, Any], default_limit: int = 10) -> Page:
+    """A page of records listed newest first, with base64 id cursors."""
+    return paginate(items, sort_key=lambda r: r.id, cursor_key=lambda c: c, cursor_of=lambda r: encode_cursor(r.id),
+                    limit=parse_limit(params.get("limit"), default_limit),
+                    after=decode_cursor(params["after"], "after") if params.get("after") else None,
+                    before=decode_cursor(params["before"], "before") if params.get("before") else None)

@@ -1,0 +1,133 @@
+"""build_app(config) → the aiohttp Application: services, middleware, routes, background work in order."""
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from emulator.api import components, control, endpoints, events, sse, subscriptions, sources, users
+from emulator.api.auth import auth_middleware
+from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
+from emulator.config import Config
+from emulator.control import start_timers
+from emulator.deploy_config import deploy_folders
+from emulator.errors import INTERNAL_ERRORS, error_middleware
+from emulator.folders import FolderReloader
+from emulator.persistence import StateSaver, read_state_file
+from emulator.services import SERVICES, Services, build_services, services_of
+from emulator.state import import_state
+from emulator.watcher import RELOADER, WATCHER, FolderWatcher
+
+ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
+                subscriptions.routes, endpoints.routes, control.routes)
+
+
+def build_app(config: Config) -> web.Application:
+    """A complete emulator; nothing runs until the app is started (cleanup contexts)."""
+    app = web.Application(client_max_size=config.max_body_bytes,
+                          middlewares=[error_middleware, cloud_host_middleware, fault_middleware, auth_middleware])
+    services = build_services(config)
+    app[SERVICES] = services
+    app[INTERNAL_ERRORS] = services.internal_errors
+    _load_initial_state(services)
+    add_routes(app)
+    app[RELOADER] = FolderReloader(services)
+    app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
+    app.on_shutdown.append(_end_streams)
+    return app
+
+
+def add_routes(app: web.Application) -> None:
+    """Every route, also answered with a trailing slash (never redirected)."""
+    for table in ROUTE_TABLES:
+        for route in table:
+            assert isinstance(route, web.RouteDef)
+            app.router.add_route(route.method, route.path, route.handler)
+            if "{tail" not in route.path:
+                app.router.add_route(route.method, route.path + "/", route.handler)
+
+
+def _load_initial_state(services: Services) -> None:
+    state = read_state_file(Path(services.config.state_file)) if services.config.state_file else None
+    if state is not None:
+        import_state(services.store, state)
+    key = services.config.api_key
+    if not services.store.users or (key and services.store.user_for_key(key) is None):
+        services.store.create_user(username="dev", api_key=key)
+    services.api_key = key or services.store.default_user().api_key
+
+
+@web.middleware
+async def cloud_host_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    endpoint_id = cloud_host_endpoint(request)
+    if endpoint_id:
+        return await handle_endpoint_request(request, endpoint_id)
+    return await handler(request)
+
+
+@web.middleware
+async def fault_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    faults = services_of(request).faults
+    fault = faults.match(request) if faults.faults else None
+    if fault is not None:
+        response = await faults.apply(fault)
+        if response is not None:
+            return response
+    return await handler(request)
+
+
+async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    services.started_wall_s = time.monotonic()
+    await services.sandbox.start()
+    yield
+    await services.runtime.close()
+    await services.sandbox.close()
+
+
+async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
+    await app[SERVICES].webhooks.start()
+    yield
+    await app[SERVICES].webhooks.close()
+
+
+async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    start_timers(services)
+    await services.scheduler.start()
+    yield
+    await services.scheduler.close()
+
+
+async def _folders_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Register the folders' components, deploy them if asked, then watch for saves."""
+    services, reloader = app[SERVICES], app[RELOADER]
+    reloader.scan()
+    if services.config.deploy:
+        await deploy_folders(services)
+    watcher = FolderWatcher(reloader, services.folders) if services.config.watch else None
+    app[WATCHER] = watcher
+    if watcher:
+        await watcher.start()
+    yield
+    if watcher:
+        await watcher.close()
+
+
+async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:
+    services = app[SERVICES]
+    if not services.config.state_file:
+        yield
+        return
+    saver = StateSaver(services.store, Path(services.config.state_file))
+    await saver.start()
+    yield
+    await saver.close()
+
+
+async def _end_streams(app: web.Application) -> None:
+    for task in list(app[SERVICES].streams):
+        task.cancel()

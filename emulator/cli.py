@@ -1,0 +1,116 @@
+"""`pd-emulator`: serve, check, and the companion commands that talk to a running emulator."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from emulator import __version__
+from emulator.config import DEFAULT_PORT, Config
+from emulator.console import Console
+from emulator.persistence import StateFileError
+
+DEFAULT_FOLDER = "sample_components"
+CONNECTION_FILE = ".pd-emulator.json"     # what `serve` leaves for the companion commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pd-emulator", description="Run Pipedream sources locally.")
+    parser.add_argument("--version", action="version", version=f"pd-emulator {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the emulator (API, sandbox, timers, hot reload)")
+    serve.add_argument("folders", nargs="*", help=f"component folders to watch (default: ./{DEFAULT_FOLDER})")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT}; 0 picks a free port")
+    serve.add_argument("--api-key", default=None, help="default: $PD_EMULATOR_API_KEY or a generated key")
+    serve.add_argument("--clock", choices=("real", "virtual"), default="real")
+    serve.add_argument("--speed", type=float, default=1.0, help="real clock runs N times faster")
+    serve.add_argument("--state", default=None, help="load state from FILE and save it there on change")
+    serve.add_argument("--run-timeout", type=float, default=30.0, help="seconds a run may take")
+    serve.add_argument("--memory-mb", type=int, default=256, help="memory per source")
+    serve.add_argument("--no-watch", action="store_true", help="turn hot reload off")
+    serve.add_argument("--deploy", action="store_true", help="deploy every component of the folders at start")
+    serve.add_argument("--seed", type=int, default=None, help="repeatable ids")
+    serve.add_argument("--quiet", action="store_true", help="print only errors")
+    serve.add_argument("--verbose", action="store_true", help="also print hooks, HTTP requests, clock changes")
+    check = commands.add_parser("check", help="print the metadata and props extracted from component files")
+    check.add_argument("files", nargs="+")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "check":
+        from emulator.props.check import check_command
+        return check_command(args.files, fmt=args.format)
+    return 2
+
+
+def serve(args: argparse.Namespace) -> int:
+    folders = args.folders or ([DEFAULT_FOLDER] if Path(DEFAULT_FOLDER).is_dir() else [])
+    missing = [f for f in folders if not Path(f).is_dir()]
+    if missing:
+        print(f"✖ folder not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    config = Config.from_env(host=args.host, port=args.port, api_key=args.api_key, folders=tuple(folders),
+                             clock_mode=args.clock, speed=args.speed, state_file=args.state,
+                             run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, watch=not args.no_watch,
+                             deploy=args.deploy, seed=args.seed, verbose=args.verbose)
+    console = Console(verbose=args.verbose, quiet=args.quiet)
+    try:
+        return asyncio.run(_serve(config, console))
+    except StateFileError as exc:
+        console.line("error", str(exc))
+        return 2
+    except OSError as exc:
+        console.line("error", f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}. "
+                              "Hint: another emulator may be running; try --port 0 for a free port.")
+        return 2
+
+
+async def _serve(config: Config, console: Console) -> int:
+    from emulator.server import Emulator
+
+    emulator = Emulator(config)
+    emulator.services.bus.printers.append(console)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await emulator.start()
+    _write_connection_file(emulator)
+    print_banner(console, emulator)
+    await stop.wait()
+    console.line("info", "stopping: Node workers, watcher, timers" + (", saving state" if config.state_file else ""))
+    await emulator.close()
+    console.line("ok", "stopped")
+    return 0
+
+
+def print_banner(console: Console, emulator: Any) -> None:
+    services = emulator.services
+    clock = services.clock.to_api()
+    lines = [f"pd-emulator {__version__} ready at {emulator.url}",
+             f"  API key   {emulator.api_key}",
+             f"  API       {emulator.url}/v1   (Authorization: Bearer <key>)",
+             f"  folders   {', '.join(map(str, services.folders)) or '(none)'}",
+             f"  clock     {clock['mode']}" + (f" x{clock['speed']:g}" if clock["mode"] == "real" else ""),
+             f"  state     {services.config.state_file or 'in memory'}",
+             "  stop      Ctrl-C"]
+    console.line("ok", "\n".join(lines))
+
+
+def _write_connection_file(emulator: Any) -> None:
+    try:
+        Path(CONNECTION_FILE).write_text(json.dumps({"url": emulator.url, "api_key": emulator.api_key,
+                                                     "pid": os.getpid()}))
+    except OSError:
+        pass

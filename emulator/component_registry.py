@@ -1,0 +1,97 @@
+"""Components from code, URLs and watched folders: extraction, ids, and the registry by key."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from emulator.errors import Unprocessable
+from emulator.ids import BASE62
+from emulator.models import Component
+from emulator.props.extract import Extraction, ExtractionError, extract_code
+from emulator.store import Store
+
+
+def component_name(extraction: Extraction, fallback: str) -> str:
+    return extraction.key or extraction.name or fallback
+
+
+def build_component(store: Store, extraction: Extraction, code: str, *, user_id: str | None,
+                    component_id: str | None = None, path: str | None = None, url: str | None = None) -> Component:
+    now = store.now_s()
+    existing = store.components.get(component_id) if component_id else None
+    return Component(
+        id=component_id or store.ids.new("sc_"), user_id=user_id, code=code, code_hash=extraction.code_hash,
+        name=component_name(extraction, Path(path).stem if path else "component"), key=extraction.key,
+        version=extraction.version, description=extraction.description, type=extraction.type,
+        dedupe=extraction.dedupe, configurable_props=extraction.configurable_props,
+        created_at=existing.created_at if existing else now, updated_at=now, path=path, component_url=url,
+        warnings=[w.to_api() for w in extraction.warnings], imported_files=list(extraction.imported_files))
+
+
+def extract_or_422(code: str, path: str | None = None) -> Extraction:
+    try:
+        return extract_code(code, path=path)
+    except ExtractionError as exc:
+        d = exc.diagnostic
+        raise Unprocessable(f"component code is invalid: {d.file}:{d.line}:{d.column}: {d.message}",
+                            param="component_code", code="invalid_component",
+                            details=[{"param": "component_code", "error": d.message, "file": d.file,
+                                      "line": d.line, "column": d.column}]) from None
+
+
+def create_from_code(store: Store, user_id: str, code: str, url: str | None = None) -> Component:
+    """A user's component from inline code (the same code always gives the same metadata)."""
+    return store.put_component(build_component(store, extract_or_422(code), code, user_id=user_id, url=url))
+
+
+def create_from_url(store: Store, user_id: str, url: str, folders: list[Path]) -> Component:
+    path = resolve_component_url(url, folders)
+    code = path.read_text(encoding="utf-8")
+    extraction = extract_or_422(code, str(path))
+    return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
+
+
+def resolve_component_url(url: str, folders: list[Path]) -> Path:
+    """Offline: a `file://` URL, or a URL whose path ends with a file of a watched folder."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        path = Path(unquote(parsed.path))
+        if path.is_file():
+            return path.resolve()
+        raise Unprocessable(f"component_url {url} names no file on this machine", param="component_url")
+    parts = [p for p in unquote(parsed.path).split("/") if p and p not in ("blob", "tree", "raw")]
+    for folder in folders:
+        for start in range(len(parts)):
+            candidate = folder.joinpath(*parts[start:])
+            if candidate.is_file() and _inside(candidate, folder):
+                return candidate.resolve()
+    raise Unprocessable(f"component_url {url} matches no file of the watched folders "
+                        f"({', '.join(map(str, folders)) or 'none'}); the emulator is offline",
+                        param="component_url")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return os.path.commonpath([path.resolve(), folder.resolve()]) == str(folder.resolve())
+
+
+def registry_component_id(path: str) -> str:
+    """Stable across reloads and restarts: derived from the file's path."""
+    digest = hashlib.sha256(path.encode()).digest()
+    return "sc_" + "".join(BASE62[b % 62]
+                           for b in digest[:8])
+
+
+def register_file(store: Store, path: Path) -> tuple[Component | None, dict[str, Any] | None]:
+    """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
+    component_id = registry_component_id(str(path))
+    try:
+        code = path.read_text(encoding="utf-8")
+        extraction = extract_code(code, path=str(path))
+    except ExtractionError as exc:
+        return None, exc.diagnostic.to_api()
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, {"message": f"cannot read {path}: {exc}", "file": str(path), "line": 0, "column": 0}
+    return build_component(store, extraction, code, user_id=None, component_id=component_id, path=str(path)), None

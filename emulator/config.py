@@ -1,0 +1,49 @@
+"""Every setting of an emulator, in one frozen dataclass; the environment is read once, here."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 8788
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    api_key: str | None = None            # None: generate one at start
+    folders: tuple[str, ...] = ()         # watched component folders
+    clock_mode: str = "real"
+    speed: float = 1.0
+    start_ms: int | None = None           # the clock's start time (virtual clocks default to the wall clock)
+    state_file: str | None = None
+    run_timeout_s: float = 30.0
+    memory_mb: int = 256
+    watch: bool = True
+    deploy: bool = False
+    seed: int | None = None               # makes ids and emit ids repeatable
+    max_body_bytes: int = 64 * 1024 * 1024
+    http_max_body_bytes: int = 512 * 1024
+    log_runs: bool = True                 # print one console line per run / emit / error / reload
+    verbose: bool = False
+    dashboard: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Config:
+        """Defaults, then PD_EMULATOR_* variables, then explicit overrides (the command line)."""
+        env: dict[str, Any] = {}
+        if os.environ.get("PD_EMULATOR_API_KEY"):
+            env["api_key"] = os.environ["PD_EMULATOR_API_KEY"]
+        if os.environ.get("PD_EMULATOR_PORT"):
+            env["port"] = int(os.environ["PD_EMULATOR_PORT"])
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**env)
+
+    def with_(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+    def folder_paths(self) -> list[Path]:
+        return [Path(f).resolve() for f in self.folders]

@@ -1,0 +1,68 @@
+"""The dev server's console: one line per run, emit, error and reload, in one style."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, TextIO
+
+MARKS = {"ok": "✔", "info": "i", "warn": "⚠", "error": "✖"}
+ASCII_MARKS = {"ok": "+", "info": "i", "warn": "!", "error": "x"}
+COLOURS = {"ok": "32", "info": "36", "warn": "33", "error": "31"}
+
+
+class Console:
+    """Prints activity records; plain (no colour) when not a terminal or NO_COLOR is set."""
+
+    def __init__(self, out: TextIO | None = None, *, verbose: bool = False, quiet: bool = False,
+                 dashboard_url: str | None = None) -> None:
+        self.out = out or sys.stdout
+        self.verbose = verbose
+        self.quiet = quiet
+        self.dashboard_url = dashboard_url
+        is_tty = hasattr(self.out, "isatty") and self.out.isatty()
+        self.colour = is_tty and not os.environ.get("NO_COLOR")
+        encoding = (getattr(self.out, "encoding", None) or "ascii").lower()
+        self.marks = MARKS if "utf" in encoding else ASCII_MARKS
+
+    def line(self, level: str, text: str) -> None:
+        mark = self.marks[level]
+        if self.colour:
+            mark = f"\033[{COLOURS[level]}m{mark}\033[0m"
+        print(f"{mark} {text}", file=self.out, flush=True)
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        """A printer for ActivityBus: one line per record that matters to an author."""
+        if self.quiet and record["kind"] not in ("error", "reload_failed"):
+            return
+        text = describe(record, self.verbose)
+        if text is not None:
+            self.line(*text)
+
+
+def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] | None:
+    kind = record["kind"]
+    if kind == "run":
+        run = record["run"]
+        what = f"{run['source_id']} {run['method']} ({run['trigger']}) {run['outcome']} in {run['duration_ms']:.0f} ms"
+        if run["outcome"] == "ok":
+            if run["method"] != "run" and not verbose and not run["emitted"]:
+                return None
+            extra = f", {run['emitted']} emitted" + (f", {run['dropped']} deduped" if run["dropped"] else "")
+            return "ok", f"run   {what}{extra}  [{run['id']}]"
+        return "error", f"run   {what}: {run['error']}  [{run['id']}]"
+    if kind == "emit":
+        channel = f" on {record['channel']}" if record["channel"] else ""
+        return "info", f"emit  {record['source_id']} {record['event_id']}{channel}: {record['summary'] or '(no summary)'}"
+    if kind == "dropped":
+        return "warn", f"drop  {record['source_id']}: {record['reason']}"
+    if kind == "reload":
+        return "ok", f"reload {record['path']}: {record['message']}"
+    if kind == "reload_failed":
+        return "error", f"reload {record['path']}:{record.get('line', 0)}:{record.get('column', 0)}: {record['message']} (still running the last good version)"
+    if kind == "error":
+        return "error", f"error {record.get('source_id', '')}: {record['message']}"
+    if kind == "http" and verbose:
+        return "info", f"http  {record['method']} {record['path']} → {record['status']}"
+    if kind == "clock" and verbose:
+        return "info", f"clock {record['clock']}"
+    return None

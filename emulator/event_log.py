@@ -1,0 +1,102 @@
+"""The events each source emitted: per channel, newest 100 kept, ids `<epoch ms>-<n>` in emit order."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from emulator.ids import event_id, parse_event_id
+from emulator.models import Event
+
+EVENTS_KEPT_PER_CHANNEL = 100
+
+
+def event_sort_key(event: Event) -> tuple[int, int]:
+    parsed = parse_event_id(event.id)
+    return parsed if parsed else (0, 0)
+
+
+class EventLog:
+    """All sources' retained events; `append` is the one way an emitted event enters the emulator."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, dict[str, list[Event]]] = {}   # source id -> channel -> oldest first
+        self._last_id: dict[str, tuple[int, int]] = {}
+        self.listeners: list[Callable[[Event], None]] = []
+
+    def append(self, source_id: str, channel: str, event: Any, metadata: dict[str, Any], now_ms: int) -> Event:
+        ms, n = self._last_id.get(source_id, (-1, -1))
+        next_id = (ms, n + 1) if now_ms <= ms else (now_ms, 0)
+        self._last_id[source_id] = next_id
+        size = len(json.dumps(event, separators=(",", ":"), default=str))
+        record = Event(id=event_id(*next_id), source_id=source_id, channel=channel, event=event,
+                       metadata=metadata, indexed_at_ms=next_id[0], size=size)
+        events = self._channels.setdefault(source_id, {}).setdefault(channel, [])
+        events.append(record)
+        if len(events) > EVENTS_KEPT_PER_CHANNEL:
+            del events[: len(events) - EVENTS_KEPT_PER_CHANNEL]
+        for listener in list(self.listeners):
+            listener(record)
+        return record
+
+    def newest_first(self, source_id: str, channel: str) -> list[Event]:
+        return list(reversed(self._channels.get(source_id, {}).get(channel, [])))
+
+    def get(self, source_id: str, channel: str, ident: str) -> Event | None:
+        return next((e for e in self._channels.get(source_id, {}).get(channel, []) if e.id == ident), None)
+
+    def find(self, source_id: str, ident: str) -> Event | None:
+        for events in self._channels.get(source_id, {}).values():
+            for event in events:
+                if event.id == ident:
+                    return event
+        return None
+
+    def delete_range(self, source_id: str, channel: str, start: tuple[int, int] | None,
+                     end: tuple[int, int] | None) -> int:
+        """Delete events with start <= id <= end (either bound open); answers how many went."""
+        events = self._channels.get(source_id, {}).get(channel, [])
+        kept = [e for e in events if not _within(event_sort_key(e), start, end)]
+        removed = len(events) - len(kept)
+        if events:
+            self._channels[source_id][channel] = kept
+        return removed
+
+    def remove_source(self, source_id: str) -> None:
+        self._channels.pop(source_id, None)
+        self._last_id.pop(source_id, None)
+
+    def channels(self, source_id: str) -> list[str]:
+        return sorted(self._channels.get(source_id, {}))
+
+    def count(self, source_id: str | None = None) -> int:
+        sources = [source_id] if source_id else list(self._channels)
+        return sum(len(events) for s in sources for events in self._channels.get(s, {}).values())
+
+    def clear(self) -> None:
+        self._channels.clear()
+        self._last_id.clear()
+
+    def export(self) -> list[dict[str, Any]]:
+        return [{"id": e.id, "source_id": e.source_id, "channel": e.channel, "event": e.event,
+                 "metadata": e.metadata, "indexed_at_ms": e.indexed_at_ms}
+                for channels in self._channels.values() for events in channels.values() for e in events]
+
+    def load(self, records: Iterable[dict[str, Any]]) -> None:
+        self.clear()
+        for data in records:
+            record = Event(id=data["id"], source_id=data["source_id"], channel=data.get("channel", ""),
+                           event=data.get("event"), metadata=data.get("metadata", {}),
+                           indexed_at_ms=data.get("indexed_at_ms", 0),
+                           size=len(json.dumps(data.get("event"), separators=(",", ":"), default=str)))
+            self._channels.setdefault(record.source_id, {}).setdefault(record.channel, []).append(record)
+            self._last_id[record.source_id] = max(self._last_id.get(record.source_id, (-1, -1)),
+                                                  event_sort_key(record))
+        for channels in self._channels.values():
+            for name, events in channels.items():
+                events.sort(key=event_sort_key)
+                channels[name] = events[-EVENTS_KEPT_PER_CHANNEL:]
+
+
+def _within(key: tuple[int, int], start: tuple[int, int] | None, end: tuple[int, int] | None) -> bool:
+    return (start is None or key >= start) and (end is None or key <= end)

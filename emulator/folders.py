@@ -1,0 +1,127 @@
+"""Watched component folders: find component files, register them, and reload them on change."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from emulator.component_registry import register_file, registry_component_id
+from emulator.errors import HookFailed
+from emulator.models import Component
+from emulator.props.extract import is_component_file
+from emulator.services import Services
+
+COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
+SKIPPED_DIRS = {"node_modules", ".git", "__pycache__"}
+
+
+def component_candidates(folder: Path) -> list[Path]:
+    """Every JavaScript file under `folder` that may be a component (node_modules and dot dirs skipped)."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        found += [Path(root, f).resolve() for f in sorted(files) if f.endswith(COMPONENT_SUFFIXES)]
+    return found
+
+
+def is_watched_source_file(path: Path) -> bool:
+    return path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))
+
+
+class FolderReloader:
+    """Keeps the registry in step with the files: the last good version of each component wins."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.failures: dict[str, dict[str, Any]] = {}      # path -> the error that keeps the last good version
+
+    def scan(self) -> list[Component]:
+        registered = []
+        for folder in self.services.folders:
+            for path in component_candidates(folder):
+                if is_component_file(str(path)):
+                    component = self._register(path)
+                    if component is not None:
+                        registered.append(component)
+        return registered
+
+    async def apply_changes(self, changed: set[Path], deleted: set[Path]) -> list[dict[str, Any]]:
+        """Re-register changed files and every component importing one; deactivate deleted ones."""
+        reports = []
+        for path in sorted(deleted):
+            reports += await self._deleted(path)
+        names = {str(p) for p in changed | deleted}
+        for path in sorted(self._affected(changed, names)):
+            report = await self._reload(path, names)
+            if report is not None:
+                reports.append(report)
+        return reports
+
+    def _affected(self, changed: set[Path], names: set[str]) -> set[Path]:
+        affected = {p for p in changed if p.exists() and is_component_file(str(p))}
+        for component in self.services.store.registry_components():
+            if component.path and names & set(component.imported_files):
+                affected.add(Path(component.path))
+        for path_text, failure in self.failures.items():
+            if names & set(failure.get("imported_files", [])):
+                affected.add(Path(path_text))
+        return affected
+
+    def _register(self, path: Path) -> Component | None:
+        component, error = register_file(self.services.store, path)
+        if component is None:
+            self.failures[str(path)] = error or {}
+            return None
+        self.failures.pop(str(path), None)
+        self.services.store.put_component(component)
+        return component
+
+    async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
+        store = self.services.store
+        previous = store.components.get(registry_component_id(str(path)))
+        component, error = register_file(store, path)
+        if component is None:
+            return self._failed(path, previous, error or {})
+        self.failures.pop(str(path), None)
+        if previous is not None and previous.code_hash == component.code_hash \
+                and not changed_names & set(previous.imported_files + component.imported_files):
+            previous.errors = []          # an editor's touch, or a revert to the last good code
+            return None
+        store.put_component(component)
+        sources = store.sources_of_component(component.id)
+        try:
+            for source in sources:
+                await self.services.lifecycle.swap_code(source)
+        except HookFailed as exc:
+            if previous is not None:
+                store.put_component(previous)
+                for source in sources:
+                    await self.services.lifecycle.restore_code(source)
+            return self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
+                                                 "file": str(path), "line": 0, "column": 0})
+        return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
+                            component_id=component.id, sources=len(sources))
+
+    def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
+        self.failures[str(path)] = error
+        if previous is not None:
+            previous.errors = [error]
+        return self._report("reload_failed", path, message=error.get("message", "error"), line=error.get("line", 0),
+                            column=error.get("column", 0), component_id=previous.id if previous else None)
+
+    async def _deleted(self, path: Path) -> list[dict[str, Any]]:
+        self.failures.pop(str(path), None)
+        component = self.services.store.components.get(registry_component_id(str(path)))
+        if component is None:
+            return []
+        for source in self.services.store.sources_of_component(component.id):
+            await self.services.lifecycle.deactivate_for_missing_file(source)
+        component.errors = [{"message": "file was deleted", "file": str(path), "line": 0, "column": 0}]
+        return [self._report("reload_failed", path, message="file was deleted; its sources are deactivated",
+                             component_id=component.id)]
+
+    def _report(self, kind: str, path: Path, **data: Any) -> dict[str, Any]:
+        record = self.services.bus.publish(kind, path=str(path), at_ms=self.services.clock.now_ms(), **data)
+        self.services.reloads.append(record)
+        del self.services.reloads[:-200]
+        return record

@@ -1,0 +1,53 @@
+"""Prefixed ids, event ids and emit ids, all drawn from one seedable random source.
+
+Resource ids sort in creation order (a base62 sequence number, then random characters), so a
+pagination cursor that names a deleted item still has a position.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # ASCII order: sorts as text
+EVENT_ID = re.compile(r"^(\d{1,16})-(\d{1,9})$")
+
+
+def to_base62(number: int, width: int) -> str:
+    chars = []
+    for _ in range(width):
+        number, digit = divmod(number, 62)
+        chars.append(BASE62[digit])
+    return "".join(reversed(chars))
+
+
+class IdFactory:
+    """Makes every id the emulator hands out; `seed` makes a run repeatable."""
+
+    def __init__(self, seed: int | None = None, sequence: int = 0) -> None:
+        self._random = random.Random(seed)
+        self.sequence = sequence
+
+    def new(self, prefix: str) -> str:
+        """`dc_` + 4 sequence characters + 4 random ones: unique, ordered, short like the cloud's."""
+        self.sequence += 1
+        return f"{prefix}{to_base62(self.sequence, 4)}{self.random_text(4)}"
+
+    def random_text(self, length: int) -> str:
+        return "".join(self._random.choice(BASE62) for _ in range(length))
+
+    def emit_id(self, now_ms: int) -> str:
+        """A 27-character KSUID-like id: 4 bytes of seconds then 16 random bytes, in base62."""
+        value = ((now_ms // 1000) & 0xFFFFFFFF) << 128 | self._random.getrandbits(128)
+        return to_base62(value, 27)
+
+    def api_key(self) -> str:
+        return "pd_emu_" + self.random_text(32)
+
+
+def event_id(ms: int, n: int) -> str:
+    return f"{ms}-{n}"
+
+
+def parse_event_id(text: str) -> tuple[int, int] | None:
+    match = EVENT_ID.match(text)
+    return (int(match[1]), int(match[2])) if match else None

@@ -1,0 +1,226 @@
+"""One invocation end to end: sandbox call, db, dedupe, event storage, then fan-out to listeners."""
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from emulator.bus import ActivityBus
+from emulator.clock import Clock
+from emulator.dedupe import dedupe_key, select_emits
+from emulator.ids import IdFactory
+from emulator.models import Component, Event, Source
+from emulator.run_log import RunLog, RunRecord
+from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
+from emulator.scheduler import Scheduler
+from emulator.store import Store
+from emulator.webhook_delivery import WebhookDelivery
+
+MAX_CHAIN_DEPTH = 16
+SCHEDULED_CHANNEL = "$in"
+ERRORS_CHANNEL = "$errors"
+
+
+class Runtime:
+    """Runs sources and routes what they emit; the only caller of the sandbox."""
+
+    def __init__(self, store: Store, clock: Clock, sandbox: SandboxHost, scheduler: Scheduler,
+                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str]) -> None:
+        self.store, self.clock, self.sandbox, self.scheduler = store, clock, sandbox, scheduler
+        self.bus, self.webhooks, self.ids = bus, webhooks, ids
+        self.folders = folders
+        self.base_url = ""                 # set once the server knows its address
+        self.runs = RunLog()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._responders: dict[str, asyncio.Future[dict[str, Any]]] = {}
+
+    # invocation ----------------------------------------------------------------------------------
+    async def invoke(self, source: Source, method: str, event: Any = None, *, trigger: str = "control",
+                     depth: int = 0, respond: asyncio.Future[dict[str, Any]] | None = None) -> RunRecord:
+        """Run one method of a source; emitted events are stored and delivered before this returns.
+
+        `respond` receives `this.http.respond(...)` the moment the source calls it.
+        """
+        async with self._lock(source.id):
+            component = self.store.components[source.component_id]
+            record = RunRecord(id=self.ids.new("run_"), source_id=source.id, method=method, trigger=trigger,
+                               started_at_ms=self.clock.now_ms(), event=event, db_before=dict(source.db))
+            if respond is not None:
+                self._responders[source.id] = respond
+            try:
+                result = await self.sandbox.invoke(self._invocation(source, component, method, event))
+            finally:
+                self._responders.pop(source.id, None)
+            self._apply(source, component, record, result)
+        await self._fan_out(source, record, depth)
+        return record
+
+    def _invocation(self, source: Source, component: Component, method: str, event: Any) -> Invocation:
+        read_roots = [os.path.dirname(component.path)] if component.path else []
+        for folder in self.folders:
+            if component.path and component.path.startswith(folder + os.sep):
+                read_roots = [folder]
+        return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
+                          props=self.sandbox_props(source, component), db=dict(source.db), event=event,
+                          now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
+                          env={"PD_COMPONENT": source.id}, read_roots=read_roots)
+
+    def sandbox_props(self, source: Source, component: Component) -> dict[str, Any]:
+        """What `this.<prop>` is inside the run: app credentials, the endpoint, the timer, the values."""
+        kinds = {p.get("name"): p.get("type") for p in component.configurable_props}
+        props: dict[str, Any] = {}
+        for name, value in source.configured_props.items():
+            kind = kinds.get(name)
+            if kind == "app" and isinstance(value, dict):
+                account = self.store.accounts.get(value.get("authProvisionId", ""))
+                props[name] = {"$auth": dict(account.auth) if account else {}}
+            elif kind == "$.interface.http":
+                props[name] = {"endpoint": self.endpoint_url(source)}
+            elif kind == "$.service.db":
+                continue
+            else:
+                props[name] = value
+        return props
+
+    def endpoint_url(self, source: Source) -> str | None:
+        return f"{self.base_url}/http/{source.endpoint_id}" if source.endpoint_id else None
+
+    def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
+        record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
+        record.duration_ms, record.http_response = result.duration_ms, result.http_response
+        self.store.record_usage(source.user_id, result.duration_ms)
+        if result.outcome == "ok":
+            source.db = result.db
+            record.db_changes = result.db_changes
+            self._deliver_emits(source, component, record, result.emits)
+        else:
+            self._append(source, ERRORS_CHANNEL, {"error": result.error, "original_event": record.event},
+                         {"summary": (result.error or {}).get("message", result.outcome)}, record)
+        record.db_after = dict(source.db)
+        self.store.changed()
+        self.runs.add(record)
+        self.bus.publish("run", run=_run_summary(record))
+
+    def _deliver_emits(self, source: Source, component: Component, record: RunRecord,
+                       emits: list[dict[str, Any]]) -> None:
+        ordered = _delivery_order(emits)
+        keys = [dedupe_key((e.get("metadata") or {}).get("id")) for e in ordered]
+        flags, _ = select_emits(component.dedupe, keys, source.dedupe_state)
+        now = self.clock.now_ms()
+        for emit, key, keep in zip(ordered, keys, flags):
+            meta = emit.get("metadata") or {}
+            if not keep:
+                reason = (f"no metadata id, so the '{component.dedupe}' dedupe strategy drops it"
+                          if key is None else f"id {key} already emitted ('{component.dedupe}' dedupe)")
+                record.dropped.append({"id": key, "reason": reason})
+                self.bus.publish("dropped", source_id=source.id, run_id=record.id, id=key, reason=reason)
+                continue
+            delivery_ts = meta.get("delivery_ts")
+            if isinstance(delivery_ts, (int, float)) and delivery_ts > now:
+                self._schedule(source, emit, int(delivery_ts), record)
+            else:
+                self._append(source, meta.get("name") or "", emit.get("event"), meta, record)
+
+    def _append(self, source: Source, channel: str, event: Any, meta: dict[str, Any], record: RunRecord) -> Event:
+        now = self.clock.now_ms()
+        ts = meta.get("ts")
+        metadata = {"emitter_id": source.id, "emit_id": self.ids.emit_id(now),
+                    "id": dedupe_key(meta.get("id")), "name": channel,
+                    "summary": str(meta.get("summary") or ""),
+                    "ts": int(ts) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else now}
+        stored = self.store.events.append(source.id, channel, event, metadata, now)
+        if channel != ERRORS_CHANNEL:
+            record.emitted.append(stored.id)
+        self.bus.publish("emit", source_id=source.id, run_id=record.id, event_id=stored.id, channel=channel,
+                         summary=metadata["summary"])
+        return stored
+
+    def _schedule(self, source: Source, emit: dict[str, Any], delivery_ts: int, record: RunRecord) -> None:
+        waiting = self._append(source, SCHEDULED_CHANNEL, emit.get("event"), emit.get("metadata") or {}, record)
+        record.emitted.remove(waiting.id)
+        record.scheduled.append(waiting.id)
+        self.scheduler.call_at(delivery_ts, f"{source.id}/{waiting.id}",
+                               lambda: self.deliver_scheduled(source.id, waiting.id))
+
+    async def deliver_scheduled(self, source_id: str, event_id: str) -> None:
+        """A `delivery_ts` came due: move the event from `$in` to its channel (unless deleted meanwhile)."""
+        source = self.store.sources.get(source_id)
+        waiting = self.store.events.get(source_id, SCHEDULED_CHANNEL, event_id) if source else None
+        if source is None or waiting is None:
+            return
+        start = tuple(int(x) for x in event_id.split("-"))
+        self.store.events.delete_range(source_id, SCHEDULED_CHANNEL, start, start)  # type: ignore[arg-type]
+        record = RunRecord(id=self.ids.new("run_"), source_id=source_id, method="deliver", trigger="schedule",
+                           started_at_ms=self.clock.now_ms(), outcome="ok")
+        meta = dict(waiting.metadata)
+        self._append(source, meta.get("name") or "", waiting.event, meta, record)
+        await self._fan_out(source, record, 0)
+
+    # fan-out ------------------------------------------------------------------------------------
+    async def _fan_out(self, source: Source, record: RunRecord, depth: int) -> None:
+        for event_id in list(record.emitted):
+            event = self.store.events.find(source.id, event_id)
+            if event is None:
+                continue
+            for listener_id in self.store.listeners_of(source, event.channel):
+                await self._deliver_to(listener_id, event, source, depth)
+
+    async def _deliver_to(self, listener_id: str, event: Event, emitter: Source, depth: int) -> None:
+        hook = self.store.webhooks.get(listener_id)
+        if hook is not None:
+            self.webhooks.deliver(hook, {"id": event.id, "event": event.event, "metadata": event.metadata})
+            return
+        listener = self.store.sources.get(listener_id)
+        if listener is None or not listener.active:
+            return
+        if depth + 1 > MAX_CHAIN_DEPTH:
+            self.bus.publish("error", source_id=listener_id,
+                             message=f"subscription chain deeper than {MAX_CHAIN_DEPTH} stopped at "
+                                     f"{emitter.id} → {listener_id} (event {event.id})")
+            return
+        await self.invoke(listener, "run", event.event, trigger="subscription", depth=depth + 1)
+
+    def on_respond(self, source_id: str, response: dict[str, Any]) -> None:
+        """The sandbox saw `this.http.respond(...)`: answer the waiting HTTP request now."""
+        waiter = self._responders.get(source_id)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(response)
+
+    # housekeeping -------------------------------------------------------------------------------
+    def _lock(self, source_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(source_id, asyncio.Lock())
+
+    def forget(self, source_id: str) -> None:
+        self._locks.pop(source_id, None)
+        self.runs.forget_source(source_id)
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        """Run background work (an HTTP-triggered run) that must not be lost or leak at shutdown."""
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+
+
+def _delivery_order(emits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Oldest first by `ts` when every emit has one (as the cloud documents), else call order."""
+    def ts(emit: dict[str, Any]) -> Any:
+        return (emit.get("metadata") or {}).get("ts")
+    if emits and all(isinstance(ts(e), (int, float)) and not isinstance(ts(e), bool) for e in emits):
+        return sorted(emits, key=ts)
+    return list(emits)
+
+
+def _run_summary(record: RunRecord) -> dict[str, Any]:
+    return {"id": record.id, "source_id": record.source_id, "method": record.method, "trigger": record.trigger,
+            "outcome": record.outcome, "duration_ms": round(record.duration_ms, 1),
+            "emitted": len(record.emitted), "dropped": len(record.dropped),
+            "error": (record.error or {}).get("message"), "started_at_ms": record.started_at_ms,
+            "logs": len(record.logs)}
+

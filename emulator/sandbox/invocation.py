@@ -1,0 +1,71 @@
+"""What the runtime asks the sandbox to run, and what comes back."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OUTCOMES = ("ok", "error", "timeout", "memory", "exit", "crash")
+METHODS = ("run", "deploy", "activate", "deactivate")
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """Per-invocation limits, the same for every source of one host."""
+
+    timeout_s: float = 30.0
+    memory_mb: int = 256
+    max_log_bytes: int = 64_000
+    max_event_bytes: int = 1_000_000
+
+
+@dataclass
+class Invocation:
+    """One call of a component method (`run` or a hook) for one source."""
+
+    source_id: str
+    method: str
+    code: str
+    path: str | None
+    props: dict
+    db: dict
+    event: Any = None
+    now_ms: int = 0
+    clock_speed: float = 1.0
+    env: dict[str, str] = field(default_factory=dict)
+    read_roots: list[str] = field(default_factory=list)
+
+
+@dataclass
+class InvocationResult:
+    """The outcome of an invocation; `db`/`db_changes` are meaningful only when outcome is "ok"."""
+
+    outcome: str
+    error: dict | None
+    emits: list[dict]
+    db: dict
+    db_changes: dict
+    http_response: dict | None
+    logs: list[dict]
+    duration_ms: float
+
+
+def failed_result(
+    invocation: Invocation,
+    outcome: str,
+    error: dict,
+    *,
+    logs: list[dict],
+    http_response: dict | None,
+    duration_ms: float,
+) -> InvocationResult:
+    """A result for a run that never reported back: nothing emitted, the db as it was."""
+    return InvocationResult(
+        outcome=outcome,
+        error=error,
+        emits=[],
+        db=dict(invocation.db),
+        db_changes={},
+        http_response=http_response,
+        logs=logs,
+        duration_ms=duration_ms,
+    )

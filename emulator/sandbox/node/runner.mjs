@@ -1,0 +1,102 @@
+// The sandbox worker: serves one source's invocations, one at a time, over the pipes given as
+// argv[2] (requests in) and argv[3] (replies out). Load it after register.mjs (--import).
+import { createRequire, syncBuiltinESMExports } from "node:module";
+import { openChannel } from "./runner/channel.mjs";
+import { installEmulatedClock } from "./runner/clock.mjs";
+import { installOutputCapture } from "./runner/capture.mjs";
+import { loadComponent } from "./runner/loader.mjs";
+import { buildComponentThis } from "./runner/component-this.mjs";
+import { describeError } from "./runner/errors.mjs";
+import { Run } from "./runner/run.mjs";
+
+const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
+const options = new Set(process.argv.slice(4));
+const realExit = process.exit.bind(process);
+const clock = installEmulatedClock();
+let current = null;
+
+const rawStderr = installOutputCapture((level, message) => {
+  if (current) current.log(level, message);
+  else rawStderr(`[${level} outside a run] ${message}\n`);
+});
+
+if (options.has("--block-workers")) {
+  // The permission model must allow workers for module.register() (its hooks run on a thread);
+  // components still get none.
+  const workerThreads = createRequire(import.meta.url)("node:worker_threads");
+  workerThreads.Worker = class Worker {
+    constructor() {
+      throw Object.assign(new Error("Access to this API has been restricted"),
+        { code: "ERR_ACCESS_DENIED", permission: "WorkerThreads" });
+    }
+  };
+  syncBuiltinESMExports();
+}
+
+const channel = openChannel({ inFd, outFd, onMessage: dispatch, onClose: () => realExit(0) });
+
+process.exit = function exit(code) {
+  const exitCode = Number(code ?? process.exitCode ?? 0) || 0;
+  if (current) channel.send({ id: current.id, notice: "exit", params: { code: exitCode } });
+  realExit(exitCode);
+};
+
+function failCurrentRun(reason) {
+  if (current) current.fail(reason);
+  else rawStderr(`[outside a run] ${reason?.stack ?? reason}\n`);
+}
+process.on("unhandledRejection", failCurrentRun);
+process.on("uncaughtException", failCurrentRun);
+
+function replaceEnvironment(env) {
+  for (const key of Object.keys(process.env)) {
+    if (!(key in env) && key !== "TZ") delete process.env[key];
+  }
+  Object.assign(process.env, env);
+}
+
+function callMethod(component, method, self, event) {
+  const target = method === "run" ? component.run : component.hooks?.[method];
+  if (typeof target === "function") return target.call(self, event);
+  if (method === "run") throw new TypeError("the component has no run() method");
+  return undefined;
+}
+
+async function invoke(id, params) {
+  const run = new Run({ id, params, clock, channel });
+  clock.set(params.now_ms, params.clock_speed);
+  replaceEnvironment(params.env ?? {});
+  current = run;
+  const started = performance.now();
+  let outcome = "ok";
+  let error = null;
+  try {
+    const component = await loadComponent(params.module);
+    const self = buildComponentThis(component, params.props ?? {}, run);
+    await Promise.race([callMethod(component, params.method, self, params.event), run.failure]);
+    // A rejection the run left unhandled is reported before the next macrotask: wait for it.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (run.failedWith) throw run.failedWith.reason;
+  } catch (thrown) {
+    outcome = "error";
+    error = describeError(thrown, params.module.display);
+  } finally {
+    current = null;
+  }
+  channel.sendText(run.finish(outcome, error, performance.now() - started));
+}
+
+function dispatch(message) {
+  if (message.method === "invoke") {
+    invoke(message.id, message.params).catch((failure) => {
+      current = null;
+      channel.send({ id: message.id, error: { message: `runner failed: ${failure?.stack ?? failure}` } });
+    });
+  } else if (message.method === "ping") {
+    channel.send({ id: message.id, result: { pong: true } });
+  } else {
+    channel.send({ id: message.id, error: { message: `unknown method ${message.method}` } });
+  }
+}
+
+channel.send({ notice: "ready", params: { node: process.version, permission: Boolean(process.permission) } });

@@ -1,0 +1,30 @@
+// Turns whatever a component threw into {name, message, stack[, code]} for the host.
+import { inspect } from "node:util";
+import { fileURLToPath } from "node:url";
+
+const RUNNER_DIR = fileURLToPath(new URL("../", import.meta.url));
+const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs)`);
+
+/** Drops the runner's own frames and Node internals; shows `display.to` for a temp file path. */
+function cleanStack(stack, display) {
+  let lines = stack.split("\n").filter((line) => !RUNNER_FRAME.test(line) && !line.includes("(node:internal/")
+    && !/^\s+at node:internal\//.test(line));
+  if (display) {
+    lines = lines.map((line) => line.split(display.url).join(display.to).split(display.from).join(display.to));
+  }
+  return lines.join("\n");
+}
+
+export function describeError(error, display) {
+  if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
+    const described = {
+      name: String(error.name ?? "Error"),
+      message: String(error.message ?? ""),
+      stack: cleanStack(String(error.stack ?? ""), display),
+    };
+    if (typeof error.code === "string") described.code = error.code;
+    return described;
+  }
+  const message = typeof error === "string" ? error : inspect(error, { depth: 2 });
+  return { name: "Error", message, stack: "" };
+}

@@ -1,0 +1,103 @@
+"""Which Node.js is installed, and the command line that runs one sandboxed worker on it."""
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+RUNNER = NODE_DIR / "runner.mjs"
+REGISTER = NODE_DIR / "register.mjs"
+
+Version = tuple[int, int, int]
+
+
+def _at_least(version: Version, *floors: Version) -> bool:
+    """True when `version` reaches the floor of its own release line (floors sorted ascending).
+
+    Features land on a new major first and are backported later, e.g. ((20, 6, 0), (18, 19, 0)).
+    """
+    for floor in floors:
+        if version[0] == floor[0]:
+            return version >= floor
+    return any(version[0] > floor[0] for floor in floors) and version >= min(floors)
+
+
+@dataclass(frozen=True)
+class NodeRuntime:
+    """An installed `node` and what its version supports."""
+
+    executable: str
+    version: Version
+
+    @property
+    def version_text(self) -> str:
+        return "v{}.{}.{}".format(*self.version)
+
+    @property
+    def has_permission_model(self) -> bool:
+        return self.version >= (20, 0, 0)
+
+    @property
+    def permission_flag(self) -> str:
+        stable = _at_least(self.version, (22, 13, 0), (23, 5, 0))
+        return "--permission" if stable else "--experimental-permission"
+
+    @property
+    def has_module_register(self) -> bool:
+        return _at_least(self.version, (18, 19, 0), (20, 6, 0))
+
+    @property
+    def has_in_thread_hooks(self) -> bool:
+        """module.registerHooks(): resolve hooks without a loader thread (so no worker needed)."""
+        return _at_least(self.version, (22, 15, 0), (23, 5, 0))
+
+    def worker_argv(self, *, read_paths: list[str], memory_mb: int, in_fd: int, out_fd: int) -> list[str]:
+        """node flags + runner.mjs for one worker reading requests on in_fd, replying on out_fd."""
+        argv = [self.executable, f"--max-old-space-size={memory_mb}", "--enable-source-maps"]
+        if _at_least(self.version, (20, 11, 0), (21, 3, 0)):
+            argv += ["--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning"]
+        if (20, 10, 0) <= self.version < (22, 7, 0):
+            argv.append("--experimental-detect-module")
+        block_workers = False
+        if self.has_permission_model:
+            argv.append(self.permission_flag)
+            if self.version >= (20, 10, 0):
+                argv += [f"--allow-fs-read={path}" for path in read_paths]
+            else:
+                argv.append("--allow-fs-read=" + ",".join(read_paths))
+            if self.has_module_register and not self.has_in_thread_hooks:
+                argv.append("--allow-worker")
+                block_workers = True
+        if self.has_module_register:
+            argv.append(f"--import={REGISTER.as_uri()}")
+        argv += [str(RUNNER), str(in_fd), str(out_fd)]
+        if block_workers:
+            argv.append("--block-workers")
+        return argv
+
+
+def parse_version(text: str) -> Version | None:
+    match = re.match(r"v?(\d+)\.(\d+)\.(\d+)", text.strip())
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+async def find_node(node: str = "node") -> NodeRuntime | None:
+    """The Node.js at `node` (a name on PATH or a path), or None when absent or unusable."""
+    executable = shutil.which(node)
+    if executable is None:
+        return None
+    try:
+        process = await asyncio.create_subprocess_exec(
+            executable,
+            "--version",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        output, _ = await process.communicate()
+    except OSError:
+        return None
+    version = parse_version(output.decode(errors="replace"))
+    return NodeRuntime(executable, version) if version else None

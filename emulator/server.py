@@ -1,0 +1,109 @@
+"""Running an emulator: `Emulator` on the current loop, `ThreadedEmulator` on its own loop in a thread."""
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from aiohttp import web
+
+from emulator.app import build_app
+from emulator.config import Config
+from emulator.services import SERVICES, Services
+
+
+class Emulator:
+    """An emulator serving on a real port (port 0 picks a free one); use `async with`."""
+
+    def __init__(self, config: Config | None = None, **settings: Any) -> None:
+        self.config = config or Config(**settings)
+        self.app = build_app(self.config)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    @property
+    def services(self) -> Services:
+        return self.app[SERVICES]
+
+    @property
+    def api_key(self) -> str:
+        return self.services.api_key
+
+    async def start(self) -> Emulator:
+        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
+        self.url = f"http://{host}:{port}"
+        self.services.runtime.base_url = self.url
+        refresh_endpoint_urls(self.services)
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+def refresh_endpoint_urls(services: Services) -> None:
+    """Stored endpoint URLs follow the server's current address (a restart may change the port)."""
+    for source in services.store.sources.values():
+        for name, value in source.configured_props.items():
+            if isinstance(value, dict) and set(value) == {"endpoint_url"}:
+                source.configured_props[name] = {"endpoint_url": services.runtime.endpoint_url(source)}
+
+
+class ThreadedEmulator:
+    """An emulator on its own event loop in a background thread, for synchronous clients and tests."""
+
+    def __init__(self, config: Config | None = None, **settings: Any) -> None:
+        self.config = config or Config(**settings)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pd-emulator", daemon=True)
+        self.emulator: Emulator | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator.url
+
+    @property
+    def api_key(self) -> str:
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator.api_key
+
+    def call(self, coro: Any, timeout: float | None = 60) -> Any:
+        """Run a coroutine on the emulator's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def start(self) -> ThreadedEmulator:
+        self._thread.start()
+
+        async def create() -> Emulator:
+            return await Emulator(self.config).start()
+
+        self.emulator = self.call(create())
+        return self
+
+    def stop(self) -> None:
+        if self.emulator is not None:
+            self.call(self.emulator.close())
+            self.emulator = None
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+        self._loop.close()
+
+    def __enter__(self) -> ThreadedEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,167 @@
+"""Sources from birth to deletion: props, hooks in the cloud's order, timers, endpoints, code swaps."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from emulator.component_registry import create_from_code, create_from_url
+from emulator.configured_props import normalise_configured_props
+from emulator.errors import BadRequest, HookFailed
+from emulator.models import Component, Source, User
+from emulator.runtime import Runtime
+from emulator.store import Store
+
+TIMER_TYPE = "$.interface.timer"
+HTTP_TYPE = "$.interface.http"
+
+
+class SourceLifecycle:
+    def __init__(self, store: Store, runtime: Runtime, folders: list[Path]) -> None:
+        self.store = store
+        self.runtime = runtime
+        self.folders = folders
+
+    def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
+        """component_id, then component_code, then component_url, then key (the cloud's precedence)."""
+        if params.get("component_id"):
+            return self.store.get_component(user.id, params["component_id"])
+        if params.get("component_code"):
+            return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
+        if params.get("component_url"):
+            return create_from_url(self.store, user.id, params["component_url"], self.folders)
+        if params.get("key"):
+            return self.store.get_component(user.id, params["key"])
+        return None
+
+    async def create(self, user: User, params: dict[str, Any]) -> Source:
+        component = self.resolve_component(user, params)
+        if component is None:
+            raise BadRequest("one of component_id, component_code, component_url or key is required",
+                             param="component_id")
+        now = self.store.now_s()
+        name = params.get("name") or component.name
+        source = Source(id=self.store.ids.new("dc_"), user_id=user.id, component_id=component.id, name=name,
+                        name_slug=self.store.unique_slug(user.id, name), configured_props={}, active=True,
+                        created_at=now, updated_at=now, component_url=params.get("component_url"))
+        if _has_prop(component, HTTP_TYPE):
+            source.endpoint_id = self.store.ids.new("en").lower()
+        source.configured_props = self._configured(user, component, source, params.get("configured_props") or {})
+        self.store.add_source(source)
+        try:
+            await self._hook(source, "deploy")
+            await self._hook(source, "activate")
+        except HookFailed:
+            await self.runtime.sandbox.evict(source.id)
+            self.store.remove_source(source.id)
+            self.runtime.forget(source.id)
+            raise
+        self._start_timer(source, component)
+        for auto in self.store.auto_subscriptions_of(user.id):
+            self.store.add_subscription(user.id, source.id, auto.listener_id, auto.event_name)
+        return source
+
+    async def update(self, user: User, source: Source, params: dict[str, Any]) -> Source:
+        component = self.resolve_component(user, params) or self.store.components[source.component_id]
+        code_or_props_changed = component.id != source.component_id or "configured_props" in params
+        previous = (source.component_id, source.configured_props, source.active)
+        if code_or_props_changed:
+            given = {**source.configured_props, **(params.get("configured_props") or {})}
+            configured = self._configured(user, component, source, given)
+        if "name" in params and params["name"]:
+            source.name = params["name"]
+            source.name_slug = self.store.unique_slug(user.id, params["name"], ignore_source=source.id)
+        want_active = params.get("active", source.active)
+        reschedule = code_or_props_changed or want_active != source.active
+        if code_or_props_changed:
+            if source.active:
+                await self._quiet_hook(source, "deactivate")
+            source.component_id, source.configured_props = component.id, configured
+            await self.runtime.sandbox.evict(source.id)
+            if want_active:
+                await self._activate_or_restore(source, previous)
+        elif want_active != source.active:
+            await (self._activate_or_restore(source, previous) if want_active
+                   else self._quiet_hook(source, "deactivate"))
+        source.active = want_active
+        source.updated_at = self.store.now_s()
+        self.store.changed()
+        if reschedule:
+            self._start_timer(source, self.store.components[source.component_id])
+        return source
+
+    async def delete(self, source: Source) -> None:
+        if source.active:
+            await self._quiet_hook(source, "deactivate")
+        self.runtime.scheduler.remove_timer(source.id)
+        await self.runtime.sandbox.evict(source.id)
+        self.store.remove_source(source.id)
+        self.runtime.forget(source.id)
+
+    async def swap_code(self, source: Source) -> None:
+        """The component's code changed on disk: deactivate, new code, activate; props and timer stay."""
+        if not source.active:
+            return
+        await self._quiet_hook(source, "deactivate")
+        await self.runtime.sandbox.evict(source.id)
+        try:
+            await self._hook(source, "activate")
+        except HookFailed as exc:
+            source.status_note = f"activate failed after reload: {exc.message}"
+            raise
+
+    async def restore_code(self, source: Source) -> None:
+        """The new code's activate failed and the last good code is back: start it again."""
+        source.status_note = None
+        await self.runtime.sandbox.evict(source.id)
+        if source.active:
+            await self._quiet_hook(source, "activate")
+
+    async def deactivate_for_missing_file(self, source: Source) -> None:
+        if source.active:
+            await self._quiet_hook(source, "deactivate")
+        source.active = False
+        source.status_note = "component file was deleted"
+        self.runtime.scheduler.remove_timer(source.id)
+        self.store.changed()
+
+    async def _activate_or_restore(self, source: Source, previous: tuple[str, dict[str, Any], bool]) -> None:
+        try:
+            await self._hook(source, "activate")
+        except HookFailed:
+            source.component_id, source.configured_props, source.active = previous
+            await self.runtime.sandbox.evict(source.id)
+            if source.active:
+                await self._quiet_hook(source, "activate")
+            raise
+
+    def _configured(self, user: User, component: Component, source: Source, given: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(given, dict):
+            raise BadRequest("configured_props must be an object", param="configured_props")
+        if _has_prop(component, HTTP_TYPE) and not source.endpoint_id:
+            source.endpoint_id = self.store.ids.new("en").lower()
+        return normalise_configured_props(
+            component.configurable_props, given, endpoint_url=self.runtime.endpoint_url(source),
+            account_exists=lambda account_id: account_id in self.store.accounts
+            and self.store.accounts[account_id].user_id == user.id)
+
+    async def _hook(self, source: Source, method: str) -> None:
+        record = await self.runtime.invoke(source, method, trigger="hook")
+        if record.outcome != "ok":
+            message = (record.error or {}).get("message") or f"{method} hook failed ({record.outcome})"
+            raise HookFailed(message, code=f"{method}_failed")
+
+    async def _quiet_hook(self, source: Source, method: str) -> None:
+        """A hook whose failure is logged and shown but does not stop the operation (deactivate)."""
+        await self.runtime.invoke(source, method, trigger="hook")
+
+    def _start_timer(self, source: Source, component: Component) -> None:
+        timer = next((source.configured_props.get(p["name"]) for p in component.configurable_props
+                      if p.get("type") == TIMER_TYPE and p.get("name") in source.configured_props), None)
+        if source.active and timer:
+            self.runtime.scheduler.set_timer(source.id, timer)
+        else:
+            self.runtime.scheduler.remove_timer(source.id)
+
+
+def _has_prop(component: Component, kind: str) -> bool:
+    return any(p.get("type") == kind for p in component.configurable_props)

@@ -1,0 +1,71 @@
+"""The `--state` file format: the whole store as JSON, exported and imported atomically."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from emulator.errors import BadRequest
+from emulator.models import (Account, AutoSubscription, Component, Source, Subscription, User,
+                             Webhook)
+from emulator.store import Store
+
+STATE_FORMAT = 1
+_COLLECTIONS: dict[str, type] = {
+    "users": User, "accounts": Account, "components": Component, "sources": Source,
+    "subscriptions": Subscription, "auto_subscriptions": AutoSubscription, "webhooks": Webhook,
+}
+
+
+def export_state(store: Store) -> dict[str, Any]:
+    state: dict[str, Any] = {"format": STATE_FORMAT, "id_sequence": store.ids.sequence}
+    for name in _COLLECTIONS:
+        state[name] = [dataclasses.asdict(r) for r in getattr(store, name).values()]
+    state["events"] = store.events.export()
+    return state
+
+
+def import_state(store: Store, state: Any) -> None:
+    """Replace the store's contents; nothing changes unless the whole document is valid."""
+    if not isinstance(state, dict):
+        raise BadRequest("state must be a JSON object", param="state")
+    if state.get("format", STATE_FORMAT) != STATE_FORMAT:
+        raise BadRequest(f"unsupported state format {state.get('format')!r} (expected {STATE_FORMAT})",
+                         param="format")
+    parsed = {name: _parse_records(state, name, cls) for name, cls in _COLLECTIONS.items()}
+    events = state.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, dict) and isinstance(e.get("id"), str)
+                                               and isinstance(e.get("source_id"), str) for e in events):
+        raise BadRequest("events must be a list of objects with string id and source_id", param="events")
+    sequence = state.get("id_sequence", 0)
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+        raise BadRequest("id_sequence must be a non-negative integer", param="id_sequence")
+
+    registry = {c.id: c for c in store.components.values() if c.user_id is None}
+    store.reset(keep_users=False)
+    for user in parsed["users"]:
+        store.add_user(user)
+    for name in ("accounts", "components", "sources", "subscriptions", "auto_subscriptions", "webhooks"):
+        collection = getattr(store, name)
+        for record in parsed[name]:
+            collection[record.id] = record
+    store.components.update(registry)
+    store.events.load(events)
+    store.ids.sequence = max(store.ids.sequence, sequence)
+    store.changed()
+
+
+def _parse_records(state: dict[str, Any], name: str, cls: type) -> list[Any]:
+    items = state.get(name, [])
+    if not isinstance(items, list):
+        raise BadRequest(f"{name} must be a list", param=name)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    records = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadRequest(f"{name}[{index}] must be an object", param=f"{name}[{index}]")
+        try:
+            records.append(cls(**{k: v for k, v in item.items() if k in fields}))
+        except TypeError as exc:
+            missing = str(exc).split("missing", 1)[-1].strip() if "missing" in str(exc) else str(exc)
+            raise BadRequest(f"{name}[{index}] is missing {missing}", param=f"{name}[{index}]") from None
+    return records

@@ -1,0 +1,92 @@
+"""Shared fixtures: a real emulator on a free port with a virtual clock, and an authenticated client."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from emulator.config import Config
+from emulator.server import Emulator
+
+START_MS = 1_700_000_000_000      # a fixed emulated start: runs repeat exactly
+
+
+class ApiClient:
+    """A thin aiohttp client over one emulator: `await api.get(path)` → (status, json)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str, key: str) -> None:
+        self.session, self.base, self.key = session, base, key
+
+    async def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {key or self.key}", **kwargs.pop("headers", {})}
+        async with self.session.request(method, self.base + path, headers=headers, **kwargs) as response:
+            text = await response.text()
+            try:
+                body = await response.json(content_type=None) if text else None
+            except ValueError:
+                body = text
+            return response.status, body
+
+    async def get(self, path: str, **kw: Any) -> tuple[int, Any]:
+        return await self.call("GET", path, **kw)
+
+    async def post(self, path: str, **kw: Any) -> tuple[int, Any]:
+        return await self.call("POST", path, **kw)
+
+    async def put(self, path: str, **kw: Any) -> tuple[int, Any]:
+        return await self.call("PUT", path, **kw)
+
+    async def delete(self, path: str, **kw: Any) -> tuple[int, Any]:
+        return await self.call("DELETE", path, **kw)
+
+    async def ok(self, method: str, path: str, **kw: Any) -> Any:
+        status, body = await self.call(method, path, **kw)
+        assert 200 <= status < 300, f"{method} {path} → {status} {body}"
+        return body
+
+
+def emulator_config(**overrides: Any) -> Config:
+    settings: dict[str, Any] = {"port": 0, "clock_mode": "virtual", "start_ms": START_MS, "seed": 7,
+                                "watch": False, "run_timeout_s": 10.0}
+    settings.update(overrides)
+    return Config(**settings)
+
+
+@pytest.fixture
+async def emu(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
+    marker = request.node.get_closest_marker("emulator_config")
+    overrides = marker.kwargs if marker else {}
+    async with Emulator(emulator_config(**overrides)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def api(emu: Emulator) -> AsyncIterator[ApiClient]:
+    async with aiohttp.ClientSession() as session:
+        yield ApiClient(session, emu.url, emu.api_key)
+
+
+EMITTER = """
+export default {
+  key: "test-emitter", name: "Test Emitter", version: "0.0.1", type: "source",
+  props: { count: { type: "integer", label: "How many", default: 1 } },
+  async run(event) {
+    const n = (event && event.count) || this.count;
+    for (let i = 0; i < n; i++) {
+      this.$emit({ i, payload: (event && event.payload) || null }, { summary: `item ${i}` });
+    }
+  },
+};
+"""
+
+
+async def create_source(api: ApiClient, code: str = EMITTER, **params: Any) -> dict[str, Any]:
+    body = await api.ok("POST", "/v1/sources", json={"component_code": code, **params})
+    return body["data"]
+
+
+async def run_source(api: ApiClient, source_id: str, event: Any = None) -> dict[str, Any]:
+    body = await api.ok("POST", f"/_emulator/sources/{source_id}/run", json={"event": event or {}})
+    return body["data"]

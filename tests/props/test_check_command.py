@@ -1,0 +1,61 @@
+"""`pd-emulator check FILE...` output and exit codes."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pytest
+
+from emulator.props.check import check_command
+
+SIMPLE = """
+    export default {
+      key: "acme-new", name: "New Item", version: "0.0.1", type: "source", dedupe: "unique",
+      props: { db: "$.service.db", url: { type: "string", label: "Feed URL" } },
+      async run() {},
+    };
+"""
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+
+
+def run_check(paths: list[str], fmt: str = "text") -> tuple[int, str]:
+    out = io.StringIO()
+    return check_command(paths, fmt=fmt, out=out), out.getvalue()
+
+
+def test_text_output_shows_metadata_and_props(write):
+    code, text = run_check([write("c.mjs", SIMPLE)])
+    assert code == 0
+    assert "key:         acme-new" in text and "dedupe:      unique" in text
+    assert "url                  string  label=\"Feed URL\"" in text
+
+
+def test_json_output_is_one_object_per_file(write):
+    code, text = run_check([write("a.mjs", SIMPLE), write("b.mjs", SIMPLE)], fmt="json")
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert code == 0 and len(lines) == 2
+    assert lines[0]["key"] == "acme-new" and lines[0]["configurable_props"][0] == {"name": "db", "type": "$.service.db"}
+
+
+def test_failing_file_exits_1_naming_file_line_and_column(write):
+    good, bad = write("good.mjs", SIMPLE), write("bad.mjs", "export default {\n  props: {,\n};\n")
+    code, text = run_check([good, bad])
+    assert code == 1 and f"{bad}:2:" in text and "acme-new" in text
+
+
+@needs_node
+def test_same_result_as_node_is_reported(write):
+    assert "node: same metadata and props" in run_check([write("c.mjs", SIMPLE)])[1]
+
+
+@needs_node
+def test_differences_from_node_are_listed(write):
+    path = write("c.mjs", """
+        const label = ["Feed", "URL"].reduce((a, b) => `${a} ${b}`);
+        export default { props: { url: { type: "string", label } } };
+    """)
+    code, text = run_check([path], fmt="json")
+    node = json.loads(text)["node"]
+    assert code == 0 and node["ok"]
+    assert node["differences"] == ["prop 'url' label: static null, node \"Feed URL\""]

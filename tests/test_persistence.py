@@ -1,0 +1,43 @@
+"""`--state FILE`: state survives a restart; a corrupt file stops the start and is left untouched."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from emulator.persistence import StateFileError
+from emulator.server import Emulator
+from tests.conftest import ApiClient, create_source, emulator_config, run_source
+
+
+async def test_sources_db_and_events_survive_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    config = emulator_config(state_file=str(state), api_key="pd_emu_persistent_key")
+    async with Emulator(config) as emu, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emu.url, emu.api_key)
+        source = await create_source(api)
+        await run_source(api, source["id"], {"count": 2})
+        await api.put(f"/_emulator/sources/{source['id']}/db", json={"db": {"k": 1}})
+    assert state.exists()
+    async with Emulator(config) as emu, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emu.url, "pd_emu_persistent_key")
+        _, body = await api.get(f"/v1/sources/{source['id']}/event_summaries")
+        assert len(body["data"]) == 2
+        _, db = await api.get(f"/_emulator/sources/{source['id']}/db")
+        assert db["data"] == {"k": 1}
+
+
+def test_corrupt_state_file_stops_the_start_and_is_left_untouched(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"users": [')
+    with pytest.raises(StateFileError, match="not valid JSON"):
+        Emulator(emulator_config(state_file=str(state)))
+    assert state.read_text() == '{"users": ['
+
+
+def test_state_file_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"sources": 5}')
+    with pytest.raises(StateFileError, match="sources"):
+        Emulator(emulator_config(state_file=str(state)))
