@@ -21,9 +21,10 @@ from emulator.props.extract import ExtractionError, ModuleCache, complete_with_n
 from emulator.props.node_import import differences, import_with_node_sync, static_view  # noqa: E402
 
 CACHE = Path(__file__).resolve().parent / ".cache"
+# Component packages published on npm (not every app has one: github, rss or http do not).
 PACKAGES = ["slack", "notion", "gitlab", "google_drive", "linear_app", "monday", "mysql", "postgresql",
             "shopify", "microsoft_outlook", "quickbooks", "youtube_data_api", "docusign", "ramp", "brex",
-            "apify", "sftp", "clio", "aws"]
+            "apify", "sftp", "clio", "aws", "canva", "launchdarkly", "procore", "pipedream", "notiff_io"]
 
 
 def install(packages: list[str]) -> Path:
@@ -60,6 +61,8 @@ def extract_all(files: list[Path], *, cache: ModuleCache | None) -> tuple[dict[P
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every difference")
+    parser.add_argument("--all-components", action="store_true",
+                        help="compare actions and every other component too, not only sources")
     parser.add_argument("packages", nargs="*", default=PACKAGES)
     args = parser.parse_args()
     modules = install(args.packages)
@@ -72,7 +75,7 @@ def main() -> int:
     node_results = dict(zip(candidates, import_with_node_sync([str(f) for f in candidates], timeout_s=600)))
     node_seconds = time.perf_counter() - started
 
-    sources = [f for f in candidates if node_results[f].get("type") == "source"
+    sources = [f for f in candidates if args.all_components or node_results[f].get("type") == "source"
                or (not isinstance(static[f], ExtractionError) and static[f].type == "source")]
     matched, completed, node_failed, report = 0, 0, 0, []
     for file in sources:
@@ -99,7 +102,8 @@ def main() -> int:
 
     comparable = len(sources) - node_failed
     print("\n".join(report))
-    print(f"\npackages: {len(args.packages)}, component files: {len(candidates)}, sources: {len(sources)}"
+    kind = "components compared" if args.all_components else "sources"
+    print(f"\npackages: {len(args.packages)}, component files: {len(candidates)}, {kind}: {len(sources)}"
           f" ({node_failed} not importable by node)")
     print(f"static alone identical:      {matched}/{comparable} = {100 * matched / max(comparable, 1):.1f} %")
     print(f"with node completion:        {completed}/{comparable} = {100 * completed / max(comparable, 1):.1f} %")

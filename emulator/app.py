@@ -8,7 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import components, control, endpoints, events, sse, subscriptions, sources, users
+from emulator.api import (activity, components, control, dashboard, endpoints, events, sources, sse,
+                          subscriptions, users)
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.config import Config
@@ -22,7 +23,7 @@ from emulator.state import import_state
 from emulator.watcher import RELOADER, WATCHER, FolderWatcher
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes)
+                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
 
 
 def build_app(config: Config) -> web.Application:

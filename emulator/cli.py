@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator import __version__
+from emulator import __version__, companion
 from emulator.config import DEFAULT_PORT, Config
 from emulator.console import Console
 from emulator.persistence import StateFileError
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="print the metadata and props extracted from component files")
     check.add_argument("files", nargs="+")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    companion.add_commands(commands)
     return parser
 
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from emulator.props.check import check_command
         return check_command(args.files, fmt=args.format)
-    return 2
+    return companion.run(args)
 
 
 def serve(args: argparse.Namespace) -> int:

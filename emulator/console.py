@@ -43,7 +43,9 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
     kind = record["kind"]
     if kind == "run":
         run = record["run"]
-        what = f"{run['source_id']} {run['method']} ({run['trigger']}) {run['outcome']} in {run['duration_ms']:.0f} ms"
+        duration = run["duration_ms"]
+        took = f"{duration:.1f} ms" if duration < 10 else f"{duration:.0f} ms"
+        what = f"{run['source_id']} {run['method']} ({run['trigger']}) {run['outcome']} in {took}"
         if run["outcome"] == "ok":
             if run["method"] != "run" and not verbose and not run["emitted"]:
                 return None
@@ -53,8 +55,10 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
     if kind == "emit":
         channel = f" on {record['channel']}" if record["channel"] else ""
         return "info", f"emit  {record['source_id']} {record['event_id']}{channel}: {record['summary'] or '(no summary)'}"
-    if kind == "dropped":
+    if kind == "dropped" and (record["id"] is None or verbose):
         return "warn", f"drop  {record['source_id']}: {record['reason']}"
+    if kind == "deployed":
+        return "ok", f"deploy {record['component']} as {record['source_id']}"
     if kind == "reload":
         return "ok", f"reload {record['path']}: {record['message']}"
     if kind == "reload_failed":

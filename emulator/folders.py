@@ -58,7 +58,9 @@ class FolderReloader:
         return reports
 
     def _affected(self, changed: set[Path], names: set[str]) -> set[Path]:
-        affected = {p for p in changed if p.exists() and is_component_file(str(p))}
+        store = self.services.store
+        affected = {p for p in changed if p.exists() and (registry_component_id(str(p)) in store.components
+                                                          or str(p) in self.failures or is_component_file(str(p)))}
         for component in self.services.store.registry_components():
             if component.path and names & set(component.imported_files):
                 affected.add(Path(component.path))

@@ -1,6 +1,7 @@
 """Calls evaluated without running the module: `require`, pure built-ins, and small pure functions."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from tree_sitter import Node
@@ -24,13 +25,14 @@ class FunctionCalls(Linker):
         callee = node.child_by_field_name("function")
         arguments_node = node.child_by_field_name("arguments")
         argument_nodes = [a for a in arguments_node.named_children if a.type != "comment"]
-        record = scope.record
-        if callee.type == "identifier" and record.parsed.text(callee) == "require" and not self._is_bound(scope, "require") \
+        parsed = scope.record.parsed
+        if callee.type == "identifier" and parsed.text(callee) == "require" and not self._is_bound(scope, "require") \
                 and argument_nodes and argument_nodes[0].type == "string":
-            return self.require(record, string_literal(record.parsed, argument_nodes[0]), argument_nodes[0])
-        result = UNSUPPORTED if arguments_node.type != "arguments" else self._call(node, callee, argument_nodes, scope)
+            return self.require(scope.record, string_literal(parsed, argument_nodes[0]), argument_nodes[0])
+        result = UNSUPPORTED if arguments_node.type != "arguments" else self._call(callee, argument_nodes, scope)
         if isinstance(result, Unknown) or result is UNSUPPORTED:
-            return self.unknown(record, node, f"`{record.parsed.excerpt(node)}` is a call, computed only when the module runs")
+            message = f"`{parsed.excerpt(node)}` is a call, computed only when the module runs"
+            return self.unknown(scope.record, node, message)
         return result
 
     def _is_bound(self, scope: Scope, name: str) -> bool:
@@ -41,15 +43,16 @@ class FunctionCalls(Linker):
             current = current.parent
         return name in scope.record.bindings
 
-    def _call(self, node: Node, callee: Node, argument_nodes: list[Node], scope: Scope) -> Any:
+    def _call(self, callee: Node, argument_nodes: list[Node], scope: Scope) -> Any:
         arguments = self._arguments(argument_nodes, scope)
         if isinstance(arguments, Unknown):
             return arguments
-        call = lambda function, args: self.call_function(function, args, scope)  # noqa: E731
+        call = functools.partial(self.call_function, scope=scope)
         text = scope.record.parsed.text
         if callee.type == "member_expression":
             owner, name = callee.child_by_field_name("object"), text(callee.child_by_field_name("property"))
-            if owner.type == "identifier" and text(owner) in builtins.GLOBAL_OBJECTS and not self._is_bound(scope, text(owner)):
+            is_global = owner.type == "identifier" and not self._is_bound(scope, text(owner))
+            if is_global and text(owner) in builtins.GLOBAL_OBJECTS:
                 try:
                     return builtins.call_static(text(owner), name, arguments, call)
                 except (builtins.NotComputed, IndexError, TypeError, ValueError):
@@ -138,4 +141,5 @@ class FunctionCalls(Linker):
         if statement is None:
             return False, UNDEFINED
         inner = Scope(scope.record, {}, scope)
-        return self._run_statements(statement.named_children if statement.type == "statement_block" else [statement], inner)
+        statements = statement.named_children if statement.type == "statement_block" else [statement]
+        return self._run_statements(statements, inner)

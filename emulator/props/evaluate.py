@@ -101,7 +101,8 @@ class Evaluator(FunctionCalls):
             elif isinstance(spread, JSObject) and spread.gaps:
                 return spread.gaps[0]
             else:
-                return self.unknown(scope.record, child, f"cannot spread `{scope.record.parsed.excerpt(child)}` into an array")
+                message = f"cannot spread `{scope.record.parsed.excerpt(child)}` into an array"
+                return self.unknown(scope.record, child, message)
         return items
 
     def _eval_object(self, node: Node, scope: Scope) -> Any:
@@ -124,7 +125,8 @@ class Evaluator(FunctionCalls):
     def _deferred(self, node: Node, scope: Scope) -> Any:
         if node.type in _IMMEDIATE:
             return self.evaluate(node, scope)
-        return Thunk(lambda: self.evaluate(node, scope), lambda: self.unknown(scope.record, node, "value refers to itself"))
+        return Thunk(lambda: self.evaluate(node, scope),
+                     lambda: self.unknown(scope.record, node, "value refers to itself"))
 
     def _eval_shorthand_property_identifier(self, node: Node, scope: Scope) -> Any:
         return self.lookup(scope, scope.record.parsed.text(node), node)
@@ -186,12 +188,11 @@ class Evaluator(FunctionCalls):
             if key == "length":
                 return len(target)
             return target[int(key)] if key.isdigit() and int(key) < len(target) else UNDEFINED
-        if target is UNDEFINED or target is None:
-            if optional:
-                return UNDEFINED
-            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of {target!r}".replace("None", "null"))
-        if isinstance(target, JSFunction):
-            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of a function")
+        if (target is UNDEFINED or target is None) and optional:
+            return UNDEFINED
+        if target is UNDEFINED or target is None or isinstance(target, JSFunction):
+            what = "undefined" if target is UNDEFINED else "null" if target is None else "a function"
+            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of {what}")
         return UNDEFINED
 
     def _eval_unary_expression(self, node: Node, scope: Scope) -> Any:

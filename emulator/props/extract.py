@@ -96,13 +96,19 @@ def _looks_like_component(record: ModuleRecord) -> bool:
     node = export.node if export is not None and export.kind == "expression" else None
     if node is None:
         node = next((value for member, value in reversed(record.cjs_assignments) if member is None), None)
+    if node is not None and node.type == "identifier":
+        binding = record.bindings.get(record.parsed.text(node))
+        node = binding.node.child_by_field_name("value") if binding and binding.kind == "declared" else None
     if node is None or node.type != "object":
         return False
     keys: dict[str, str] = {}
-    for pair in (c for c in node.named_children if c.type in ("pair", "method_definition")):
-        key = pair.child_by_field_name("key") or pair.child_by_field_name("name")
-        value = pair.child_by_field_name("value")
-        keys[record.parsed.text(key).strip("'\"")] = record.parsed.text(value) if value is not None else ""
+    for part in node.named_children:
+        if part.type == "shorthand_property_identifier":
+            keys[record.parsed.text(part)] = ""
+        elif part.type in ("pair", "method_definition"):
+            key = part.child_by_field_name("key") or part.child_by_field_name("name")
+            value = part.child_by_field_name("value")
+            keys[record.parsed.text(key).strip("'\"")] = record.parsed.text(value) if value is not None else ""
     if keys.get("type", "").strip("'\"`") == "app":
         return False
     return "key" in keys or ("name" in keys and ("version" in keys or "run" in keys))

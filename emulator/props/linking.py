@@ -124,7 +124,8 @@ class Linker:
             missing = self.unknown(record, node, f"`{local or specifier}` from {specifier} is not known statically")
             return JSObject(PLATFORM_CONSTANTS, gaps=[missing])
         if not is_relative(specifier):
-            return self.unknown(record, node, f"`{local or specifier}` comes from package '{specifier}', not read statically")
+            message = f"`{local or specifier}` comes from package '{specifier}', not read statically"
+            return self.unknown(record, node, message)
         if record.file == INLINE_FILE:
             return self.unknown(record, node, f"relative import '{specifier}' is not followed for inline code")
         path = resolve(specifier, record.file)

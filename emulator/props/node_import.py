@@ -33,12 +33,13 @@ def node_command(paths: list[str]) -> list[str]:
     return [node, *register, str(IMPORT_SCRIPT), *[str(Path(p).resolve()) for p in paths]]
 
 
-def parse_node_output(stdout: bytes, paths: list[str]) -> list[dict]:
+def parse_node_output(stdout: bytes, stderr: bytes, paths: list[str]) -> list[dict]:
     """One result per path: {"file", "ok", metadata…, "configurable_props"} or {"file", "ok": False, "error"}."""
     lines = stdout.decode("utf-8", "replace").splitlines()
     results = [json.loads(line[len(_MARKER):]) for line in lines if line.startswith(_MARKER)]
     if len(results) != len(paths):
-        raise NodeImportError(f"node answered for {len(results)} of {len(paths)} files")
+        last_words = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise NodeImportError(f"node answered for {len(results)} of {len(paths)} files: {' '.join(last_words)}")
     return results
 
 
@@ -48,7 +49,7 @@ def import_with_node_sync(paths: list[str], *, timeout_s: float = 60.0) -> list[
         done = subprocess.run(node_command(paths), capture_output=True, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired as error:
         raise NodeImportError(f"node did not finish within {timeout_s:g} s") from error
-    return parse_node_output(done.stdout, paths)
+    return parse_node_output(done.stdout, done.stderr, paths)
 
 
 async def import_with_node(paths: list[str], *, timeout_s: float) -> list[dict]:
@@ -56,12 +57,12 @@ async def import_with_node(paths: list[str], *, timeout_s: float) -> list[dict]:
         *node_command(paths), stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
-        stdout, _ = await asyncio.wait_for(process.communicate(), timeout_s)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
     except asyncio.TimeoutError as error:
         process.kill()
         await process.wait()
         raise NodeImportError(f"node did not finish within {timeout_s:g} s") from error
-    return parse_node_output(stdout, paths)
+    return parse_node_output(stdout, stderr, paths)
 
 
 def static_view(extraction: Extraction) -> dict[str, Any]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown
+from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace
 
 UNSUPPORTED = object()  # an operator this evaluator does not compute
 
 
 def number(value: float) -> int | float:
     """A JS number as Python keeps it: integral values as int (so JSON prints `900`, not `900.0`)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21 and not (value == 0 and math.copysign(1, value) < 0):
+    negative_zero = value == 0 and math.copysign(1, value) < 0
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21 and not negative_zero:
         return int(value)
     return value
 
@@ -115,7 +116,7 @@ def _arithmetic(operator: str, a: float, b: float) -> Any:
         match operator:
             case "-": return a - b
             case "*": return a * b
-            case "/": return a / b if b else (math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1, b))
+            case "/": return a / b if b else _divide_by_zero(a, b)
             case "%": return math.fmod(a, b) if b else math.nan
             case "**": return float(a) ** b
             case "<": return a < b
@@ -125,6 +126,12 @@ def _arithmetic(operator: str, a: float, b: float) -> Any:
     except (OverflowError, ValueError, ZeroDivisionError):
         return UNSUPPORTED
     return UNSUPPORTED
+
+
+def _divide_by_zero(a: float, b: float) -> float:
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1, b)
 
 
 def binary(operator: str, a: Any, b: Any) -> Any:
@@ -160,6 +167,3 @@ def unary(operator: str, value: Any) -> Any:
             return number(-numeric if operator == "-" else numeric)
     return UNSUPPORTED
 
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)

@@ -130,3 +130,9 @@ def test_is_component_file_tells_components_from_apps_and_shared_files(write):
     assert not is_component_file(write("base.mjs", "export default { props: {}, async run() {} };"))
     assert not is_component_file(write("broken.mjs", "export default { key: 'a' "))
     assert not is_component_file(write("utils.mjs", "export const key = 'a';"))
+
+
+def test_is_component_file_follows_a_named_default_export(write):
+    from emulator.props.extract import is_component_file
+    assert is_component_file(write("named.mjs", "const key = 'k';\nconst source = { key, async run() {} };\n"
+                                                "export default source;\n"))

@@ -11,7 +11,7 @@ function withoutFinalNewline(text) {
 
 function chunkText(chunk, encoding) {
   if (typeof chunk === "string") return chunk;
-  return Buffer.from(chunk).toString(typeof encoding === "string" ? encoding : "utf8");
+  return Buffer.from(chunk).toString(Buffer.isEncoding(encoding) ? encoding : "utf8");
 }
 
 function captureWrites(stream, level, sink) {
@@ -28,6 +28,7 @@ function captureWrites(stream, level, sink) {
 export function installOutputCapture(sink) {
   const rawStderr = process.stderr.write.bind(process.stderr);
   const streamTo = (level) => new Writable({
+    decodeStrings: false,
     write(chunk, encoding, done) {
       sink(level, withoutFinalNewline(chunkText(chunk, encoding)));
       done();

@@ -1,0 +1,154 @@
+"""Hot reload of watched folders: saves, broken saves, dependencies, deletes, editors' patterns."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from emulator.component_registry import registry_component_id
+from tests.conftest import run_source
+from tests.reload.conftest import Watched, eventually
+
+
+def source_code(version: str, label: str, extra: str = "") -> str:
+    return f"""
+import common from "./common.mjs";
+export default {{
+  key: "greeter", name: "Greeter", version: "{version}", type: "source",
+  props: {{ ...common.props, who: {{ type: "string", label: "{label}", default: "world" }} }},
+  hooks: {{ async activate() {{ this.db.set("activations", (this.db.get("activations") || 0) + 1); }} }},
+  async run() {{ {extra} this.$emit({{ greeting: common.methods.greet(this.who) }}, {{ summary: "hi" }}); }},
+}};
+"""
+
+
+COMMON_V1 = """export default { props: {}, methods: { greet(who) { return `hello ${who}`; } } };"""
+COMMON_V2 = """export default { props: { polite: { type: "boolean", optional: true } },
+  methods: { greet(who) { return `good day ${who}`; } } };"""
+START = {"greeter.mjs": source_code("0.0.1", "Who"), "common.mjs": COMMON_V1}
+
+
+async def _deploy(watched: Watched) -> dict:
+    return (await watched.api.ok("POST", "/v1/sources", json={"key": "greeter"}))["data"]
+
+
+async def _greeting(watched: Watched, source_id: str) -> str:
+    run = await run_source(watched.api, source_id)
+    return run["events"][0]["event"]["greeting"] if run["events"] else run["error"]["message"]
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_files_are_registered_at_start_with_stable_ids(watched: Watched) -> None:
+    _, body = await watched.api.get("/v1/components/registry/greeter")
+    assert body["data"]["id"] == registry_component_id(str(watched.folder / "greeter.mjs"))
+    assert [p["name"] for p in body["data"]["configurable_props"]] == ["who"]
+    status, _ = await watched.api.get("/v1/components/registry/common")
+    assert status == 404       # a helper file without a component export is not a component
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_saving_updates_deployed_sources_in_place(watched: Watched) -> None:
+    source = await _deploy(watched)
+    await run_source(watched.api, source["id"])
+    watched.write("greeter.mjs", source_code("0.0.2", "Whom"))
+    report = await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    assert report["sources"] == 1
+    _, body = await watched.api.get("/v1/components/registry/greeter")
+    assert body["data"]["configurable_props"][0]["label"] == "Whom"
+    _, same = await watched.api.get(f"/v1/sources/{source['id']}")
+    assert same["data"]["id"] == source["id"] and same["data"]["configured_props"] == source["configured_props"]
+    _, db = await watched.api.get(f"/_emulator/sources/{source['id']}/db")
+    assert db["data"]["activations"] == 2          # deactivate → new code → activate
+    _, events = await watched.api.get(f"/v1/sources/{source['id']}/event_summaries")
+    assert len(events["data"]) == 1
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_saving_an_imported_file_reloads_its_dependents(watched: Watched) -> None:
+    source = await _deploy(watched)
+    assert await _greeting(watched, source["id"]) == "hello world"
+    watched.write("common.mjs", COMMON_V2)
+    await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    _, body = await watched.api.get("/v1/components/registry/greeter")
+    assert [p["name"] for p in body["data"]["configurable_props"]] == ["polite", "who"]
+    assert await _greeting(watched, source["id"]) == "good day world"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_broken_save_keeps_the_last_good_version_until_fixed(watched: Watched) -> None:
+    source = await _deploy(watched)
+    watched.write("greeter.mjs", source_code("0.0.2", "Who").replace("type: \"source\",", "type: \"source\",,,\n  oops("))
+
+    async def failed() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload_failed"), None)
+
+    failure = await eventually(failed)
+    assert failure["path"] == str(watched.folder / "greeter.mjs") and failure["line"] > 0
+    _, component = await watched.api.get("/v1/components/registry/greeter")
+    assert component["data"]["version"] == "0.0.1"
+    assert component["data"]["errors"][0]["line"] == failure["line"]
+    assert await _greeting(watched, source["id"]) == "hello world"
+
+    watched.write("greeter.mjs", source_code("0.0.3", "Who"))
+    await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    _, body = await watched.api.get("/v1/components/registry/greeter")
+    assert body["data"]["version"] == "0.0.3" and body["data"]["errors"] == []
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_throwing_activate_hook_keeps_the_last_good_version(watched: Watched) -> None:
+    source = await _deploy(watched)
+    broken = source_code("0.0.2", "Who").replace("async activate() {", "async activate() { throw new Error('no!');")
+    watched.write("greeter.mjs", broken)
+
+    async def failed() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload_failed"), None)
+
+    failure = await eventually(failed)
+    assert "no!" in failure["message"]
+    _, component = await watched.api.get("/v1/components/registry/greeter")
+    assert component["data"]["version"] == "0.0.1"
+    assert await _greeting(watched, source["id"]) == "hello world"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_deleting_a_file_deactivates_its_sources(watched: Watched) -> None:
+    source = await _deploy(watched)
+    os.remove(watched.folder / "greeter.mjs")
+
+    async def inactive() -> bool:
+        _, body = await watched.api.get(f"/v1/sources/{source['id']}")
+        return body["data"]["active"] is False
+
+    await eventually(inactive)
+    _, listing = await watched.api.get("/v1/users/me/sources")
+    assert [s["id"] for s in listing["data"]] == [source["id"]]
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_write_temp_then_rename_causes_exactly_one_reload(watched: Watched) -> None:
+    temp = watched.write(".greeter.mjs.tmp~", source_code("0.0.2", "Renamed"))
+    os.replace(temp, watched.folder / "greeter.mjs")
+
+    await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    # Give any straggling events of the same save the chance to (wrongly) cause a second reload.
+    marker = watched.write("marker.mjs", "export default { key: 'marker', type: 'source', async run() {} };")
+    await eventually(lambda: _registered(watched, "marker"))
+    assert marker.exists()
+    assert len([r for r in watched.reloads() if r["kind"] == "reload" and r["path"].endswith("greeter.mjs")]) == 1
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_new_file_is_registered(watched: Watched) -> None:
+    watched.write("sub/other.mjs", "export default { key: 'other', name: 'Other', type: 'source', async run() {} };")
+    await eventually(lambda: _registered(watched, "other"))
+
+
+async def _registered(watched: Watched, key: str) -> bool:
+    status, _ = await watched.api.get(f"/v1/components/registry/{key}")
+    return status == 200
+
+
+async def _reload_of(watched: Watched, name: str) -> dict | None:
+    path = str(watched.folder / name)
+    return next((r for r in reversed(watched.reloads()) if r["kind"] == "reload" and r["path"] == path), None)

@@ -1,0 +1,191 @@
+"""A faulty component fails only its own run: every case is reported, and other sources keep going."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from emulator.sandbox import SandboxLimits
+
+SHORT = SandboxLimits(timeout_s=0.5)
+
+
+@pytest.fixture
+async def short_host(make_host, other_source_answers, invocation):
+    """A host with a 0.5 s timeout where another source is already running."""
+    host = await make_host(SHORT)
+    await other_source_answers(host)
+    return host
+
+
+def permission_model_present(host) -> bool:
+    major = int(host.node_version().lstrip("v").split(".")[0])
+    return major >= 20
+
+
+async def test_a_thrown_error_is_reported_with_name_message_and_stack(short_host, invocation, other_source_answers):
+    code = """
+    class FeedError extends Error { constructor(m) { super(m); this.name = "FeedError"; } }
+    export default {
+      props: { db: "$.service.db" },
+      async run() { this.db.set("half", true); console.log("before"); throw new FeedError("feed unreachable"); },
+    };
+    """
+    result = await short_host.invoke(invocation(code))
+    assert result.outcome == "error"
+    assert result.error["name"] == "FeedError"
+    assert result.error["message"] == "feed unreachable"
+    assert "component.mjs:5" in result.error["stack"]
+    assert result.logs[0]["message"] == "before"
+    await other_source_answers(short_host)
+
+
+async def test_a_thrown_non_error_value_is_reported(short_host, invocation):
+    result = await short_host.invoke(invocation('export default { async run() { throw "plain text"; } };'))
+    assert result.outcome == "error"
+    assert result.error["message"] == "plain text"
+
+
+async def test_a_run_that_never_settles_times_out(short_host, invocation, other_source_answers):
+    code = """
+    export default { async run() { console.log("waiting"); await new Promise(() => {}); } };
+    """
+    result = await short_host.invoke(invocation(code))
+    assert result.outcome == "timeout"
+    assert "0.5 s timeout" in result.error["message"]
+    assert [log["message"] for log in result.logs] == ["waiting"]
+    assert 450 <= result.duration_ms < 3000
+    await other_source_answers(short_host)
+
+
+async def test_an_infinite_loop_is_killed_at_the_timeout(short_host, invocation, other_source_answers):
+    result = await short_host.invoke(invocation("export default { async run() { while (true) {} } };"))
+    assert result.outcome == "timeout"
+    await other_source_answers(short_host)
+
+
+async def test_a_source_stuck_in_a_loop_does_not_answer_a_ping(make_host, invocation):
+    looping: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    host = await make_host(SHORT, on_respond=lambda source_id, response: looping.set_result(source_id))
+    code = "export default { async run() { this.http.respond({ status: 200 }); while (true) {} } };"
+    run = asyncio.create_task(host.invoke(invocation(code)))
+    assert await looping == "dc_test"
+    assert not await host.ping("dc_test")
+    assert (await run).outcome == "timeout"
+
+
+async def test_heap_exhaustion_is_reported_as_memory(make_host, invocation, other_source_answers):
+    host = await make_host(SandboxLimits(timeout_s=20, memory_mb=64))
+    await other_source_answers(host)
+    code = """
+    export default {
+      async run() { const hoard = []; while (true) hoard.push(new Array(100000).fill({ x: 1 })); },
+    };
+    """
+    result = await host.invoke(invocation(code))
+    assert result.outcome == "memory"
+    assert "64 MB" in result.error["message"]
+    await other_source_answers(host)
+
+
+async def test_memory_outside_the_heap_is_caught_by_the_rss_watch(make_host, invocation, other_source_answers):
+    host = await make_host(SandboxLimits(timeout_s=20, memory_mb=64))
+    code = """
+    export default {
+      async run() {
+        const buffers = [];
+        while (true) {
+          buffers.push(Buffer.alloc(16 * 1024 * 1024, 1));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      },
+    };
+    """
+    result = await host.invoke(invocation(code))
+    assert result.outcome == "memory"
+    await other_source_answers(host)
+
+
+async def test_process_exit_is_reported_with_its_code(short_host, invocation, other_source_answers):
+    code = """
+    export default { async run() { console.log("bye"); try { process.exit(3); } catch {} this.$emit({}); } };
+    """
+    result = await short_host.invoke(invocation(code))
+    assert result.outcome == "exit"
+    assert result.error["exit_code"] == 3
+    assert result.emits == []
+    assert result.logs[0]["message"] == "bye"
+    await other_source_answers(short_host)
+
+
+async def test_an_unhandled_rejection_fails_the_run(short_host, invocation, other_source_answers):
+    code = """
+    export default { async run() { Promise.reject(new Error("nobody caught me")); } };
+    """
+    result = await short_host.invoke(invocation(code))
+    assert result.outcome == "error"
+    assert result.error["message"] == "nobody caught me"
+    await other_source_answers(short_host)
+
+
+async def test_an_exception_thrown_in_a_callback_fails_the_run(short_host, invocation):
+    code = """
+    export default {
+      async run() {
+        setTimeout(() => { throw new RangeError("late failure"); }, 1);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      },
+    };
+    """
+    result = await short_host.invoke(invocation(code))
+    assert result.outcome == "error"
+    assert (result.error["name"], result.error["message"]) == ("RangeError", "late failure")
+
+
+async def test_a_hard_crash_is_reported_and_the_next_run_gets_a_new_process(short_host, invocation):
+    code = """
+    let runs = 0;
+    export default { async run(event) { runs += 1; if (event === "crash") process.kill(process.pid, "SIGSEGV"); this.$emit({ runs }); } };
+    """
+    result = await short_host.invoke(invocation(code, event="crash"))
+    assert result.outcome == "crash"
+    assert "SIGSEGV" in result.error["message"]
+    after = await short_host.invoke(invocation(code, event="fine"))
+    assert after.emits[0]["event"] == {"runs": 1}
+
+
+async def test_reading_a_file_outside_the_read_roots_is_denied(short_host, component_file, tmp_path, other_source_answers):
+    if not permission_model_present(short_host):
+        pytest.skip("this Node has no permission model")
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("s3cret")
+    inv = component_file("components/reader.mjs", """
+        import fs from "node:fs";
+        import { fileURLToPath } from "node:url";
+        export default {
+          async run(event) {
+            const own = fs.readFileSync(fileURLToPath(import.meta.url), "utf8").length > 0;
+            console.log(`own file readable: ${own}`);
+            this.$emit({ text: fs.readFileSync(event, "utf8") });
+          },
+        };
+    """, event=str(secret), read_roots=[str(tmp_path / "components")])
+    result = await short_host.invoke(inv)
+    assert result.outcome == "error"
+    assert result.error.get("code") == "ERR_ACCESS_DENIED"
+    assert result.logs[0]["message"] == "own file readable: true"
+    await other_source_answers(short_host)
+
+
+@pytest.mark.parametrize("attempt", [
+    'import("node:fs").then((fs) => fs.writeFileSync(`${process.cwd()}/written.txt`, "x"))',
+    'import("node:child_process").then((cp) => cp.execSync("echo hi"))',
+    'import("node:worker_threads").then(({ Worker }) => new Worker("1", { eval: true }))',
+], ids=["write-file", "child-process", "worker-thread"])
+async def test_writes_child_processes_and_workers_are_denied(short_host, invocation, attempt):
+    if not permission_model_present(short_host):
+        pytest.skip("this Node has no permission model")
+    result = await short_host.invoke(invocation(f"export default {{ async run() {{ await {attempt}; }} }};"))
+    assert result.outcome == "error"
+    assert result.error.get("code") == "ERR_ACCESS_DENIED"
