@@ -36,6 +36,8 @@ def build_app(config: Config) -> web.Application:
     _load_initial_state(services)
     add_routes(app)
     app[RELOADER] = FolderReloader(services)
+    app[activity.STREAM_EPOCH] = activity.new_epoch()
+    dashboard.install(app)
     app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
     app.on_shutdown.append(_end_streams)
     return app

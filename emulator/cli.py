@@ -102,11 +102,21 @@ def print_banner(console: Console, emulator: Any) -> None:
     lines = [f"pd-emulator {__version__} ready at {emulator.url}",
              f"  API key   {emulator.api_key}",
              f"  API       {emulator.url}/v1   (Authorization: Bearer <key>)",
+             *dashboard_lines(emulator),
              f"  folders   {', '.join(map(str, services.folders)) or '(none)'}",
              f"  clock     {clock['mode']}" + (f" x{clock['speed']:g}" if clock["mode"] == "real" else ""),
              f"  state     {services.config.state_file or 'in memory'}",
              "  stop      Ctrl-C"]
     console.line("ok", "\n".join(lines))
+
+
+def dashboard_lines(emulator: Any) -> list[str]:
+    """The dashboard's one-time link (spent on first use; `pd-emulator dashboard` prints another)."""
+    from emulator.api.dashboard import DASHBOARD
+
+    if not emulator.services.config.dashboard:
+        return []
+    return [f"  dashboard {emulator.app[DASHBOARD].link(emulator.url, emulator.api_key)}"]
 
 
 def _write_connection_file(emulator: Any) -> None:

@@ -68,6 +68,14 @@ class Clock:
         for callback in list(self._subscribers):
             callback()
 
+    def restart(self, now_ms: int, *, mode: str, speed: float) -> None:
+        """Start over at `now_ms`, even before the current time: only for an emptied emulator
+        (a test fixture's reset between tests), where nothing scheduled depends on the old time."""
+        self._mode, self._speed = _checked_mode(mode), _checked_speed(speed)
+        self._rebase(_checked_ms("now_ms", now_ms))
+        for callback in list(self._subscribers):
+            callback()
+
     def advance_to(self, now_ms: int) -> None:
         """Move time forward to `now_ms` without notifying subscribers (the scheduler's step)."""
         target = self._checked_forward(now_ms)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.services import Services
-from emulator.state import import_state
+from emulator.state import apply_state, parse_state
 
 
 async def stop_all_sources(services: Services) -> None:
@@ -37,10 +37,21 @@ async def reset(services: Services, *, keep_users: bool) -> None:
 
 async def replace_state(services: Services, state: Any) -> None:
     """Import a state document (already schema-checked); timers resume from it."""
+    parsed = parse_state(services.store, state)
     await stop_all_sources(services)
-    import_state(services.store, state)
+    apply_state(services.store, parsed)
     services.runtime.runs.clear()
-    if not services.store.users:
+    if services.store.user_for_key(services.api_key) is None:
+        # The emulator's own key keeps working: it is what the banner and the fixtures hand out.
         services.store.create_user(username="dev", api_key=services.api_key)
+    refresh_endpoint_urls(services)
     start_timers(services)
     services.bus.publish("state_imported", sources=len(services.store.sources))
+
+
+def refresh_endpoint_urls(services: Services) -> None:
+    """Stored endpoint URLs follow the server's current address (a restart may change the port)."""
+    for source in services.store.sources.values():
+        for name, value in source.configured_props.items():
+            if isinstance(value, dict) and set(value) == {"endpoint_url"}:
+                source.configured_props[name] = {"endpoint_url": services.runtime.endpoint_url(source)}

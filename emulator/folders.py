@@ -13,6 +13,7 @@ from emulator.services import Services
 
 COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__"}
+MISSING_IMPORT = "cannot find module"      # the extractor's warning for a relative import with no file
 
 
 def component_candidates(folder: Path) -> list[Path]:
@@ -84,6 +85,9 @@ class FolderReloader:
         component, error = register_file(store, path)
         if component is None:
             return self._failed(path, previous, error or {})
+        missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)
+        if missing_import and previous is not None:
+            return self._failed(path, previous, missing_import)
         self.failures.pop(str(path), None)
         if previous is not None and previous.code_hash == component.code_hash \
                 and not changed_names & set(previous.imported_files + component.imported_files):

@@ -1,11 +1,22 @@
-"""pytest plugin: `pd_emulator` (async) and `pd_emulator_server` (threaded) fixtures.
+"""pytest plugin: the `pd_emulator` (async) and `pd_emulator_server` (threaded) fixtures.
 
-Imports only pytest at import time: it loads in every pytest run of an environment that has the
-package; the fixtures themselves live in emulator.testing and are registered at configure time.
+It loads in every pytest run of an environment that has the package, so it imports only pytest
+(and pytest-asyncio, already loaded as a plugin); the emulator is imported when a fixture is used.
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
+import pytest_asyncio
+
+if TYPE_CHECKING:
+    from emulator.testing import PdEmulator, PdEmulatorServer, ServerPool
+
+LOG_SOURCES = pytest.StashKey[list[Callable[[], list[str]]]]()
+CALL_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -13,22 +24,91 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--pd-components", action="store", default=None, metavar="FOLDER",
                     help="component folder the pd_emulator fixtures register (default: none)")
     group.addoption("--pd-speed", action="store", type=float, default=None, metavar="N",
-                    help="run the fixtures' clock in real time at N times speed (default: virtual clock)")
+                    help="run the fixtures' clock in real time at N times speed (default: a virtual clock)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "pd_components(folder): component folder for the pd_emulator fixtures")
-    from emulator import testing
-    config.pluginmanager.register(testing.Fixtures(), "pd-emulator-fixtures")
+    config.addinivalue_line(
+        "markers", "pd_components(folder): component folder (relative to the test file) for the pd_emulator fixtures")
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
     """Attach the emulator's recent log to a failing test's report."""
-    report = yield
+    report: pytest.TestReport = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
     if report.failed:
-        for line_source in getattr(item, "_pd_emulator_logs", []):
-            lines = line_source()
-            if lines:
-                report.sections.append(("pd-emulator log", "\n".join(lines)))
+        lines = [line for snapshot in item.stash.get(LOG_SOURCES, []) for line in snapshot()]
+        if lines:
+            report.sections.append(("pd-emulator log", "\n".join(lines)))
     return report
+
+
+@pytest_asyncio.fixture
+async def pd_emulator(request: pytest.FixtureRequest) -> AsyncIterator[PdEmulator]:
+    """A fresh emulator for this test on its event loop: virtual clock, free port, own API key."""
+    __tracebackhide__ = True
+    from emulator.testing import PdEmulator, fixture_config
+
+    config = fixture_config(_folders(request), request.config.getoption("pd_speed"))
+    emulator = await PdEmulator(config, search_paths=[request.path.parent]).start()
+    _attach_log(request, emulator.log.snapshot)
+    try:
+        yield emulator
+        problems = emulator.problems()
+    finally:
+        await emulator.close()
+    _fail_on(request, problems)
+
+
+@pytest.fixture(scope="session")
+def _pd_emulator_pool(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
+    from emulator.testing import ServerPool
+
+    pool = ServerPool(request.config.getoption("pd_speed"))
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def pd_emulator_session_server(request: pytest.FixtureRequest, _pd_emulator_pool: ServerPool) -> PdEmulatorServer:
+    """The session's threaded emulator as it is (same URL and key all session; not reset here)."""
+    return _pd_emulator_pool.get(_option_folders(request.config))
+
+
+@pytest.fixture
+def pd_emulator_server(request: pytest.FixtureRequest, _pd_emulator_pool: ServerPool) -> Iterator[PdEmulatorServer]:
+    """The session's threaded emulator, emptied for this test (same URL and key all session)."""
+    __tracebackhide__ = True
+    server = _pd_emulator_pool.get(_folders(request))
+    server.reset()
+    assert server.log is not None
+    _attach_log(request, server.log.snapshot)
+    yield server
+    _fail_on(request, server.problems())
+
+
+def _folders(request: pytest.FixtureRequest) -> list[Path]:
+    marker = request.node.get_closest_marker("pd_components")
+    if marker is not None:
+        return [request.path.parent / folder for folder in marker.args]
+    return _option_folders(request.config)
+
+
+def _option_folders(config: pytest.Config) -> list[Path]:
+    folder = config.getoption("pd_components")
+    return [config.invocation_params.dir / folder] if folder else []
+
+
+def _attach_log(request: pytest.FixtureRequest, snapshot: Callable[[], list[str]]) -> None:
+    request.node.stash.setdefault(LOG_SOURCES, []).append(snapshot)
+
+
+def _fail_on(request: pytest.FixtureRequest, problems: list[str]) -> None:
+    """A failure inside the emulator fails the test at teardown (unless the test already failed)."""
+    __tracebackhide__ = True
+    if problems and not request.node.stash.get(CALL_FAILED, False):
+        from emulator.testing import EmulatorError, failure_report
+
+        raise EmulatorError(failure_report(problems))

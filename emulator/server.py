@@ -9,6 +9,7 @@ from aiohttp import web
 
 from emulator.app import build_app
 from emulator.config import Config
+from emulator.control import refresh_endpoint_urls
 from emulator.services import SERVICES, Services
 
 
@@ -51,14 +52,6 @@ class Emulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-
-def refresh_endpoint_urls(services: Services) -> None:
-    """Stored endpoint URLs follow the server's current address (a restart may change the port)."""
-    for source in services.store.sources.values():
-        for name, value in source.configured_props.items():
-            if isinstance(value, dict) and set(value) == {"endpoint_url"}:
-                source.configured_props[name] = {"endpoint_url": services.runtime.endpoint_url(source)}
 
 
 class ThreadedEmulator:

@@ -26,6 +26,11 @@ def export_state(store: Store) -> dict[str, Any]:
 
 def import_state(store: Store, state: Any) -> None:
     """Replace the store's contents; nothing changes unless the whole document is valid."""
+    apply_state(store, parse_state(store, state))
+
+
+def parse_state(store: Store, state: Any) -> dict[str, Any]:
+    """Check a whole state document and turn it into records, touching nothing."""
     if not isinstance(state, dict):
         raise BadRequest("state must be a JSON object", param="state")
     if state.get("format", STATE_FORMAT) != STATE_FORMAT:
@@ -41,6 +46,12 @@ def import_state(store: Store, state: Any) -> None:
         raise BadRequest("id_sequence must be a non-negative integer", param="id_sequence")
 
     registry = {c.id: c for c in store.components.values() if c.user_id is None}
+    _check_references(parsed, registry)
+    return {**parsed, "events": events, "id_sequence": sequence, "registry": registry}
+
+
+def apply_state(store: Store, parsed: dict[str, Any]) -> None:
+    registry, events, sequence = parsed["registry"], parsed["events"], parsed["id_sequence"]
     store.reset(keep_users=False)
     for user in parsed["users"]:
         store.add_user(user)
@@ -69,3 +80,15 @@ def _parse_records(state: dict[str, Any], name: str, cls: type) -> list[Any]:
             missing = str(exc).split("missing", 1)[-1].strip() if "missing" in str(exc) else str(exc)
             raise BadRequest(f"{name}[{index}] is missing {missing}", param=f"{name}[{index}]") from None
     return records
+
+
+def _check_references(parsed: dict[str, list[Any]], registry: dict[str, Any]) -> None:
+    users = {u.id for u in parsed["users"]}
+    components = {c.id for c in parsed["components"]} | set(registry)
+    for index, source in enumerate(parsed["sources"]):
+        if source.user_id not in users:
+            raise BadRequest(f"sources[{index}] belongs to user {source.user_id}, who is not in users",
+                             param=f"sources.{index}.user_id")
+        if source.component_id not in components:
+            raise BadRequest(f"sources[{index}] uses component {source.component_id}, which is not in components",
+                             param=f"sources.{index}.component_id")

@@ -1,6 +1,201 @@
-"""`/_emulator/stream`, runs, replay and the reload log (filled in by the dashboard work)."""
+"""What the emulator is doing: the activity stream, runs by id, replay, the reload log and an overview.
+
+`GET /_emulator/stream` is one SSE stream of the activity bus (runs, emits, reloads, clock changes,
+errors) for the dashboard: each message's `id:` is `<epoch>.<seq>`, so a reconnect with
+`Last-Event-ID` (or `?last_event_id=`) gets exactly the records it missed, and a `hello` message
+says when it cannot (`gap`: the records were dropped, or the emulator restarted).
+
+Differences from the cloud: none of this exists there; the cloud's UI reads its own internal APIs.
+"""
 from __future__ import annotations
+
+import asyncio
+import secrets
+from typing import Any
 
 from aiohttp import web
 
+from emulator.api.auth import current_user
+from emulator.api.control import run_with_events
+from emulator.api.events import summary
+from emulator.api.params import read_params, shape
+from emulator.api.sse import HEARTBEAT_S, open_stream, send
+from emulator.errors import NotFound
+from emulator.models import Source, User
+from emulator.run_log import RunRecord
+from emulator.runtime import ERRORS_CHANNEL
+from emulator.services import Services, services_of
+from emulator.watcher import RELOADER
+
 routes = web.RouteTableDef()
+STREAM_EPOCH = web.AppKey("stream_epoch", str)
+RETRY_MS = 1000
+BRIEF_RUN_FIELDS = ("id", "method", "trigger", "outcome", "started_at_ms", "duration_ms", "error", "emitted")
+TIMER_TYPE = "$.interface.timer"
+
+
+def new_epoch() -> str:
+    """Names one emulator process in stream ids: a resume across a restart is seen as a gap."""
+    return secrets.token_hex(4)
+
+
+# the stream -----------------------------------------------------------------------------------
+@routes.get("/_emulator/stream")
+async def stream_activity(request: web.Request) -> web.StreamResponse:
+    services, user = services_of(request), current_user(request)
+    epoch = request.app[STREAM_EPOCH]
+    queue = services.bus.subscribe()
+    try:
+        response = await open_stream(request)
+        await response.write(f"retry: {RETRY_MS}\n\n".encode())
+        resume = _resume_point(request, epoch)
+        backlog = services.bus.since(resume) if resume is not None else []
+        gap = resume is not None and (resume < 0 or (bool(backlog) and backlog[0]["seq"] > resume + 1))
+        await send(response, None, {"kind": "hello", "epoch": epoch, "resumed": resume is not None, "gap": gap})
+        sent = resume or 0
+        for record in backlog:
+            sent = await _forward(response, services, user, epoch, record)
+        while True:
+            try:
+                record = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
+            except asyncio.TimeoutError:
+                await response.write(b":sse-handshake\n\n")
+                continue
+            if record["seq"] > sent:
+                sent = await _forward(response, services, user, epoch, record)
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        services.bus.unsubscribe(queue)
+    return response
+
+
+def _resume_point(request: web.Request, epoch: str) -> int | None:
+    """The last seq the client saw; -1 when it saw records of another emulator (a restart)."""
+    text = request.headers.get("Last-Event-ID") or request.query.get("last_event_id") or ""
+    if not text:
+        return None
+    their_epoch, _, seq = text.partition(".")
+    if their_epoch != epoch or not seq.isdigit():
+        return -1
+    return int(seq)
+
+
+async def _forward(response: web.StreamResponse, services: Services, user: User, epoch: str,
+                   record: dict[str, Any]) -> int:
+    if _visible(services, user, record):
+        await send(response, f"{epoch}.{record['seq']}", _enriched(services, record))
+    return int(record["seq"])
+
+
+def _visible(services: Services, user: User, record: dict[str, Any]) -> bool:
+    """Records about another user's source are hidden; a source deleted meanwhile has no owner to ask."""
+    source_id = record.get("source_id") or (record.get("run") or {}).get("source_id")
+    source = services.store.sources.get(source_id) if source_id else None
+    return source is None or source.user_id == user.id
+
+
+def _enriched(services: Services, record: dict[str, Any]) -> dict[str, Any]:
+    """The record plus what a page needs to show it without asking: the event, the next timer fire."""
+    data = dict(record)
+    if record["kind"] == "emit":
+        event = services.store.events.find(record["source_id"], record["event_id"])
+        data["event"] = summary(event, expand=False) if event else None
+    elif record["kind"] == "run":
+        data["next_fire_ms"] = services.scheduler.next_fire_ms(record["run"]["source_id"])
+    return data
+
+
+# runs and replay -------------------------------------------------------------------------------
+@routes.get("/_emulator/runs")
+async def list_runs(request: web.Request) -> web.Response:
+    params = await read_params(request, "listRuns")
+    services = services_of(request)
+    allowed = {s.id for s in services.store.user_sources(current_user(request).id)}
+    runs = services.runtime.runs.query(source_id=params.get("source_id"), outcome=params.get("outcome"),
+                                       limit=params.get("limit") or 50, allowed=allowed)
+    if params.get("method"):
+        runs = [r for r in runs if r.method == params["method"]]
+    return web.json_response({"data": [shape(r.to_api(), params) for r in runs]})
+
+
+@routes.get("/_emulator/runs/{id}")
+async def get_run(request: web.Request) -> web.Response:
+    params = await read_params(request, "getRun")
+    services = services_of(request)
+    run = services.runtime.runs.get(request.match_info["id"])
+    source = services.store.sources.get(run.source_id) if run else None
+    if run is None or source is None or source.user_id != current_user(request).id:
+        raise NotFound("run", request.match_info["id"])
+    return web.json_response({"data": shape(run_with_events(services, run), params)})
+
+
+@routes.post("/_emulator/events/replay")
+async def replay_event(request: web.Request) -> web.Response:
+    """Run the source again with one of its retained events (an `$errors` event replays the original)."""
+    params = await read_params(request, "replayEvent")
+    services = services_of(request)
+    source = services.store.get_source(current_user(request).id, params["source_id"])
+    event = services.store.events.find(source.id, params["event_id"])
+    if event is None:
+        raise NotFound("event", params["event_id"])
+    payload = event.event
+    if event.channel == ERRORS_CHANNEL and isinstance(payload, dict):
+        payload = payload.get("original_event")
+    record = await services.runtime.invoke(source, "run", payload, trigger="replay")
+    return web.json_response({"data": run_with_events(services, record)})
+
+
+# reloads and the overview ----------------------------------------------------------------------
+@routes.get("/_emulator/reloads")
+async def list_reloads(request: web.Request) -> web.Response:
+    """Recent reloads newest first, the files now failing, and each watched component's status."""
+    await read_params(request, "listReloads")
+    services = services_of(request)
+    store = services.store
+    failures = [{"path": path, **error, "running_last_good": any(c.path == path for c in store.registry_components())}
+                for path, error in request.app[RELOADER].failures.items()]
+    components = [{"id": c.id, "name": c.name, "key": c.key, "version": c.version, "path": c.path,
+                   "errors": c.errors, "warnings": c.warnings, "sources": len(store.sources_of_component(c.id))}
+                  for c in sorted(store.registry_components(), key=lambda c: c.path or "")]
+    return web.json_response({"data": list(reversed(services.reloads)), "failures": failures,
+                              "components": components, "folders": [str(f) for f in services.folders]})
+
+
+@routes.get("/_emulator/overview")
+async def overview(request: web.Request) -> web.Response:
+    """Everything the dashboard's first page shows, in one request."""
+    await read_params(request, "getOverview")
+    services = services_of(request)
+    sources = services.store.user_sources(current_user(request).id)
+    mine = {s.id for s in sources}
+    upcoming = [fire for fire in services.scheduler.upcoming(limit=len(services.store.sources) or 1)
+                if fire["source_id"] in mine]
+    return web.json_response({"clock": services.clock.to_api(), "folders": [str(f) for f in services.folders],
+                              "sources": [source_status(services, s) for s in sources], "upcoming": upcoming})
+
+
+def source_status(services: Services, source: Source) -> dict[str, Any]:
+    """A source as the overview lists it: state, component, schedule, next fire, last run, channels."""
+    component = services.store.components.get(source.component_id)
+    props = component.configurable_props if component else []
+    schedule = next((source.configured_props.get(p["name"]) for p in props
+                     if p.get("type") == TIMER_TYPE and p.get("name") in source.configured_props), None)
+    runs = services.runtime.runs.query(source_id=source.id, outcome=None, limit=20, allowed={source.id})
+    last_run = next((r for r in runs if r.method == "run"), None)
+    events = services.store.events
+    return {**source.to_api(), "status_note": source.status_note,
+            "component": {"id": source.component_id, "name": component.name if component else None,
+                          "key": component.key if component else None, "path": component.path if component else None,
+                          "errors": component.errors if component else []},
+            "schedule": schedule, "next_fire_ms": services.scheduler.next_fire_ms(source.id),
+            "endpoint_url": services.runtime.endpoint_url(source),
+            "last_run": _brief(last_run) if last_run else None,
+            "channels": {channel: len(events.newest_first(source.id, channel)) for channel in events.channels(source.id)}}
+
+
+def _brief(run: RunRecord) -> dict[str, Any]:
+    body = run.to_api()
+    body["error"] = (run.error or {}).get("message")
+    body["emitted"] = len(run.emitted)
+    return {name: body[name] for name in BRIEF_RUN_FIELDS}

@@ -162,8 +162,10 @@ def _scan_cjs_assignment(record: ModuleRecord, expression: Node | None) -> None:
     value = expression.child_by_field_name("right")
     if target == "module.exports":
         record.cjs_assignments.append((None, value))
-    elif target.startswith(("module.exports.", "exports.")) and target.count(".") == target.startswith("module") + 1:
-        record.cjs_assignments.append((target.rsplit(".", 1)[1], value))
+        return
+    member = target.removeprefix("module.exports.") if target.startswith("module.") else target.removeprefix("exports.")
+    if member != target and member.isidentifier():
+        record.cjs_assignments.append((member, value))
 
 
 def _scan_mutation(record: ModuleRecord, expression: Node) -> None:

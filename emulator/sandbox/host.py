@@ -20,7 +20,8 @@ from types import TracebackType
 from .component_module import ComponentModule, InlineCodeFolder
 from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NODE_DIR, NodeRuntime, find_node
-from .worker import NodeWorker, WorkerStartError
+from .transport import SpawnError
+from .worker import NodeWorker
 
 __all__ = ["Invocation", "InvocationResult", "SandboxHost", "SandboxLimits"]
 
@@ -30,6 +31,10 @@ MEMORY_POLL_S = 0.1
 # Node's own footprint on top of the V8 heap limit; past this the RSS watchdog kills the run
 # (it catches Buffers and other memory outside the heap that --max-old-space-size ignores).
 RSS_HEADROOM_MB = 128
+# Placements remembered per (path, code, read roots), so a warm invoke does no hashing or fs calls.
+PLACEMENT_CACHE_SIZE = 256
+
+Placement = tuple[ComponentModule, tuple[str, ...]]
 
 
 class SandboxHost:
@@ -50,6 +55,7 @@ class SandboxHost:
         self._workers: dict[str, NodeWorker] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._memory_watch: asyncio.Task[None] | None = None
+        self._placements: dict[tuple[str | None, str, tuple[str, ...]], Placement] = {}
 
     async def __aenter__(self) -> SandboxHost:
         await self.start()
@@ -99,10 +105,10 @@ class SandboxHost:
                 logs=[], http_response=None, duration_ms=0.0,
             )
         async with self._locks.setdefault(inv.source_id, asyncio.Lock()):
-            module = await self._inline_code.module_for(inv.code, inv.path)
+            module, read_paths = await self._placement(inv, self._inline_code)
             try:
-                worker = await self._worker_for(inv, module, self._runtime)
-            except WorkerStartError as failure:
+                worker = await self._worker_for(inv.source_id, module, read_paths, self._runtime)
+            except SpawnError as failure:
                 return failed_result(
                     inv, "crash", {"name": "NodeCrash", "message": str(failure), "stack": ""},
                     logs=[], http_response=None, duration_ms=0.0,
@@ -110,21 +116,34 @@ class SandboxHost:
             now_ms = inv.now_ms if inv.now_ms > 0 else int(time.time() * 1000)
             return await worker.invoke(inv, now_ms)
 
-    async def _worker_for(self, inv: Invocation, module: ComponentModule, runtime: NodeRuntime) -> NodeWorker:
+    async def _placement(self, inv: Invocation, inline_code: InlineCodeFolder) -> Placement:
+        """The module Node imports for this code and the paths it may read."""
+        key = (inv.path, inv.code, tuple(inv.read_roots))
+        placement = self._placements.get(key)
+        if placement is None:
+            module = await inline_code.module_for(inv.code, inv.path)
+            placement = (module, _read_paths(module, inv.read_roots))
+            if len(self._placements) >= PLACEMENT_CACHE_SIZE:
+                del self._placements[next(iter(self._placements))]
+            self._placements[key] = placement
+        return placement
+
+    async def _worker_for(
+        self, source_id: str, module: ComponentModule, read_paths: tuple[str, ...], runtime: NodeRuntime
+    ) -> NodeWorker:
         """The source's live worker, or a new one when there is none, it died or its code changed."""
-        read_paths = _read_paths(module, inv.read_roots)
-        current = self._workers.get(inv.source_id)
+        current = self._workers.get(source_id)
         if current is not None:
             if current.alive and current.signature == (module.path, module.digest, read_paths):
                 return current
-            del self._workers[inv.source_id]
+            del self._workers[source_id]
             await current.stop()
         worker = NodeWorker(
-            inv.source_id, runtime, module=module, read_paths=read_paths,
+            source_id, runtime, module=module, read_paths=read_paths,
             limits=self.limits, on_respond=self._on_respond,
         )
         await worker.start()
-        self._workers[inv.source_id] = worker
+        self._workers[source_id] = worker
         return worker
 
     async def evict(self, source_id: str) -> None:

@@ -54,8 +54,21 @@ class NodeRuntime:
         """module.registerHooks(): resolve hooks without a loader thread (so no worker needed)."""
         return _at_least(self.version, (22, 15, 0), (23, 5, 0))
 
-    def worker_argv(self, *, read_paths: list[str], memory_mb: int, in_fd: int, out_fd: int) -> list[str]:
-        """node flags + runner.mjs for one worker reading requests on in_fd, replying on out_fd."""
+    def worker_argv(
+        self,
+        *,
+        read_paths: list[str],
+        memory_mb: int,
+        in_fd: int,
+        out_fd: int,
+        resolve_hooks: bool = True,
+    ) -> list[str]:
+        """node flags + runner.mjs for one worker reading requests on in_fd, replying on out_fd.
+
+        `resolve_hooks`: load register.mjs so `@pipedream/platform` resolves to our copy when the
+        component's folder lacks it (on Node 20 that needs a loader thread, hence --allow-worker).
+        """
+        resolve_hooks = resolve_hooks and self.has_module_register
         argv = [self.executable, f"--max-old-space-size={memory_mb}", "--enable-source-maps"]
         if _at_least(self.version, (20, 11, 0), (21, 3, 0)):
             argv += ["--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning"]
@@ -68,10 +81,10 @@ class NodeRuntime:
                 argv += [f"--allow-fs-read={path}" for path in read_paths]
             else:
                 argv.append("--allow-fs-read=" + ",".join(read_paths))
-            if self.has_module_register and not self.has_in_thread_hooks:
+            if resolve_hooks and not self.has_in_thread_hooks:
                 argv.append("--allow-worker")
                 block_workers = True
-        if self.has_module_register:
+        if resolve_hooks:
             argv.append(f"--import={REGISTER.as_uri()}")
         argv += [str(RUNNER), str(in_fd), str(out_fd)]
         if block_workers:

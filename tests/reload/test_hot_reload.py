@@ -152,3 +152,16 @@ async def _registered(watched: Watched, key: str) -> bool:
 async def _reload_of(watched: Watched, name: str) -> dict | None:
     path = str(watched.folder / name)
     return next((r for r in reversed(watched.reloads()) if r["kind"] == "reload" and r["path"] == path), None)
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_an_import_of_a_missing_file_keeps_the_last_good_version(watched: Watched) -> None:
+    source = await _deploy(watched)
+    watched.write("greeter.mjs", source_code("0.0.2", "Who").replace("./common.mjs", "./gone.mjs"))
+
+    async def failed() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload_failed"), None)
+
+    failure = await eventually(failed)
+    assert "gone.mjs" in failure["message"] and failure["line"] == 2
+    assert await _greeting(watched, source["id"]) == "hello world"

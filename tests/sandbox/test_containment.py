@@ -67,9 +67,14 @@ async def test_an_infinite_loop_is_killed_at_the_timeout(short_host, invocation,
 async def test_a_source_stuck_in_a_loop_does_not_answer_a_ping(make_host, invocation):
     looping: asyncio.Future[str] = asyncio.get_running_loop().create_future()
     host = await make_host(SHORT, on_respond=lambda source_id, response: looping.set_result(source_id))
-    code = "export default { async run() { this.http.respond({ status: 200 }); while (true) {} } };"
+    code = """
+    export default {
+      props: { http: "$.interface.http" },
+      async run() { this.http.respond({ status: 200 }); while (true) {} },
+    };
+    """
     run = asyncio.create_task(host.invoke(invocation(code)))
-    assert await looping == "dc_test"
+    assert await asyncio.wait_for(looping, 5) == "dc_test"
     assert not await host.ping("dc_test")
     assert (await run).outcome == "timeout"
 
@@ -187,5 +192,18 @@ async def test_writes_child_processes_and_workers_are_denied(short_host, invocat
     if not permission_model_present(short_host):
         pytest.skip("this Node has no permission model")
     result = await short_host.invoke(invocation(f"export default {{ async run() {{ await {attempt}; }} }};"))
+    assert result.outcome == "error"
+    assert result.error.get("code") == "ERR_ACCESS_DENIED"
+
+
+async def test_worker_threads_are_denied_for_a_component_file_too(short_host, component_file):
+    """Files load through resolve hooks, which on Node 20 need a loader thread: still no workers."""
+    if not permission_model_present(short_host):
+        pytest.skip("this Node has no permission model")
+    inv = component_file("src/spawner.mjs", """
+        import { Worker } from "node:worker_threads";
+        export default { async run() { new Worker("1", { eval: true }); } };
+    """)
+    result = await short_host.invoke(inv)
     assert result.outcome == "error"
     assert result.error.get("code") == "ERR_ACCESS_DENIED"

@@ -135,3 +135,31 @@ async def test_the_folders_own_platform_package_wins(host, write_file, component
     result = await host.invoke(inv)
     assert result.outcome == "ok", result.error
     assert result.emits[0]["event"] == {"provider": "the folder's own copy", "interval": 60}
+
+
+async def test_a_component_file_without_node_modules_gets_the_offline_platform(host, write_file, component_file):
+    write_file("acme/acme.app.mjs", """
+        import { ConfigurationError } from "@pipedream/platform";
+        export default { type: "app", app: "acme", methods: { check() { return new ConfigurationError("x").name; } } };
+    """)
+    inv = component_file("acme/sources/s.mjs", """
+        import { DEFAULT_POLLING_SOURCE_TIMER_INTERVAL } from "@pipedream/platform";
+        import acme from "../acme.app.mjs";
+        export default {
+          props: { acme },
+          async run() { this.$emit({ interval: DEFAULT_POLLING_SOURCE_TIMER_INTERVAL, check: this.acme.check() }); },
+        };
+    """)
+    result = await host.invoke(inv)
+    assert result.outcome == "ok", result.error
+    assert result.emits[0]["event"] == {"interval": 900, "check": "ConfigurationError"}
+
+
+async def test_a_commonjs_file_requires_the_offline_platform(host, component_file):
+    inv = component_file("legacy/source.js", """
+        const { axios } = require("@pipedream/platform");
+        module.exports = { async run() { this.$emit({ axios: typeof axios.create }); } };
+    """)
+    result = await host.invoke(inv)
+    assert result.outcome == "ok", result.error
+    assert result.emits[0]["event"] == {"axios": "function"}

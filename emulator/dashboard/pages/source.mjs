@@ -1,0 +1,70 @@
+// A source: header with its state and quick actions, then tabs for events, runs, configuration, db, actions.
+import { html } from "../lib.mjs";
+import { post } from "../api.mjs";
+import { useRecords } from "../live.mjs";
+import { BASE, sourcePath } from "../router.mjs";
+import { describeSchedule, formatTime, relative } from "../format.mjs";
+import { useNow } from "../clock.mjs";
+import { ActionButton, ErrorNote, Loading, useDebounced, useResource } from "../ui.mjs";
+import { EventsTab } from "./source-events.mjs";
+import { RunsTab } from "./source-runs.mjs";
+import { ConfigurationTab } from "./source-config.mjs";
+import { DbTab } from "./source-db.mjs";
+import { ActionsTab } from "./source-actions.mjs";
+import { DeleteButton, PauseButton } from "./source-buttons.mjs";
+
+const TABS = [["events", "Events"], ["runs", "Runs"], ["configuration", "Configuration"], ["db", "DB"], ["actions", "Actions"]];
+
+export function SourcePage({ id, tab, query }) {
+  const status = useResource(`/_emulator/overview?source_id=${encodeURIComponent(id)}`);
+  const refresh = useDebounced(status.reload, 150);
+  useRecords((record) => {
+    const about = record.source_id || (record.run && record.run.source_id);
+    if (record.kind === "gap" || record.kind === "reset" || record.kind === "state_imported" ||
+        (about === id && (record.kind !== "emit"))) refresh();
+  }, [id, refresh]);
+  if (status.error && status.error.status === 404) {
+    return html`<section><h1>Source ${id}</h1><p class="empty">This source does not exist (deleted?).
+      <a href=${BASE}>Back to the overview</a>.</p></section>`;
+  }
+  return html`<section>
+    <${Loading} resource=${status}>${() => {
+      const source = status.data.sources[0];
+      return html`
+        <${SourceHeader} source=${source} onChanged=${status.reload} />
+        <nav class="tabs">${TABS.map(([name, label]) => html`<a href=${sourcePath(id, name === "events" ? "" : name)}
+          class=${tab === name ? "active" : ""}>${label}</a>`)}</nav>
+        ${tabContent(tab, source, query, status.reload)}`;
+    }}</${Loading}>
+  </section>`;
+}
+
+function tabContent(tab, source, query, reload) {
+  if (tab === "runs") return html`<${RunsTab} source=${source} query=${query} />`;
+  if (tab === "configuration") return html`<${ConfigurationTab} source=${source} onSaved=${reload} />`;
+  if (tab === "db") return html`<${DbTab} source=${source} />`;
+  if (tab === "actions") return html`<${ActionsTab} source=${source} onChanged=${reload} />`;
+  if (tab === "events") return html`<${EventsTab} source=${source} query=${query} />`;
+  return html`<${ErrorNote} error=${new Error(`no tab ${tab}`)} />`;
+}
+
+function SourceHeader({ source, onChanged }) {
+  const now = useNow();
+  return html`<div class="source-header">
+    <div>
+      <h1>${source.name} <span class=${`badge ${source.active ? "ok" : "paused"}`}>${source.active ? "active" : "paused"}</span></h1>
+      <p class="muted"><code>${source.id}</code> · ${source.component.name || source.component.id}
+        ${source.component.path ? html` · <code>${source.component.path}</code>` : null}
+        ${source.schedule ? html` · ${describeSchedule(source.schedule)}` : null}
+        ${source.next_fire_ms ? html` · next fire <span class="countdown" title=${formatTime(source.next_fire_ms)}>${relative(source.next_fire_ms, now)}</span>` : null}
+        ${source.endpoint_url ? html` · <code>${source.endpoint_url}</code>` : null}</p>
+      ${source.status_note ? html`<p class="warn-note">${source.status_note}</p>` : null}
+      ${source.component.errors.map((e) => html`<p class="error-note">Running the last good version: ${e.file || ""}:${e.line}:${e.column} ${e.message}</p>`)}
+    </div>
+    <div class="buttons">
+      <${ActionButton} kind="primary" onClick=${() => post(`/_emulator/sources/${source.id}/run`, { event: {} }).then(onChanged)}>Run now</${ActionButton}>
+      <${PauseButton} source=${source} onChanged=${onChanged} />
+      <${DeleteButton} source=${source} />
+    </div>
+  </div>`;
+}

@@ -1,0 +1,48 @@
+"""The node command line follows the installed version's features."""
+from __future__ import annotations
+
+import pytest
+
+from emulator.sandbox.node_runtime import NodeRuntime, parse_version
+
+
+def argv_for(version: tuple[int, int, int]) -> list[str]:
+    return NodeRuntime("node", version).worker_argv(read_paths=["/a", "/b"], memory_mb=64, in_fd=5, out_fd=6)
+
+
+def test_node_18_runs_without_the_permission_model():
+    argv = argv_for((18, 20, 0))
+    assert not any("permission" in flag or flag.startswith("--allow") for flag in argv)
+    assert "--max-old-space-size=64" in argv
+
+
+def test_node_20_uses_the_experimental_permission_model_and_allows_the_loader_thread():
+    argv = argv_for((20, 20, 2))
+    assert "--experimental-permission" in argv
+    assert ["--allow-fs-read=/a", "--allow-fs-read=/b"] == [f for f in argv if f.startswith("--allow-fs-read")]
+    assert "--allow-worker" in argv and argv[-1] == "--block-workers"
+    assert "--allow-child-process" not in argv and "--allow-fs-write" not in " ".join(argv)
+
+
+def test_early_node_20_passes_read_paths_as_one_comma_list():
+    assert "--allow-fs-read=/a,/b" in argv_for((20, 5, 0))
+
+
+@pytest.mark.parametrize("version", [(22, 15, 0), (24, 1, 0)])
+def test_node_with_in_thread_hooks_needs_no_worker_permission(version):
+    argv = argv_for(version)
+    assert "--permission" in argv
+    assert "--allow-worker" not in argv and "--block-workers" not in argv
+
+
+def test_the_register_module_is_imported_before_the_runner():
+    argv = argv_for((20, 20, 2))
+    register = next(i for i, flag in enumerate(argv) if flag.startswith("--import="))
+    runner = next(i for i, flag in enumerate(argv) if flag.endswith("runner.mjs"))
+    assert register < runner
+    assert argv[runner + 1:runner + 3] == ["5", "6"]
+
+
+@pytest.mark.parametrize(("text", "version"), [("v20.20.2\n", (20, 20, 2)), ("18.19.0", (18, 19, 0)), ("nope", None)])
+def test_parse_version(text, version):
+    assert parse_version(text) == version
