@@ -10,8 +10,10 @@ from urllib.parse import unquote, urlparse
 from emulator.errors import Unprocessable
 from emulator.ids import BASE62
 from emulator.models import Component
-from emulator.props.extract import Extraction, ExtractionError, extract_code
+from emulator.props.extract import Extraction, ExtractionError, complete_with_node, extract_code
 from emulator.store import Store
+
+COMPLETION_TIMEOUT_S = 10.0
 
 
 def component_name(extraction: Extraction, fallback: str) -> str:
@@ -47,11 +49,18 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
     return store.put_component(build_component(store, extract_or_422(code), code, user_id=user_id, url=url))
 
 
-def create_from_url(store: Store, user_id: str, url: str, folders: list[Path]) -> Component:
+async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path]) -> Component:
     path = resolve_component_url(url, folders)
     code = path.read_text(encoding="utf-8")
-    extraction = extract_or_422(code, str(path))
+    extraction = await complete_if_needed(extract_or_422(code, str(path)), path)
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
+
+
+async def complete_if_needed(extraction: Extraction, path: Path) -> Extraction:
+    """Values static reading cannot know are completed by importing the file in Node (bounded wait)."""
+    if not extraction.needs_completion:
+        return extraction
+    return await complete_with_node(str(path), extraction, timeout_s=COMPLETION_TIMEOUT_S)
 
 
 def resolve_component_url(url: str, folders: list[Path]) -> Path:
@@ -84,12 +93,12 @@ def registry_component_id(path: str) -> str:
                            for b in digest[:8])
 
 
-def register_file(store: Store, path: Path) -> tuple[Component | None, dict[str, Any] | None]:
+async def register_file(store: Store, path: Path) -> tuple[Component | None, dict[str, Any] | None]:
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))
     try:
         code = path.read_text(encoding="utf-8")
-        extraction = extract_code(code, path=str(path))
+        extraction = await complete_if_needed(extract_code(code, path=str(path)), path)
     except ExtractionError as exc:
         return None, exc.diagnostic.to_api()
     except (OSError, UnicodeDecodeError) as exc:

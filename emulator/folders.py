@@ -36,12 +36,12 @@ class FolderReloader:
         self.services = services
         self.failures: dict[str, dict[str, Any]] = {}      # path -> the error that keeps the last good version
 
-    def scan(self) -> list[Component]:
+    async def scan(self) -> list[Component]:
         registered = []
         for folder in self.services.folders:
             for path in component_candidates(folder):
                 if is_component_file(str(path)):
-                    component = self._register(path)
+                    component = await self._register(path)
                     if component is not None:
                         registered.append(component)
         return registered
@@ -70,8 +70,8 @@ class FolderReloader:
                 affected.add(Path(path_text))
         return affected
 
-    def _register(self, path: Path) -> Component | None:
-        component, error = register_file(self.services.store, path)
+    async def _register(self, path: Path) -> Component | None:
+        component, error = await register_file(self.services.store, path)
         if component is None:
             self.failures[str(path)] = error or {}
             return None
@@ -82,7 +82,7 @@ class FolderReloader:
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
         store = self.services.store
         previous = store.components.get(registry_component_id(str(path)))
-        component, error = register_file(store, path)
+        component, error = await register_file(store, path)
         if component is None:
             return self._failed(path, previous, error or {})
         missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)

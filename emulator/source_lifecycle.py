@@ -21,20 +21,20 @@ class SourceLifecycle:
         self.runtime = runtime
         self.folders = folders
 
-    def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
+    async def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
         """component_id, then component_code, then component_url, then key (the cloud's precedence)."""
         if params.get("component_id"):
             return self.store.get_component(user.id, params["component_id"])
         if params.get("component_code"):
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
-            return create_from_url(self.store, user.id, params["component_url"], self.folders)
+            return await create_from_url(self.store, user.id, params["component_url"], self.folders)
         if params.get("key"):
             return self.store.get_component(user.id, params["key"])
         return None
 
     async def create(self, user: User, params: dict[str, Any]) -> Source:
-        component = self.resolve_component(user, params)
+        component = await self.resolve_component(user, params)
         if component is None:
             raise BadRequest("one of component_id, component_code, component_url or key is required",
                              param="component_id")
@@ -61,7 +61,7 @@ class SourceLifecycle:
         return source
 
     async def update(self, user: User, source: Source, params: dict[str, Any]) -> Source:
-        component = self.resolve_component(user, params) or self.store.components[source.component_id]
+        component = await self.resolve_component(user, params) or self.store.components[source.component_id]
         code_or_props_changed = component.id != source.component_id or "configured_props" in params
         previous = (source.component_id, source.configured_props, source.active)
         if code_or_props_changed:

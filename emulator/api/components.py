@@ -22,7 +22,7 @@ async def create_component(request: web.Request) -> web.Response:
     if params.get("component_code"):
         component = create_from_code(services.store, user.id, params["component_code"], params.get("component_url"))
     else:
-        component = create_from_url(services.store, user.id, params["component_url"], services.folders)
+        component = await create_from_url(services.store, user.id, params["component_url"], services.folders)
     return data_response(component.to_api(), params)
 
 

@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable
+from typing import Any
 
 from .protocol import ChannelClosed, Connection
 
@@ -81,7 +82,8 @@ class NodeProcess:
     async def wait_ready(self, timeout_s: float) -> dict:
         """The runner's ready notice; stops the process and raises SpawnError without one."""
         assert self._ready is not None and self._serving is not None
-        await asyncio.wait({self._ready, self._serving}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        waiters: set[asyncio.Future[Any]] = {self._ready, self._serving}
+        await asyncio.wait(waiters, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
         if not self._ready.done():
             self._ready.cancel()
             await self.stop()

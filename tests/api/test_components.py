@@ -60,3 +60,25 @@ async def test_unknown_registry_key_is_404(api: ApiClient) -> None:
     status, body = await api.get("/v1/components/registry/nothing-here")
     assert status == 404
     assert "nothing-here" in body["error"]
+
+
+COMPUTED = """
+function buildLabel() { let label = "Feed"; for (const part of [" ", "URL"]) label += part; return label; }
+export default { key: "computed", name: "Computed", version: "1.0.0", type: "source",
+  props: { url: { type: "string", label: buildLabel() } }, async run() {} };
+"""
+
+
+async def test_file_component_values_unknowable_statically_are_completed_by_node(api: ApiClient, tmp_path: Path) -> None:
+    path = tmp_path / "computed.mjs"
+    path.write_text(COMPUTED)
+    _, body = await api.post("/v1/components", json={"component_url": path.as_uri()})
+    assert body["data"]["configurable_props"] == [{"name": "url", "type": "string", "label": "Feed URL"}]
+    assert any("completed by importing the module in Node" in w["message"] for w in body["data"]["warnings"])
+
+
+async def test_inline_component_with_unknowable_values_keeps_the_static_result_and_warns(api: ApiClient) -> None:
+    _, body = await api.post("/v1/components", json={"component_code": COMPUTED})
+    assert body["data"]["configurable_props"] == [{"name": "url", "type": "string"}]
+    warning = body["data"]["warnings"][0]
+    assert "buildLabel()" in warning["message"] and warning["line"] == 4

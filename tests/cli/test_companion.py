@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,10 @@ def test_logs_follow_ends_cleanly_when_the_emulator_stops() -> None:
         source = api.call("POST", "/v1/sources", {"component_code": EMITTER})["data"]
         follower = Follower("logs", source["id"], "--follow", "--url", server.url, "--api-key", server.api_key)
         follower.wait_for("activate (hook) ok")
+        deadline = time.monotonic() + 10
+        while not server.emulator.services.streams:           # its stream is open: now stop under it
+            assert time.monotonic() < deadline, "the follower never opened its stream"
+            time.sleep(0.02)
     finally:
         server.stop()
     try:

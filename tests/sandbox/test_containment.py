@@ -150,7 +150,13 @@ async def test_an_exception_thrown_in_a_callback_fails_the_run(short_host, invoc
 async def test_a_hard_crash_is_reported_and_the_next_run_gets_a_new_process(short_host, invocation):
     code = """
     let runs = 0;
-    export default { async run(event) { runs += 1; if (event === "crash") process.kill(process.pid, "SIGSEGV"); this.$emit({ runs }); } };
+    export default {
+      async run(event) {
+        runs += 1;
+        if (event === "crash") process.kill(process.pid, "SIGSEGV");
+        this.$emit({ runs });
+      },
+    };
     """
     result = await short_host.invoke(invocation(code, event="crash"))
     assert result.outcome == "crash"
@@ -159,7 +165,9 @@ async def test_a_hard_crash_is_reported_and_the_next_run_gets_a_new_process(shor
     assert after.emits[0]["event"] == {"runs": 1}
 
 
-async def test_reading_a_file_outside_the_read_roots_is_denied(short_host, component_file, tmp_path, other_source_answers):
+async def test_reading_a_file_outside_the_read_roots_is_denied(
+    short_host, component_file, tmp_path, other_source_answers
+):
     if not permission_model_present(short_host):
         pytest.skip("this Node has no permission model")
     secret = tmp_path / "outside" / "secret.txt"

@@ -76,7 +76,8 @@ async def test_different_sources_run_in_parallel(host, invocation, aiohttp_serve
       async run() { this.$emit({ text: await (await fetch(this.url)).text() }); },
     };
     """
-    a = asyncio.create_task(host.invoke(invocation(waiting, source_id="dc_a", props={"url": str(server.make_url("/"))})))
+    url = str(server.make_url("/"))
+    a = asyncio.create_task(host.invoke(invocation(waiting, source_id="dc_a", props={"url": url})))
     b = await host.invoke(invocation(COUNTING, source_id="dc_b"))
     assert b.outcome == "ok" and not a.done()
     b_done.set()

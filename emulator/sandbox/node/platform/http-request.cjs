@@ -144,7 +144,10 @@ async function responseData(response, responseType) {
 function requestSignal(config) {
   const signals = [config.signal, config.timeout > 0 && AbortSignal.timeout(config.timeout)].filter(Boolean);
   if (signals.length < 2) return signals[0];
-  return AbortSignal.any(signals);
+  if (typeof AbortSignal.any === "function") return AbortSignal.any(signals);
+  const combined = new AbortController();
+  for (const signal of signals) signal.addEventListener("abort", () => combined.abort(signal.reason), { once: true });
+  return combined.signal;
 }
 
 function transportError(error, config) {

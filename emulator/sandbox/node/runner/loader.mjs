@@ -16,7 +16,8 @@ async function importComponent(path, kind) {
   } else {
     exported = (await import(pathToFileURL(path).href)).default;
   }
-  if (exported?.__esModule && exported.default) exported = exported.default;
+  const wrapsDefault = exported?.__esModule || exported?.[Symbol.toStringTag] === "Module";
+  if (wrapsDefault && exported.default) exported = exported.default;
   if (!exported || typeof exported !== "object") {
     throw new TypeError(`${path} does not export a component object`);
   }
