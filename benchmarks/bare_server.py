@@ -1,11 +1,18 @@
-"""The baseline: a bare aiohttp handler answering a constant JSON body (`python bare_server.py PORT`)."""
+"""The baseline: a bare aiohttp handler answering a constant JSON body.
+
+    python bare_server.py PORT [BODY_FILE]
+
+With BODY_FILE, the constant body is that file's JSON (the benchmark passes the emulator's own
+answer, so both servers send the same bytes and only the work behind them differs).
+"""
 from __future__ import annotations
 
+import json
 import sys
 
 from aiohttp import web
 
-BODY = {"page_info": {"total_count": 1, "count": 1, "start_cursor": None, "end_cursor": None}, "data": [{"id": "x"}]}
+BODY = json.loads(open(sys.argv[2]).read()) if len(sys.argv) > 2 else {"data": []}
 
 
 async def constant(request: web.Request) -> web.Response:

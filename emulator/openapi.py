@@ -7,6 +7,8 @@ import json
 from importlib import resources
 from typing import Any
 
+import jsonschema
+
 COMMON_PARAMS = {"include": {"type": "string"}, "exclude": {"type": "string"}}
 
 
@@ -34,6 +36,12 @@ def request_schema(operation_id: str) -> dict[str, Any]:
     for name, prop in COMMON_PARAMS.items():
         properties.setdefault(name, prop)
     return schema
+
+
+@functools.cache
+def request_validator(operation_id: str) -> jsonschema.protocols.Validator:
+    """A compiled validator per operation: building one per request would dominate a request's cost."""
+    return jsonschema.Draft202012Validator(request_schema(operation_id))
 
 
 def _resolve(node: Any) -> Any:

@@ -8,7 +8,7 @@ import jsonschema
 from aiohttp import web
 
 from emulator.errors import BadRequest, InvalidJson, UnsupportedMediaType
-from emulator.openapi import request_schema
+from emulator.openapi import request_schema, request_validator
 from emulator.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
 
 IGNORED_PARAMS = ("workspace_id", "org_id")
@@ -44,12 +44,16 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
         params.update(body)
     for name in IGNORED_PARAMS:
         params.pop(name, None)
-    validate(params, schema)
+    check_params(params, request_validator(operation))
     return params
 
 
 def validate(params: dict[str, Any], schema: dict[str, Any]) -> None:
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(params), key=lambda e: list(e.path))
+    check_params(params, jsonschema.Draft202012Validator(schema))
+
+
+def check_params(params: dict[str, Any], validator: jsonschema.protocols.Validator) -> None:
+    errors = sorted(validator.iter_errors(params), key=lambda e: list(e.path))
     if not errors:
         return
     details = [{"param": _param_name(e), "error": _describe(e)} for e in errors]

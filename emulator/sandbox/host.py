@@ -90,6 +90,7 @@ class SandboxHost:
         if self._inline_code is not None:
             await asyncio.to_thread(shutil.rmtree, self._inline_code.root, True)
             self._inline_code = None
+        self._placements.clear()
 
     def node_version(self) -> str | None:
         return self._runtime.version_text if self._runtime else None

@@ -37,7 +37,12 @@ class Invocation:
 
 @dataclass
 class InvocationResult:
-    """The outcome of an invocation; `db`/`db_changes` are meaningful only when outcome is "ok"."""
+    """The outcome of an invocation; `db`/`db_changes` are meaningful only when outcome is "ok".
+
+    error: {"name", "message", "stack"}, plus "code" when Node gave one (e.g. ERR_ACCESS_DENIED)
+    and "exit_code" for outcome "exit". http_response: {"status": int, "headers": {str: str},
+    "body": str, "body_base64": bool}. emits: in call order, also those made before an error.
+    """
 
     outcome: str
     error: dict | None

@@ -5,7 +5,7 @@ import asyncio
 
 from aiohttp import web
 
-from emulator.sandbox import SandboxLimits
+from emulator.sandbox import SandboxHost, SandboxLimits
 
 COUNTING = """
 let loads = 0;
@@ -103,3 +103,15 @@ async def test_close_stops_every_worker(make_host, invocation):
     await host.close()
     assert not await host.ping("dc_1")
     assert not await host.ping("dc_2")
+
+
+async def test_a_closed_host_can_start_again_and_run_inline_code(invocation):
+    host = SandboxHost()
+    await host.start()
+    assert (await host.invoke(invocation(COUNTING))).outcome == "ok"
+    await host.close()
+    await host.start()
+    try:
+        assert (await host.invoke(invocation(COUNTING))).outcome == "ok"
+    finally:
+        await host.close()

@@ -25,6 +25,16 @@ async def test_commonjs_js_file_runs_from_its_folder(host, write_file, component
     assert result.emits[0]["event"] == {"value": 42}
 
 
+async def test_esm_syntax_in_a_js_file_runs_without_a_package_json(host, component_file):
+    inv = component_file("plain/source.js", """
+        import { format } from "node:util";
+        export default { async run() { this.$emit({ text: format("%d", 7) }); } };
+    """)
+    result = await host.invoke(inv)
+    assert result.outcome == "ok", result.error
+    assert result.emits[0]["event"] == {"text": "7"}
+
+
 async def test_esm_file_imports_its_relative_app_file(host, write_file, component_file):
     write_file("acme/acme.app.mjs", """
         export default {
