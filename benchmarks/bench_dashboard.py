@@ -42,11 +42,13 @@ ROW_WATCH = """() => {
   new MutationObserver((mutations) => {
     const now = performance.timeOrigin + performance.now();
     for (const m of mutations) for (const node of m.addedNodes) {
-      if (node.nodeType === 1 && node.dataset && node.dataset.eventId && !(node.dataset.eventId in window.rowSeenAt)) {
-        window.rowSeenAt[node.dataset.eventId] = now;
+      if (node.nodeType !== 1) continue;
+      for (const row of [node, ...node.querySelectorAll("[data-event-id]")]) {
+        const id = row.dataset.eventId;
+        if (id && !(id in window.rowSeenAt)) window.rowSeenAt[id] = now;
       }
     }
-  }).observe(document.body, { childList: true, subtree: true });
+  }).observe(document, { childList: true, subtree: true });
 }"""
 COUNT_WATCH = """([selector, target]) => {
   const check = () => {
@@ -122,7 +124,7 @@ async def emit_latency(bench: Bench, browser: Any, rate: float, seconds: float) 
     await asyncio.gather(bare, return_exceptions=True)
     await page.close()
     measured = [i for i in ids if i in page_seen and i in bare_seen][WARMUP:]
-    print(f"  {len(measured)} emits measured of {count} ({len(ids) - len(measured) - WARMUP} missing)")
+    print(f"  {len(measured)} emits measured of {count} (page saw {len(page_seen)}, bare client {len(bare_seen)})")
     return {"page": [page_seen[i] - bench.emitted_at[i] for i in measured],
             "bare SSE client": [bare_seen[i] - bench.emitted_at[i] for i in measured]}
 

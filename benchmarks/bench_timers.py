@@ -6,8 +6,10 @@
 1. Throughput: an emulator (its own process, `serve --clock virtual --quiet`) with N sources whose
    60 s timers emit one event per run is advanced `--hours` emulated hours through
    POST /_emulator/clock/advance (one call per emulated hour): 100 sources × 24 h = 144,000 runs.
-   Against it, the warm-run rate of direct `SandboxHost` invocations of a source that emits one
-   event, in this process: the ratio is what the scheduler, runtime, store and HTTP add.
+   Against it, the warm-run rate of direct `SandboxHost` invocations (in this process) of a source
+   that emits one event: for one source, and round-robin over as many sources as the timers use
+   (each source has its own Node process, and waking a different one per run costs more). The
+   second ratio is what the scheduler, runtime and store add; the first adds the process switching.
 2. Fire-time error: a second emulator with `--real-sources` 60 s timers staggered evenly over the
    minute runs on a real clock at `--speed` for `--real-seconds` wall seconds; each run's lateness
    against its due time, in wall ms (p50, p99, max), as the scheduler saw it (run record start)
@@ -95,15 +97,16 @@ async def timer_throughput(sources: int, hours: float) -> dict[str, Any]:
     return {"runs": runs, "failures": failures, "seconds": seconds, "rate": runs / seconds}
 
 
-async def sandbox_warm_rate(invocations: int) -> dict[str, Any]:
+async def sandbox_warm_rate(invocations: int, sources: int) -> dict[str, Any]:
+    """Warm direct invocations, round-robin over `sources` source ids (one Node process each)."""
     async with SandboxHost(SandboxLimits()) as host:
         def invocation(n: int) -> Invocation:
             fired = 1_700_000_000_000 + n * MINUTE_MS
-            return Invocation(source_id="dc_bench", method="run", code=SANDBOX_EMITTER, path=None, props={}, db={},
-                              event={"timestamp": fired // 1000, "interval_seconds": 60}, now_ms=fired,
-                              clock_speed=0.0)
+            return Invocation(source_id=f"dc_bench{n % sources}", method="run", code=SANDBOX_EMITTER, path=None,
+                              props={}, db={}, event={"timestamp": fired // 1000, "interval_seconds": 60},
+                              now_ms=fired, clock_speed=0.0)
 
-        for n in range(50):                                  # start Node and warm it up
+        for n in range(max(50, 2 * sources)):                # start every Node process and warm it up
             await host.invoke(invocation(n))
         began = time.perf_counter()
         failures = 0
@@ -177,13 +180,16 @@ async def main() -> None:
     parser.add_argument("--real-seconds", type=float, default=8.0)
     args = parser.parse_args()
 
-    sandbox = await sandbox_warm_rate(args.sandbox_runs)
-    print(f"direct SandboxHost, warm: {sandbox['runs']} runs in {sandbox['seconds']:.2f} s = "
-          f"{sandbox['rate']:.0f} runs/s ({sandbox['failures']} failed)")
+    direct = {}
+    for count in sorted({1, args.sources}):
+        direct[count] = sandbox = await sandbox_warm_rate(args.sandbox_runs, count)
+        print(f"direct SandboxHost, warm, round-robin over {count} source(s): {sandbox['runs']} runs in "
+              f"{sandbox['seconds']:.2f} s = {sandbox['rate']:.0f} runs/s ({sandbox['failures']} failed)")
     timers = await timer_throughput(args.sources, args.hours)
     print(f"virtual clock, {args.sources} sources × 60 s timers × {args.hours:g} h: {timers['runs']} runs in "
           f"{timers['seconds']:.1f} s = {timers['rate']:.0f} runs/s ({timers['failures']} failed)")
-    print(f"  ratio timer runs / direct sandbox runs: {timers['rate'] / sandbox['rate']:.2f}")
+    for count, sandbox in direct.items():
+        print(f"  ratio timer runs / direct sandbox runs over {count} source(s): {timers['rate'] / sandbox['rate']:.2f}")
     if args.hours < 24:
         print(f"  projected for 24 h ({args.sources * 1440} runs): {args.sources * 1440 / timers['rate']:.0f} s")
     errors = await fire_error(args.real_sources, args.speed, args.real_seconds)

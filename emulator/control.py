@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.runtime import SCHEDULED_CHANNEL
 from emulator.services import Services
 from emulator.state import apply_state, parse_state
 
@@ -15,8 +16,10 @@ async def stop_all_sources(services: Services) -> None:
 
 
 def start_timers(services: Services) -> None:
-    """Resume every active source's timer from its stored configuration (no hooks run)."""
+    """Resume every active source's timer, and pending delayed deliveries, from the state (no hooks run)."""
     for source in services.store.sources.values():
+        for waiting in services.store.events.newest_first(source.id, SCHEDULED_CHANNEL):
+            services.runtime.schedule_delivery(source.id, waiting)
         component = services.store.components.get(source.component_id)
         if component is None or not source.active:
             continue

@@ -8,7 +8,7 @@ from typing import Any
 from emulator.bus import ActivityBus
 from emulator.clock import Clock
 from emulator.dedupe import dedupe_key, select_emits
-from emulator.ids import IdFactory
+from emulator.ids import IdFactory, parse_event_id
 from emulator.models import Component, Event, Source
 from emulator.run_log import RunLog, RunRecord
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
@@ -137,11 +137,19 @@ class Runtime:
         return stored
 
     def _schedule(self, source: Source, emit: dict[str, Any], delivery_ts: int, record: RunRecord) -> None:
-        waiting = self._append(source, SCHEDULED_CHANNEL, emit.get("event"), emit.get("metadata") or {}, record)
+        meta = dict(emit.get("metadata") or {})
+        meta["deliver_to"] = meta.get("name") or ""
+        waiting = self._append(source, SCHEDULED_CHANNEL, emit.get("event"), meta, record)
+        waiting.metadata["delivery_ts"] = delivery_ts
+        waiting.metadata["deliver_to"] = meta["deliver_to"]
         record.emitted.remove(waiting.id)
         record.scheduled.append(waiting.id)
-        self.scheduler.call_at(delivery_ts, f"{source.id}/{waiting.id}",
-                               lambda: self.deliver_scheduled(source.id, waiting.id))
+        self.schedule_delivery(source.id, waiting)
+
+    def schedule_delivery(self, source_id: str, waiting: Event) -> None:
+        """Deliver a `$in` event when the clock reaches its `delivery_ts` (also after a restart)."""
+        self.scheduler.call_at(int(waiting.metadata.get("delivery_ts") or 0), f"{source_id}/{waiting.id}",
+                               lambda: self.deliver_scheduled(source_id, waiting.id))
 
     async def deliver_scheduled(self, source_id: str, event_id: str) -> None:
         """A `delivery_ts` came due: move the event from `$in` to its channel (unless deleted meanwhile)."""
@@ -149,12 +157,12 @@ class Runtime:
         waiting = self.store.events.get(source_id, SCHEDULED_CHANNEL, event_id) if source else None
         if source is None or waiting is None:
             return
-        start = tuple(int(x) for x in event_id.split("-"))
-        self.store.events.delete_range(source_id, SCHEDULED_CHANNEL, start, start)  # type: ignore[arg-type]
+        position = parse_event_id(event_id)
+        self.store.events.delete_range(source_id, SCHEDULED_CHANNEL, position, position)
         record = RunRecord(id=self.ids.new("run_"), source_id=source_id, method="deliver", trigger="schedule",
                            started_at_ms=self.clock.now_ms(), outcome="ok")
-        meta = dict(waiting.metadata)
-        self._append(source, meta.get("name") or "", waiting.event, meta, record)
+        meta = {k: v for k, v in waiting.metadata.items() if k not in ("delivery_ts", "deliver_to", "name")}
+        self._append(source, waiting.metadata.get("deliver_to") or "", waiting.event, meta, record)
         await self._fan_out(source, record, 0)
 
     # fan-out ------------------------------------------------------------------------------------
@@ -201,6 +209,11 @@ class Runtime:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         return task
+
+    async def idle(self) -> None:
+        """Wait for every background run (HTTP-triggered ones) to finish; tests use this."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     async def close(self) -> None:
         for task in list(self._background):

@@ -1,7 +1,7 @@
 // The one place the dashboard imports its UI library from: Preact, its hooks, and htm templates.
-import { h, render, createContext } from "preact";
+import { Component, h, render, createContext } from "preact";
 import { useState, useEffect, useMemo, useRef, useCallback, useContext, useReducer } from "preact/hooks";
 import htm from "htm";
 
 export const html = htm.bind(h);
-export { render, createContext, useState, useEffect, useMemo, useRef, useCallback, useContext, useReducer };
+export { Component, h, render, createContext, useState, useEffect, useMemo, useRef, useCallback, useContext, useReducer };

@@ -1,5 +1,5 @@
 // Small pieces every page uses: loading a resource, outcome badges, errors, busy buttons.
-import { html, useCallback, useEffect, useRef, useState } from "./lib.mjs";
+import { Component, h, html, useCallback, useEffect, useRef, useState } from "./lib.mjs";
 import { get } from "./api.mjs";
 
 /** GET `path` now and on `reload()`; `setData` lets live records patch the result. */
@@ -78,4 +78,18 @@ export function parseJson(text, what) {
   } catch (error) {
     throw new Error(`${what} is not valid JSON: ${error.message}`);
   }
+}
+
+/** `view` re-rendered only when a prop changes (identity): long live lists stay cheap. */
+export function memo(view) {
+  return class Memo extends Component {
+    shouldComponentUpdate(next) {
+      const keys = Object.keys(next);
+      return keys.length !== Object.keys(this.props).length || keys.some((k) => next[k] !== this.props[k]);
+    }
+
+    render(props) {
+      return h(view, props);
+    }
+  };
 }

@@ -57,7 +57,7 @@ async def test_at_speed_1000_a_60_second_timer_fires_about_every_60_wall_ms(api:
     # delays move the mean. 60 s at 1x would be 60,000 ms; a missing speed factor fails at once.
     assert 30 <= mean_interval_ms <= 200, f"mean interval {mean_interval_ms:.1f} wall ms"
     stamps = [e["event"]["event"]["timestamp"] for e in events]
-    assert stamps == sorted(set(stamps))
+    assert stamps == sorted(stamps)          # a fire coalesced after a late run may share a second with the next
 
 
 @accelerated
@@ -78,7 +78,7 @@ async def test_runs_of_one_source_never_overlap_and_fires_missed_by_a_slow_run_a
     events = await wait_for_events(api, source["id"], 5)
     for earlier, later in zip(events, events[1:]):
         assert wall_ms(earlier, "end") <= wall_ms(later, "start"), "two runs of one source overlapped"
-        assert later["event"]["event"]["timestamp"] > earlier["event"]["event"]["timestamp"]
+        assert later["event"]["event"]["timestamp"] >= earlier["event"]["event"]["timestamp"]
     for slow, after in zip(events[:3], events[1:4]):
         # Date inside the run follows the accelerated clock (a timer may wake a ms early: Node's loop time).
         assert slow["event"]["end_ms"] - slow["event"]["start_ms"] >= 240_000

@@ -5,9 +5,10 @@ import { useRecords } from "../live.mjs";
 import { setQueryParam } from "../router.mjs";
 import { compactJson, compareEventIds, formatTime } from "../format.mjs";
 import { JsonTree } from "../json-tree.mjs";
-import { ActionButton, ErrorNote } from "../ui.mjs";
+import { ActionButton, ErrorNote, memo } from "../ui.mjs";
 
 const ROWS_KEPT = 500;
+const ROWS_SHOWN = 100;
 
 export function EventsTab({ source, query }) {
   const channel = query.get("channel") || "";
@@ -16,6 +17,7 @@ export function EventsTab({ source, query }) {
   const [held, setHeld] = useState(() => new Map());       // arrived while paused
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState(null);
+  const [limit, setLimit] = useState(ROWS_SHOWN);
 
   const load = async () => {
     try {
@@ -55,8 +57,9 @@ export function EventsTab({ source, query }) {
       <span class="muted">${shown.length} of ${rows.size} events</span>
     </div>
     <${ErrorNote} error=${error} />
-    ${shown.length ? html`<ol class="rows events">${shown.map((e) => html`<${EventRow} key=${e.id} event=${e} source=${source} channel=${channel} />`)}</ol>`
+    ${shown.length ? html`<ol class="rows events">${shown.slice(0, limit).map((e) => html`<${EventRow} key=${e.id} event=${e} sourceId=${source.id} channel=${channel} />`)}</ol>`
       : html`<p class="empty">${rows.size ? "No event matches the search." : "No events on this channel yet."}</p>`}
+    ${shown.length > limit ? html`<button class="link" onClick=${() => setLimit(limit + ROWS_SHOWN)}>show ${Math.min(ROWS_SHOWN, shown.length - limit)} older</button>` : null}
   </div>`;
 }
 
@@ -75,7 +78,7 @@ function filtered(rows, search) {
   return all.filter((e) => JSON.stringify([e.event, e.metadata]).toLowerCase().includes(needle));
 }
 
-function EventRow({ event, source, channel }) {
+const EventRow = memo(({ event, sourceId, channel }) => {
   const [open, setOpen] = useState(false);
   const [full, setFull] = useState(null);
   const [error, setError] = useState(null);
@@ -84,7 +87,7 @@ function EventRow({ event, source, channel }) {
     setOpen(!open);
     if (!open && truncated && !full) {
       try {
-        setFull(await fullEvent(source.id, channel, event.id));
+        setFull(await fullEvent(sourceId, channel, event.id));
       } catch (err) {
         setError(err);
       }
@@ -103,11 +106,11 @@ function EventRow({ event, source, channel }) {
       ${truncated && !full ? html`<p class="muted">Loading the full event (${event.event.size} bytes)…</p>`
         : html`<${JsonTree} value=${full ? full.event : event.event} />`}
       <details><summary>metadata</summary><${JsonTree} value=${event.metadata} /></details>
-      <${ActionButton} onClick=${() => post("/_emulator/events/replay", { source_id: source.id, event_id: event.id })}>
+      <${ActionButton} onClick=${() => post("/_emulator/events/replay", { source_id: sourceId, event_id: event.id })}>
         Replay this event</${ActionButton}>
     </div>` : null}
   </li>`;
-}
+});
 
 /** The whole event, however large: the one page item just older than the next id (`expand=event`). */
 async function fullEvent(sourceId, channel, id) {

@@ -5,7 +5,7 @@ import { useRecords } from "../live.mjs";
 import { setQueryParam } from "../router.mjs";
 import { compactJson, formatRunDuration, formatTime } from "../format.mjs";
 import { JsonTree } from "../json-tree.mjs";
-import { ErrorNote, Outcome } from "../ui.mjs";
+import { ErrorNote, Outcome, memo } from "../ui.mjs";
 
 const OUTCOMES = ["", "ok", "error", "timeout", "memory", "exit", "crash"];
 
@@ -45,7 +45,7 @@ export function RunsTab({ source, query }) {
   </div>`;
 }
 
-function RunRow({ run }) {
+const RunRow = memo(({ run }) => {
   const [open, setOpen] = useState(false);
   const [detail, setDetail] = useState(null);
   const [error, setError] = useState(null);
@@ -76,7 +76,7 @@ function RunRow({ run }) {
       ${detail ? html`<${RunDetail} run=${detail} />` : html`<p class="muted">Loading…</p>`}
     </div>` : null}
   </li>`;
-}
+});
 
 export function RunDetail({ run }) {
   return html`<div class="run-detail">

@@ -20,9 +20,15 @@ export function SourcePage({ id, tab, query }) {
   const refresh = useDebounced(status.reload, 150);
   useRecords((record) => {
     const about = record.source_id || (record.run && record.run.source_id);
-    if (record.kind === "gap" || record.kind === "reset" || record.kind === "state_imported" ||
-        (about === id && (record.kind !== "emit"))) refresh();
-  }, [id, refresh]);
+    if (record.kind === "run" && about === id && record.run.method === "run") {
+      status.setData((data) => data && { ...data, sources: data.sources.map((s) => ({ ...s, next_fire_ms: record.next_fire_ms })) });
+    } else if (record.kind === "emit" && about === id) {
+      status.setData((data) => data && { ...data, sources: data.sources.map((s) => ({
+        ...s, channels: { ...s.channels, [record.channel]: (s.channels[record.channel] || 0) + 1 } })) });
+    } else if (["gap", "reset", "state_imported"].includes(record.kind) || about === id) {
+      refresh();                 // a hook ran (the source changed), or a record we cannot patch in
+    }
+  }, [id, refresh, status.setData]);
   if (status.error && status.error.status === 404) {
     return html`<section><h1>Source ${id}</h1><p class="empty">This source does not exist (deleted?).
       <a href=${BASE}>Back to the overview</a>.</p></section>`;

@@ -1,0 +1,122 @@
+"""Hooks in the cloud's order, emits with channels, ordering, $errors and delayed delivery."""
+from __future__ import annotations
+
+from tests.conftest import START_MS, ApiClient, create_source, run_source
+
+HOOKS = """
+export default {
+  key: "hooks", name: "Hooks", version: "0.0.1", type: "source",
+  props: { n: { type: "integer", default: 1 } },
+  hooks: {
+    async deploy() { this.db.set("calls", [...(this.db.get("calls") || []), "deploy"]); },
+    async activate() { this.db.set("calls", [...(this.db.get("calls") || []), `activate ${this.n}`]); },
+    async deactivate() { this.db.set("calls", [...(this.db.get("calls") || []), "deactivate"]); },
+  },
+  async run() {},
+};
+"""
+
+
+async def _calls(api: ApiClient, source_id: str) -> list[str]:
+    _, body = await api.get(f"/_emulator/sources/{source_id}/db")
+    return body["data"]["calls"]
+
+
+async def test_create_runs_deploy_then_activate(api: ApiClient) -> None:
+    source = await create_source(api, HOOKS)
+    assert await _calls(api, source["id"]) == ["deploy", "activate 1"]
+
+
+async def test_update_runs_deactivate_then_activate_with_new_props(api: ApiClient) -> None:
+    source = await create_source(api, HOOKS)
+    await api.put(f"/v1/sources/{source['id']}", json={"configured_props": {"n": 2}})
+    assert await _calls(api, source["id"]) == ["deploy", "activate 1", "deactivate", "activate 2"]
+
+
+async def test_pause_runs_deactivate_and_resume_runs_activate(api: ApiClient) -> None:
+    source = await create_source(api, HOOKS)
+    await api.put(f"/v1/sources/{source['id']}", json={"active": False})
+    await api.put(f"/v1/sources/{source['id']}", json={"active": True})
+    assert (await _calls(api, source["id"]))[-2:] == ["deactivate", "activate 1"]
+
+
+async def test_delete_runs_deactivate(api: ApiClient, emu) -> None:
+    source = await create_source(api, HOOKS)
+    await api.delete(f"/v1/sources/{source['id']}")
+    hooks = [r.method for r in emu.services.runtime.runs._all if r.source_id == source["id"]]
+    assert hooks == ["deploy", "activate", "deactivate"]
+
+
+async def test_a_throwing_deploy_hook_fails_the_create_and_leaves_nothing(api: ApiClient) -> None:
+    code = HOOKS.replace('async deploy() {', 'async deploy() { throw new Error("feed unreachable");')
+    status, body = await api.post("/v1/sources", json={"component_code": code})
+    assert status == 400
+    assert body["error"] == "feed unreachable"
+    _, listing = await api.get("/v1/users/me/sources")
+    assert listing["data"] == []
+
+
+CHANNELS = """
+export default {
+  key: "channels", name: "Channels", version: "0.0.1", type: "source",
+  async run(event) {
+    for (const e of event.emits) this.$emit(e.body, e.meta);
+    if (event.fail) throw new TypeError("broken after emitting");
+  },
+};
+"""
+
+
+async def test_named_channels_are_listed_apart(api: ApiClient) -> None:
+    source = await create_source(api, CHANNELS)
+    await run_source(api, source["id"], {"emits": [{"body": 1, "meta": {"name": "alerts"}}, {"body": 2, "meta": {}}]})
+    _, default = await api.get(f"/v1/sources/{source['id']}/event_summaries")
+    _, alerts = await api.get(f"/v1/sources/{source['id']}/event_summaries?event_name=alerts")
+    assert [e["event"] for e in default["data"]] == [2]
+    assert [e["event"] for e in alerts["data"]] == [1]
+    assert alerts["data"][0]["metadata"]["name"] == "alerts"
+
+
+async def test_emits_of_one_run_are_delivered_oldest_first_by_ts(api: ApiClient) -> None:
+    source = await create_source(api, CHANNELS)
+    emits = [{"body": "b", "meta": {"ts": 2000}}, {"body": "a", "meta": {"ts": 1000}}, {"body": "c", "meta": {"ts": 3000}}]
+    run = await run_source(api, source["id"], {"emits": emits})
+    assert [e["event"] for e in run["events"]] == ["a", "b", "c"]
+    assert [e["metadata"]["ts"] for e in run["events"]] == [1000, 2000, 3000]
+
+
+async def test_a_failed_run_records_an_errors_event_and_keeps_no_db_changes(api: ApiClient) -> None:
+    source = await create_source(api, CHANNELS)
+    run = await run_source(api, source["id"], {"emits": [{"body": 1, "meta": {}}], "fail": True})
+    assert run["outcome"] == "error"
+    assert run["error"]["name"] == "TypeError" and run["error"]["message"] == "broken after emitting"
+    _, errors = await api.get(f"/v1/sources/{source['id']}/event_summaries?event_name=$errors")
+    assert errors["data"][0]["event"]["error"]["message"] == "broken after emitting"
+    assert errors["data"][0]["event"]["original_event"]["fail"] is True
+    _, default = await api.get(f"/v1/sources/{source['id']}/event_summaries")
+    assert default["data"] == []
+
+
+async def test_delivery_ts_waits_on_the_in_channel_until_the_clock_reaches_it(api: ApiClient) -> None:
+    source = await create_source(api, CHANNELS)
+    later = START_MS + 60_000
+    await run_source(api, source["id"], {"emits": [{"body": "later", "meta": {"delivery_ts": later}}]})
+    _, waiting = await api.get(f"/v1/sources/{source['id']}/event_summaries?event_name=$in")
+    assert [e["event"] for e in waiting["data"]] == ["later"]
+    await api.post("/_emulator/clock/advance", json={"seconds": 59})
+    _, default = await api.get(f"/v1/sources/{source['id']}/event_summaries")
+    assert default["data"] == []
+    await api.post("/_emulator/clock/advance", json={"seconds": 1})
+    _, default = await api.get(f"/v1/sources/{source['id']}/event_summaries")
+    assert [e["event"] for e in default["data"]] == ["later"]
+    _, waiting = await api.get(f"/v1/sources/{source['id']}/event_summaries?event_name=$in")
+    assert waiting["data"] == []
+
+
+async def test_a_scheduled_event_deleted_from_in_is_never_delivered(api: ApiClient) -> None:
+    source = await create_source(api, CHANNELS)
+    await run_source(api, source["id"], {"emits": [{"body": "x", "meta": {"delivery_ts": START_MS + 1000}}]})
+    await api.delete(f"/v1/sources/{source['id']}/events?event_name=$in")
+    await api.post("/_emulator/clock/advance", json={"seconds": 5})
+    _, default = await api.get(f"/v1/sources/{source['id']}/event_summaries")
+    assert default["data"] == []
