@@ -8,6 +8,7 @@ from emulator.errors import Unprocessable
 from emulator.scheduler import ScheduleError, validate_timer
 
 TIMER, HTTP, DB, APP = "$.interface.timer", "$.interface.http", "$.service.db", "app"
+_MISSING = object()            # a prop that takes no value (optional and unset, or informational)
 NO_VALUE_TYPES = {"alert", "$.interface.apphook", "$.interface.sse"}
 _SCALARS: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
@@ -19,8 +20,7 @@ _SCALARS: dict[str, Callable[[Any], bool]] = {
 
 
 def normalise_configured_props(configurable: list[dict[str, Any]], given: dict[str, Any], *,
-                               account_exists: Callable[[str], bool], endpoint_url: str | None,
-                               previous: dict[str, Any] | None = None) -> dict[str, Any]:
+                               account_exists: Callable[[str], bool], endpoint_url: str | None) -> dict[str, Any]:
     """The stored form of `given`; raises Unprocessable naming every bad prop at once."""
     problems: list[dict[str, str]] = []
     result: dict[str, Any] = {}
@@ -28,7 +28,7 @@ def normalise_configured_props(configurable: list[dict[str, Any]], given: dict[s
         name, kind = prop.get("name"), prop.get("type")
         if not isinstance(name, str):
             continue
-        value = given.get(name, (previous or {}).get(name))
+        value = given.get(name)
         try:
             normalised = _normalise(prop, kind, value, account_exists, endpoint_url)
         except ValueError as exc:
@@ -44,8 +44,6 @@ def normalise_configured_props(configurable: list[dict[str, Any]], given: dict[s
                             details=problems, code="invalid_configured_props")
     return result
 
-
-_MISSING = object()
 
 
 def _normalise(prop: dict[str, Any], kind: Any, value: Any, account_exists: Callable[[str], bool],

@@ -16,13 +16,10 @@ def dedupe_key(meta_id: Any) -> str | None:
     return str(meta_id)
 
 
-def select_emits(strategy: str | None, ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool], str | None]:
-    """Which of a run's emits (by dedupe id, in delivery order) go out; updates `state` in place.
-
-    Returns one flag per emit and, when some were dropped, why (for the run's log).
-    """
+def select_emits(strategy: str | None, ids: list[str | None], state: dict[str, Any]) -> list[bool]:
+    """Which of a run's emits (by dedupe id, in delivery order) go out; updates `state` in place."""
     if strategy not in STRATEGIES:
-        return [True] * len(ids), None
+        return [True] * len(ids)
     if strategy == "unique":
         return _unique(ids, state)
     if strategy == "greatest":
@@ -30,7 +27,7 @@ def select_emits(strategy: str | None, ids: list[str | None], state: dict[str, A
     return _last(ids, state)
 
 
-def _unique(ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool], str | None]:
+def _unique(ids: list[str | None], state: dict[str, Any]) -> list[bool]:
     seen: list[str] = state.setdefault("unique", [])
     flags = []
     for key in ids:
@@ -39,10 +36,10 @@ def _unique(ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool], s
             seen.append(key)
             del seen[:-UNIQUE_IDS_REMEMBERED]
         flags.append(keep)
-    return flags, None
+    return flags
 
 
-def _greatest(ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool], str | None]:
+def _greatest(ids: list[str | None], state: dict[str, Any]) -> list[bool]:
     flags = []
     for key in ids:
         number = _as_number(key)
@@ -51,10 +48,10 @@ def _greatest(ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool],
         if keep:
             state["greatest"] = number
         flags.append(keep)
-    return flags, None
+    return flags
 
 
-def _last(ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool], str | None]:
+def _last(ids: list[str | None], state: dict[str, Any]) -> list[bool]:
     """Emit only what comes after the previously last id in this batch (everything if it is absent)."""
     previous = state.get("last")
     position = max((i for i, key in enumerate(ids) if key is not None and key == previous), default=-1)
@@ -62,7 +59,7 @@ def _last(ids: list[str | None], state: dict[str, Any]) -> tuple[list[bool], str
     kept = [key for key, flag in zip(ids, flags) if flag]
     if kept:
         state["last"] = kept[-1]
-    return flags, None
+    return flags
 
 
 def _as_number(key: str | None) -> float | None:

@@ -106,7 +106,7 @@ class Runtime:
                        emits: list[dict[str, Any]]) -> None:
         ordered = _delivery_order(emits)
         keys = [dedupe_key((e.get("metadata") or {}).get("id")) for e in ordered]
-        flags, _ = select_emits(component.dedupe, keys, source.dedupe_state)
+        flags = select_emits(component.dedupe, keys, source.dedupe_state)
         now = self.clock.now_ms()
         for emit, key, keep in zip(ordered, keys, flags):
             meta = emit.get("metadata") or {}

@@ -164,10 +164,13 @@ async def list_reloads(request: web.Request) -> web.Response:
 
 @routes.get("/_emulator/overview")
 async def overview(request: web.Request) -> web.Response:
-    """Everything the dashboard's first page shows, in one request."""
-    await read_params(request, "getOverview")
-    services = services_of(request)
-    sources = services.store.user_sources(current_user(request).id)
+    """Everything the dashboard's first page shows, in one request (or one source's part of it)."""
+    params = await read_params(request, "getOverview")
+    services, user = services_of(request), current_user(request)
+    if params.get("source_id"):
+        sources = [services.store.get_source(user.id, params["source_id"])]
+    else:
+        sources = services.store.user_sources(user.id)
     mine = {s.id for s in sources}
     upcoming = [fire for fire in services.scheduler.upcoming(limit=len(services.store.sources) or 1)
                 if fire["source_id"] in mine]

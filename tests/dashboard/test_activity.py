@@ -157,8 +157,14 @@ async def test_overview_lists_schedule_next_fire_last_run_and_channels(api: ApiC
     assert status["last_run"]["outcome"] == "ok" and status["last_run"]["trigger"] == "timer"
     assert status["channels"] == {"": 1}
     assert overview["upcoming"] == [{"source_id": source["id"], "at_ms": clock["now_ms"] + 120_000}]
-    single = await api.ok("GET", f"/_emulator/overview?source_id={source['id']}")
-    assert [s["id"] for s in single["sources"]] == [source["id"]]
+
+
+async def test_overview_of_one_source_lists_only_that_source(api: ApiClient) -> None:
+    wanted, _ = await create_source(api), await create_source(api)
+    single = await api.ok("GET", f"/_emulator/overview?source_id={wanted['id']}")
+    assert [s["id"] for s in single["sources"]] == [wanted["id"]]
+    status, _ = await api.get("/_emulator/overview?source_id=dc_missing")
+    assert status == 404
 
 
 async def test_reloads_are_listed_with_their_errors(api: ApiClient) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -117,3 +118,10 @@ async def test_banner_link_is_the_dashboard_with_a_token(emu: Emulator) -> None:
 
     [line] = dashboard_lines(emu)
     assert line.split()[-1].startswith(emu.url + "/dashboard/?token=")
+
+
+def test_the_page_preloads_every_module_it_imports() -> None:
+    modules = {str(p.relative_to(dashboard.STATIC_ROOT)) for p in dashboard.STATIC_ROOT.rglob("*.mjs")}
+    index = (dashboard.STATIC_ROOT / "index.html").read_text()
+    preloaded = set(re.findall(r'rel="modulepreload" href="/dashboard/static/([^"]+)"', index))
+    assert preloaded == modules - {"app.mjs"}
