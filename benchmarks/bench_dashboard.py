@@ -27,8 +27,8 @@ import aiohttp
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from emulator.config import Config  # noqa: E402
-from emulator.server import ThreadedEmulator  # noqa: E402
+from emulator.config import Config
+from emulator.server import ThreadedEmulator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

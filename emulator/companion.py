@@ -1,136 +1,28 @@
 """Companion commands: thin clients of a running emulator, named as in Pipedream's `pd` CLI.
 
 `list`, `events`, `logs`, `deploy`, `update`, `delete`, `run`, `clock`, `state` and `dashboard`
-find the emulator through `--url`/`--api-key`, then `PD_EMULATOR_URL`/`PD_EMULATOR_API_KEY`, then
-the `.pd-emulator.json` that `serve` leaves in its folder. `--format json` prints one JSON object
-per line; errors go to stderr with a hint that fixes them.
+reach the emulator through companion_client. `--format json` prints one JSON object per line;
+errors go to stderr with a hint that fixes them.
 """
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import os
 import re
 import signal
 import sys
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from emulator.companion_client import LIST_HINT, Client, CompanionError, resolve_connection
 from emulator.config import DEFAULT_PORT
 from emulator.console import Console
 
-COMMANDS = ("list", "events", "logs", "deploy", "update", "delete", "run", "clock", "state", "dashboard")
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-LIST_HINT = "`pd-emulator list` shows your sources' ids and names"
-
-
-class CompanionError(Exception):
-    """A failure to report as one line with a hint; never a traceback."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-# finding and calling the emulator -------------------------------------------------------------
-@dataclass(frozen=True)
-class Connection:
-    url: str
-    api_key: str | None
-    origin: str                  # where the settings came from, for hints
-
-
-def resolve_connection(args: argparse.Namespace, cwd: Path | None = None) -> Connection:
-    from emulator.cli import CONNECTION_FILE
-
-    saved: dict[str, Any] = {}
-    path = (cwd or Path.cwd()) / CONNECTION_FILE
-    if path.is_file():
-        try:
-            saved = json.loads(path.read_text())
-        except (OSError, ValueError):
-            saved = {}
-    url = args.url or os.environ.get("PD_EMULATOR_URL") or saved.get("url") or f"http://127.0.0.1:{DEFAULT_PORT}"
-    key = args.api_key or os.environ.get("PD_EMULATOR_API_KEY") or saved.get("api_key")
-    origin = ("--url" if args.url else "PD_EMULATOR_URL" if os.environ.get("PD_EMULATOR_URL")
-              else str(path) if saved.get("url") else "the default")
-    return Connection(url.rstrip("/"), key, origin)
-
-
-class Client:
-    """Synchronous JSON calls and SSE reads over urllib; every failure becomes a CompanionError."""
-
-    def __init__(self, connection: Connection, timeout: float = 60.0) -> None:
-        self.connection, self.timeout = connection, timeout
-
-    def call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
-        with self._open(method, path, body, query, self.timeout) as response:
-            raw = response.read()
-        return json.loads(raw) if raw.strip() else None
-
-    def stream(self, path: str, last_event_id: str | None = None) -> Iterator[dict[str, Any]]:
-        """Each SSE message's `data` as JSON, until the emulator ends the stream."""
-        headers = {"Accept": "text/event-stream", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
-        with self._open("GET", path, None, None, None, headers) as response:
-            data: list[str] = []
-            for raw in _lines_until_closed(response):
-                line = raw.decode("utf-8").rstrip("\r\n")
-                if line.startswith("data:"):
-                    data.append(line[5:].lstrip())
-                elif not line and data:
-                    yield json.loads("\n".join(data))
-                    data = []
-
-    def _open(self, method: str, path: str, body: Any, query: dict[str, Any] | None, timeout: float | None,
-              headers: dict[str, str] | None = None) -> Any:
-        url = self.connection.url + path
-        if query:
-            url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
-        request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json", **(headers or {})})
-        if self.connection.api_key:
-            request.add_header("Authorization", f"Bearer {self.connection.api_key}")
-        try:
-            return urllib.request.urlopen(request, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            with exc:
-                raise self._http_error(exc.code, exc.read(), path) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise CompanionError(f"cannot reach the emulator at {self.connection.url} ({reason})",
-                                 f"start it with `pd-emulator serve` in this folder, or pass --url / set "
-                                 f"PD_EMULATOR_URL (the URL came from {self.connection.origin})") from None
-
-    def _http_error(self, status: int, raw: bytes, path: str) -> CompanionError:
-        try:
-            body = json.loads(raw)
-            message = body.get("error") or raw.decode()
-        except (ValueError, AttributeError):
-            body, message = {}, raw.decode(errors="replace") or f"HTTP {status}"
-        if status == 401:
-            return CompanionError(f"the emulator refused the API key: {message}",
-                                  "pass --api-key or set PD_EMULATOR_API_KEY (`pd-emulator serve` prints the key)")
-        hint = LIST_HINT if status == 404 and "source" in message else None
-        if body.get("param"):
-            hint = hint or f"check the value given for {body['param']}"
-        return CompanionError(f"{message} (HTTP {status} on {path})", hint)
-
-
-def _lines_until_closed(response: Any) -> Iterator[bytes]:
-    """The response's lines; a server that goes away mid-stream simply ends it."""
-    try:
-        yield from response
-    except (http.client.HTTPException, ConnectionError):
-        return
 
 
 # output ----------------------------------------------------------------------------------------
@@ -172,36 +64,33 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     common.add_argument("--api-key", help=f"default: $PD_EMULATOR_API_KEY or ./{CONNECTION_FILE}")
     common.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per line")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+    def add(name: str, help_text: str, *, source: bool = False, props: bool = False) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        if source:
+            parser.add_argument("source", help="source id or name")
+        if props:
+            parser.add_argument("--prop", action="append", default=[], metavar="KEY=VALUE",
+                                help="a configured prop (repeat)")
+            parser.add_argument("--name")
+        return parser
 
     add("list", "list your sources with state, schedule, next timer fire and last run")
-    events = add("events", "print a source's most recent events (oldest first)")
-    events.add_argument("source", help="source id or name")
+    events = add("events", "print a source's most recent events (oldest first)", source=True)
     events.add_argument("-n", type=int, default=10, help="how many (default 10, at most 100)")
     events.add_argument("--channel", default="", help="a named channel, or $errors")
-    events.add_argument("--follow", "-f", action="store_true", help="keep printing new events until Ctrl-C")
-    logs = add("logs", "print a source's recent runs with their console output")
-    logs.add_argument("source", help="source id or name")
+    logs = add("logs", "print a source's recent runs with their console output", source=True)
     logs.add_argument("-n", type=int, default=10, help="how many runs (default 10)")
-    logs.add_argument("--follow", "-f", action="store_true", help="keep printing new runs until Ctrl-C")
-    deploy = add("deploy", "deploy a component file as a source")
-    deploy.add_argument("file")
-    deploy.add_argument("--prop", action="append", default=[], metavar="KEY=VALUE", help="a configured prop (repeat)")
-    deploy.add_argument("--name")
-    update = add("update", "change a source's props, name, code or state")
-    update.add_argument("source", help="source id or name")
-    update.add_argument("--prop", action="append", default=[], metavar="KEY=VALUE", help="a configured prop (repeat)")
-    update.add_argument("--name")
+    for follows in (events, logs):
+        follows.add_argument("--follow", "-f", action="store_true", help="keep printing new ones until Ctrl-C")
+    add("deploy", "deploy a component file as a source", props=True).add_argument("file")
+    update = add("update", "change a source's props, name, code or state", source=True, props=True)
     update.add_argument("--file", help="new component code from this file")
     state_flag = update.add_mutually_exclusive_group()
     state_flag.add_argument("--pause", action="store_true", help="deactivate the source")
     state_flag.add_argument("--resume", action="store_true", help="activate the source again")
-    delete = add("delete", "delete a source")
-    delete.add_argument("source", help="source id or name")
-    run = add("run", "run a source once with an event")
-    run.add_argument("source", help="source id or name")
-    run.add_argument("--event", default="{}", help="the event as JSON, or @FILE")
+    add("delete", "delete a source", source=True)
+    add("run", "run a source once with an event", source=True).add_argument(
+        "--event", default="{}", help="the event as JSON, or @FILE")
     clock = add("clock", "show the clock, advance it (firing due timers), or set its speed")
     clock.add_argument("action", nargs="?", choices=("show", "advance", "set"), default="show")
     clock.add_argument("duration", nargs="?", help="for advance: 90s, 15m, 1h, 1d, 1h30m")
@@ -209,7 +98,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     clock.add_argument("--mode", choices=("real", "virtual"), help="for set")
     state = add("state", "export or import the whole state (the --state file format)")
     state.add_argument("action", choices=("export", "import"))
-    state.add_argument("file", nargs="?", help="export: write here (default stdout); import: read from here ('-': stdin)")
+    state.add_argument("file", nargs="?", help="export: write here (default stdout); import: read it ('-': stdin)")
     add("dashboard", "print a fresh one-time link to the dashboard")
 
 
@@ -300,9 +189,7 @@ def _print_run(out: Output, record: dict[str, Any]) -> None:
 
 
 def deploy(client: Client, args: argparse.Namespace, out: Output) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        raise CompanionError(f"no file {args.file}", "give the path of a component file (.mjs, .js or .cjs)")
+    path = component_file(args.file)
     url = path.resolve().as_uri()
     component = client.call("POST", "/v1/components", {"component_url": url})["data"]
     body: dict[str, Any] = {"component_id": component["id"], "component_url": url,
@@ -318,7 +205,7 @@ def update(client: Client, args: argparse.Namespace, out: Output) -> int:
     source = find_source(client, args.source)
     body: dict[str, Any] = {}
     if args.file:
-        body["component_url"] = Path(args.file).resolve().as_uri()
+        body["component_url"] = component_file(args.file).resolve().as_uri()
         component = client.call("POST", "/v1/components", {"component_url": body["component_url"]})["data"]
     else:
         component = client.call("GET", f"/v1/components/{source['component_id']}")["data"]
@@ -331,7 +218,8 @@ def update(client: Client, args: argparse.Namespace, out: Output) -> int:
     if not body:
         raise CompanionError("nothing to update", "give --prop KEY=VALUE, --name, --file, --pause or --resume")
     updated = client.call("PUT", f"/v1/sources/{source['id']}", body)["data"]
-    out.item(updated, f"updated {updated['id']} ({updated['name']}, {'active' if updated['active'] else 'paused'})", "ok")
+    state = "active" if updated["active"] else "paused"
+    out.item(updated, f"updated {updated['id']} ({updated['name']}, {state})", "ok")
     return 0
 
 
@@ -344,11 +232,12 @@ def delete(client: Client, args: argparse.Namespace, out: Output) -> int:
 
 def run_source(client: Client, args: argparse.Namespace, out: Output) -> int:
     source = find_source(client, args.source)
-    text = Path(args.event[1:]).read_text() if args.event.startswith("@") else args.event
+    text = read_file(args.event[1:]) if args.event.startswith("@") else args.event
     try:
         event = json.loads(text)
     except ValueError as exc:
-        raise CompanionError(f"--event is not valid JSON: {exc}", """quote it for the shell: --event '{"a": 1}'""") from None
+        raise CompanionError(f"--event is not valid JSON: {exc}",
+                             """quote it for the shell: --event '{"a": 1}', or give --event @FILE""") from None
     record = client.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": event})["data"]
     _print_run(out, record)
     for emitted in record.get("events", []):
@@ -394,7 +283,7 @@ def state(client: Client, args: argparse.Namespace, out: Output) -> int:
         return 0
     if not args.file:
         raise CompanionError("state import needs a file", "pd-emulator state import state.json (or - for stdin)")
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
+    text = sys.stdin.read() if args.file == "-" else read_file(args.file)
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -416,6 +305,20 @@ HANDLERS: dict[str, Callable[[Client, argparse.Namespace, Output], int]] = {
 
 
 # arguments -------------------------------------------------------------------------------------
+def component_file(name: str) -> Path:
+    path = Path(name)
+    if not path.is_file():
+        raise CompanionError(f"no file {name}", "give the path of a component file (.mjs, .js or .cjs)")
+    return path
+
+
+def read_file(name: str) -> str:
+    try:
+        return Path(name).read_text()
+    except OSError as exc:
+        raise CompanionError(f"cannot read {name}: {exc.strerror or exc}", "check the file's path") from None
+
+
 def find_source(client: Client, ident: str) -> dict[str, Any]:
     """A source by id, or else by its name or name slug."""
     if ident.startswith("dc_"):
@@ -485,7 +388,8 @@ def describe_schedule(schedule: Any) -> str:
 
 def _duration(seconds: float) -> str:
     """Two units at most: 90 → 1m30s, 3600 → 1h, 93784 → 1d2h."""
-    left, parts = round(seconds), []
+    left = round(seconds)
+    parts: list[str] = []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if left >= size and len(parts) < 2:
             parts.append(f"{left // size}{unit}")
@@ -502,7 +406,7 @@ def _relative(at_ms: int | None, now_ms: int) -> str:
 
 
 def _time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _compact(value: Any, limit: int = 100) -> str:

@@ -49,16 +49,16 @@ async def stream_activity(request: web.Request) -> web.StreamResponse:
         response = await open_stream(request)
         await response.write(f"retry: {RETRY_MS}\n\n".encode())
         resume = _resume_point(request, epoch)
-        backlog = services.bus.since(resume) if resume is not None else []
+        backlog = services.bus.since(resume) if resume is not None and resume >= 0 else []
         gap = resume is not None and (resume < 0 or (bool(backlog) and backlog[0]["seq"] > resume + 1))
         await send(response, None, {"kind": "hello", "epoch": epoch, "resumed": resume is not None, "gap": gap})
-        sent = resume or 0
+        sent = max(resume or 0, 0)
         for record in backlog:
             sent = await _forward(response, services, user, epoch, record)
         while True:
             try:
                 record = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await response.write(b":sse-handshake\n\n")
                 continue
             if record["seq"] > sent:

@@ -10,6 +10,7 @@ Differences from the cloud: the cloud's UI lives at pipedream.com behind a login
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import stat
@@ -112,9 +113,11 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
                   else "This page needs the one-time link that carries a token.")
         return web.Response(status=401, text=REFUSED_PAGE.format(reason=reason), content_type="text/html")
     tail = request.match_info.get("tail", "")
-    if tail.startswith("static/"):
-        return _static_file(tail.removeprefix("static/"))
-    return _static_file("index.html")
+    relative = tail.removeprefix("static/") if tail.startswith("static/") else "index.html"
+    path = await asyncio.to_thread(_static_path, relative)
+    return web.FileResponse(path, headers={
+        "Content-Type": CONTENT_TYPES.get(path.suffix, "application/octet-stream"), "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"})
 
 
 def _exchange(request: web.Request, sessions: DashboardSessions, token: str) -> web.Response:
@@ -128,12 +131,12 @@ def _exchange(request: web.Request, sessions: DashboardSessions, token: str) -> 
     return response
 
 
-def _static_file(relative: str) -> web.FileResponse:
+def _static_path(relative: str) -> Path:
     """A file of the dashboard folder, refusing `..`, hidden names and any symlink on the way."""
     parts = relative.split("/")
-    if not relative or any(p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in parts):
+    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in parts):
         raise NotFound("dashboard file", relative)
-    path = STATIC_ROOT
+    path, mode = STATIC_ROOT, 0
     for part in parts:
         path = path / part
         try:
@@ -144,7 +147,4 @@ def _static_file(relative: str) -> web.FileResponse:
             raise NotFound("dashboard file", relative)
     if not stat.S_ISREG(mode):
         raise NotFound("dashboard file", relative)
-    headers = {"Content-Type": CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
-               "Cache-Control": "no-cache",
-               "X-Content-Type-Options": "nosniff"}
-    return web.FileResponse(path, headers=headers)
+    return path

@@ -45,7 +45,7 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     for name in IGNORED_PARAMS:
         params.pop(name, None)
     check_params(params, request_validator(operation))
-    return params
+    return _integers_as_int(params, schema)
 
 
 def validate(params: dict[str, Any], schema: dict[str, Any]) -> None:
@@ -103,6 +103,15 @@ def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
         except json.JSONDecodeError:
             pass
     return value
+
+
+def _integers_as_int(params: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema counts 5.0 as an integer; hand handlers a real int so slicing and clocks accept it."""
+    for name, value in params.items():
+        types = _types_of(schema.get("properties", {}).get(name))
+        if isinstance(value, float) and value.is_integer() and "integer" in types and "number" not in types:
+            params[name] = int(value)
+    return params
 
 
 def _types_of(prop_schema: dict[str, Any] | None) -> set[str]:

@@ -43,7 +43,7 @@ export function ErrorNote({ error }) {
 }
 
 /** A button that shows it is working and reports its action's error beside it. */
-export function ActionButton({ onClick, children, kind = "", confirm: question, ...rest }) {
+export function ActionButton({ onClick, children, kind = "", confirm: question, disabled = false, ...rest }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const run = async () => {
@@ -59,7 +59,7 @@ export function ActionButton({ onClick, children, kind = "", confirm: question, 
     }
   };
   return html`<span class="action">
-    <button class=${kind} disabled=${busy} onClick=${run} ...${rest}>${children}</button>
+    <button ...${rest} class=${kind} disabled=${busy || disabled} onClick=${run}>${children}</button>
     ${error ? html`<span class="error-note inline" role="alert">${error.message}</span>` : null}
   </span>`;
 }

@@ -1,8 +1,7 @@
-"""Where Node imports a component from: its own file, or inline code written to a private folder."""
+"""Where Node imports a component from: its own file, or inline code written to its process's folder."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -32,51 +31,47 @@ def module_kind(code: str, path: str | None = None) -> str:
 class ComponentModule:
     """A component file Node can import, and how to show its path in stack traces.
 
-    `needs_resolve_hooks`: whether Node must load register.mjs for `@pipedream/platform` (inline
-    code finds our copy in its folder's node_modules, which spares Node 20 a loader thread).
+    Node works in the file's folder (`cwd`), set by the runner when a pooled process takes it.
     """
 
     path: str
     kind: str
-    digest: str
     display_name: str | None = None
-    needs_resolve_hooks: bool = True
 
     def to_runner(self) -> dict:
         display = None
         if self.display_name:
             display = {"from": self.path, "url": Path(self.path).as_uri(), "to": self.display_name}
-        return {"path": self.path, "kind": self.kind, "display": display}
+        return {"path": self.path, "kind": self.kind, "cwd": os.path.dirname(self.path), "display": display}
 
 
-class InlineCodeFolder:
-    """Writes inline code to `<root>/<sha256>/component.(mjs|cjs)`, once per distinct code."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._written: set[Path] = set()
-
-    async def module_for(self, code: str, path: str | None) -> ComponentModule:
-        digest = hashlib.sha256(code.encode()).hexdigest()
-        kind = module_kind(code, path)
-        if path is not None:
-            return ComponentModule(os.path.abspath(path), kind, digest)
-        name = f"component.{'cjs' if kind == 'cjs' else 'mjs'}"
-        file = self.root / digest / name
-        if file not in self._written:
-            await asyncio.to_thread(_write_component, file, code)
-            self._written.add(file)
-        return ComponentModule(str(file), kind, digest, display_name=name, needs_resolve_hooks=False)
+def file_module(path: str, code: str) -> ComponentModule:
+    """A component that lives in its own file (Node reads the file; `code` only tells its kind)."""
+    return ComponentModule(os.path.abspath(path), module_kind(code, path))
 
 
-def _write_component(file: Path, code: str) -> None:
-    """Writes the code and links our offline @pipedream packages into the folder's node_modules."""
-    scope = file.parent / "node_modules" / "@pipedream"
+async def write_inline_module(folder: Path, code: str) -> ComponentModule:
+    """Writes inline code as `<folder>/component.(mjs|cjs)`, in a folder made by prepare_private_folder."""
+    kind = module_kind(code)
+    name = f"component.{'cjs' if kind == 'cjs' else 'mjs'}"
+    file = folder / name
+    await asyncio.to_thread(_write_atomically, file, code)
+    return ComponentModule(str(file), kind, display_name=name)
+
+
+def prepare_private_folder(folder: Path) -> None:
+    """Makes a process's own folder, linking our offline @pipedream packages into its node_modules
+
+    (inline code then finds them without resolve hooks, which spares Node 20 a loader thread)."""
+    scope = folder / "node_modules" / "@pipedream"
     scope.mkdir(parents=True, exist_ok=True)
     for name, target in OFFLINE_PACKAGES.items():
         link = scope / name
         if not link.is_symlink():
             link.symlink_to(target, target_is_directory=True)
+
+
+def _write_atomically(file: Path, code: str) -> None:
     partial = file.with_suffix(".partial")
     partial.write_text(code, encoding="utf-8")
     partial.replace(file)

@@ -141,9 +141,18 @@ class NodeProcess:
             and not self.connection.closed
         )
 
+    def when_closed(self, callback: Callable[[], None]) -> None:
+        """Calls `callback` once the runner's end of the channel closes (it exited or was killed)."""
+        assert self._serving is not None
+        self._serving.add_done_callback(lambda _: callback())
+
     def kill(self) -> None:
         """SIGKILL to the whole process group, at once."""
         self._signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """SIGTERM to the whole process group, at once; stop() then waits for it to end."""
+        self._signal(signal.SIGTERM)
 
     def _signal(self, signum: signal.Signals) -> None:
         if self._process is None or self._process.returncode is not None:

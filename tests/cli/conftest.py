@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from emulator.cli import main
-from emulator.companion import Client, Connection
+from emulator.companion_client import Client, Connection
 from emulator.config import Config
 from emulator.control import reset
 from emulator.server import ThreadedEmulator

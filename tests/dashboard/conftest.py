@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from emulator.companion import Client, Connection
+from emulator.companion_client import Client, Connection
 from emulator.config import Config
 from emulator.server import ThreadedEmulator
 from tests.conftest import START_MS

@@ -26,6 +26,14 @@ TICKER = """export default {
   },
 };
 """
+BIG_OR_FAILING = """export default {
+  key: "big", name: "Big", version: "0.0.1", type: "source",
+  async run(event) {
+    if (event.fail) throw new Error("asked to fail");
+    this.$emit({ text: "y".repeat(event.size) }, { summary: "big one" });
+  },
+};
+"""
 BROKEN = """export default {
   key: "ticker", name: "Ticker", version: "0.0.2", type: "source",
   async run() { this.$emit({ }, { summary: "x" ) },
@@ -86,6 +94,46 @@ def test_a_runs_emit_appears_live_without_reloading(page: Any, served: Served) -
     row.locator(".row-head").click()
     expect(row.locator(".json-tree").first).to_contain_text('"tick"')
     screenshot(page, "source-events")
+
+
+def test_after_a_dropped_stream_the_page_shows_it_and_resumes_without_loss_or_duplicates(page: Any,
+                                                                                        served: Served) -> None:
+    source = served.deploy(TICKER)
+    served.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {}})
+    sign_in(page, served, f"sources/{source['id']}")
+    expect(page.locator("li[data-event-id]")).to_have_count(1)
+    served.server.call(_drop_streams(served))
+    expect(page.get_by_role("status").filter(has_text="reconnecting")).to_be_visible()
+    served.call("PUT", f"/v1/sources/{source['id']}", {"configured_props": {"count": 2}})
+    served.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {}})
+    expect(page.get_by_test_id("stream-status")).to_have_text(re.compile("live"))
+    rows = page.locator("li[data-event-id]")
+    expect(rows).to_have_count(3)
+    ids = rows.evaluate_all("rows => rows.map(r => r.dataset.eventId)")
+    assert len(set(ids)) == 3
+    screenshot(page, "source-events-resumed")
+
+
+async def _drop_streams(served: Served) -> None:
+    """End every open SSE response the way shutdown does, leaving the emulator running."""
+    assert served.server.emulator is not None
+    for task in list(served.server.emulator.services.streams):
+        task.cancel()
+
+
+def test_a_large_event_opens_whole_and_errors_have_their_channel(page: Any, served: Served) -> None:
+    source = served.deploy(BIG_OR_FAILING)
+    served.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"size": 3000}})
+    served.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"fail": True}})
+    sign_in(page, served, f"sources/{source['id']}")
+    row = page.locator("li[data-event-id]")
+    expect(row).to_contain_text("3011 bytes")
+    row.locator(".row-head").click()
+    expect(row.locator(".json-string").first).to_contain_text("y" * 3000)
+    page.get_by_label("channel").select_option("$errors")
+    expect(page).to_have_url(re.compile(r"channel=%24errors"))
+    expect(page.locator("li[data-event-id]")).to_contain_text("asked to fail")
+    screenshot(page, "source-errors-channel")
 
 
 def test_advancing_the_clock_from_the_page_runs_the_timers(page: Any, served: Served) -> None:

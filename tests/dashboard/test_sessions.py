@@ -31,11 +31,10 @@ async def open_session(emu: Emulator, link: str) -> AsyncIterator[aiohttp.Client
 
 async def test_the_link_sets_an_http_only_strict_cookie_and_drops_the_token(api: ApiClient) -> None:
     link = await new_link(api)
-    async with aiohttp.ClientSession() as session:
-        async with session.get(link, allow_redirects=False) as response:
-            assert response.status == 303
-            assert response.headers["Location"] == "/dashboard/"
-            cookie = response.cookies[dashboard.COOKIE]
+    async with aiohttp.ClientSession() as session, session.get(link, allow_redirects=False) as response:
+        assert response.status == 303
+        assert response.headers["Location"] == "/dashboard/"
+        cookie = response.cookies[dashboard.COOKIE]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Strict"
     assert cookie["path"] == "/"
@@ -45,10 +44,9 @@ async def test_a_link_works_only_once(emu: Emulator, api: ApiClient) -> None:
     link = await new_link(api)
     async with open_session(emu, link):
         pass
-    async with aiohttp.ClientSession() as second:
-        async with second.get(link) as response:
-            assert response.status == 401
-            assert "already used" in await response.text()
+    async with aiohttp.ClientSession() as second, second.get(link) as response:
+        assert response.status == 401
+        assert "already used" in await response.text()
 
 
 async def test_the_page_and_its_files_answer_401_without_token_or_cookie(emu: Emulator) -> None:
@@ -60,9 +58,8 @@ async def test_the_page_and_its_files_answer_401_without_token_or_cookie(emu: Em
 
 
 async def test_the_stream_answers_401_without_key_or_cookie(emu: Emulator) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(emu.url + "/_emulator/stream") as response:
-            assert response.status == 401
+    async with aiohttp.ClientSession() as session, session.get(emu.url + "/_emulator/stream") as response:
+        assert response.status == 401
 
 
 async def test_the_cookie_stands_in_for_the_api_key(emu: Emulator, api: ApiClient) -> None:

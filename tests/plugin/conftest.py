@@ -8,7 +8,6 @@ import pytest
 import emulator.testing  # noqa: F401
 import requests  # noqa: F401
 
-pytest_plugins = ["pytester"]
 
 # A user's project as strict as ours: strict pytest-asyncio, strict markers, warnings as errors.
 # Unrelated plugins of this environment are off: each in-process run would re-import them.

@@ -58,7 +58,8 @@ function HttpRequest({ source }) {
     <label class="field">Body<textarea class="code" rows="4" aria-label="body" value=${body} onInput=${(e) => setBody(e.target.value)}></textarea></label>
     <div class="buttons"><${ActionButton} kind="primary" onClick=${send}>Send</${ActionButton}></div>
     ${answer ? html`<div class="result" data-testid="http-response"><p>HTTP <strong>${answer.status}</strong> in ${answer.ms} ms</p>
-      <pre class="console">${answer.headers.map(([k, v]) => `${k}: ${v}\n`)}\n${answer.body}</pre></div>` : null}
+      <pre class="console muted">${answer.headers.map(([k, v]) => `${k}: ${v}\n`)}</pre>
+      <pre class="console">${answer.body}</pre></div>` : null}
   </div>`;
 }
 
