@@ -29,9 +29,9 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from loadgen import free_port, start_process, stop_process  # noqa: E402
+from loadgen import free_port, start_process, stop_process
 
-from emulator.sandbox.host import Invocation, SandboxHost, SandboxLimits  # noqa: E402
+from emulator.sandbox.host import Invocation, SandboxHost, SandboxLimits
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 MINUTE_MS = 60_000

@@ -132,5 +132,7 @@ async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _end_streams(app: web.Application) -> None:
-    for task in list(app[SERVICES].streams):
+    services = app[SERVICES]
+    services.closing = True
+    for task in list(services.streams):
         task.cancel()

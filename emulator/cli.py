@@ -87,6 +87,8 @@ async def _serve(config: Config, console: Console) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await emulator.start()
+    if config.dashboard:
+        console.dashboard_url = f"{emulator.url}/dashboard"
     _write_connection_file(emulator)
     print_banner(console, emulator)
     await stop.wait()

@@ -51,7 +51,7 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path]) -> Component:
     path = resolve_component_url(url, folders)
-    code = path.read_text(encoding="utf-8")
+    code = _read_code(path)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path)
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
 
@@ -80,6 +80,15 @@ def resolve_component_url(url: str, folders: list[Path]) -> Path:
     raise Unprocessable(f"component_url {url} matches no file of the watched folders "
                         f"({', '.join(map(str, folders)) or 'none'}); the emulator is offline",
                         param="component_url")
+
+
+def _read_code(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+        raise Unprocessable(f"component_url names {path}, which cannot be read as code: {reason}",
+                            param="component_url") from None
 
 
 def _inside(path: Path, folder: Path) -> bool:

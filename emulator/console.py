@@ -35,8 +35,19 @@ class Console:
         if self.quiet and record["kind"] not in ("error", "reload_failed"):
             return
         text = describe(record, self.verbose)
-        if text is not None:
-            self.line(*text)
+        if text is None:
+            return
+        link = self.dashboard_url and source_page(self.dashboard_url, record)
+        self.line(text[0], f"{text[1]}  {link}" if link else text[1])
+
+
+def source_page(dashboard_url: str, record: dict[str, Any]) -> str | None:
+    """The dashboard page of the run or emit a console line is about."""
+    if record["kind"] == "run":
+        return f"{dashboard_url}/sources/{record['run']['source_id']}/runs"
+    if record["kind"] == "emit":
+        return f"{dashboard_url}/sources/{record['source_id']}/events"
+    return None
 
 
 def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] | None:

@@ -34,7 +34,12 @@ class Emulator:
         self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
-        await site.start()
+        try:
+            await site.start()
+        except BaseException:
+            # The background work (sandbox, timers, watcher) is already up: stop it, or it outlives us.
+            await self.close()
+            raise
         port = self._runner.addresses[0][1]
         host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
         self.url = f"http://{host}:{port}"

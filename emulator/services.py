@@ -40,6 +40,7 @@ class Services:
     reloads: list[dict[str, Any]] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)       # 500s answered: a bug, surfaced in tests
     streams: set[asyncio.Task[Any]] = field(default_factory=set)     # open SSE responses, ended at shutdown
+    closing: bool = False                                             # shutting down: no new streams
 
 
 SERVICES = web.AppKey("services", Services)

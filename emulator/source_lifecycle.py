@@ -58,6 +58,7 @@ class SourceLifecycle:
         self._start_timer(source, component)
         for auto in self.store.auto_subscriptions_of(user.id):
             self.store.add_subscription(user.id, source.id, auto.listener_id, auto.event_name)
+        self.runtime.bus.publish("source", action="created", source_id=source.id)
         return source
 
     async def update(self, user: User, source: Source, params: dict[str, Any]) -> Source:
@@ -87,6 +88,7 @@ class SourceLifecycle:
         self.store.changed()
         if reschedule:
             self._start_timer(source, self.store.components[source.component_id])
+        self.runtime.bus.publish("source", action="updated", source_id=source.id)
         return source
 
     async def delete(self, source: Source) -> None:
@@ -96,6 +98,7 @@ class SourceLifecycle:
         await self.runtime.sandbox.evict(source.id)
         self.store.remove_source(source.id)
         self.runtime.forget(source.id)
+        self.runtime.bus.publish("source", action="deleted", source_id=source.id)
 
     async def swap_code(self, source: Source) -> None:
         """The component's code changed on disk: deactivate, new code, activate; props and timer stay."""

@@ -20,8 +20,13 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "-", name.lower())
 
 
+def _key_bytes(api_key: str) -> bytes:
+    # surrogatepass: a header of non-UTF-8 bytes arrives as lone surrogates and must not crash the check.
+    return api_key.encode("utf-8", "surrogatepass")
+
+
 def _key_digest(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
+    return hashlib.sha256(_key_bytes(api_key)).hexdigest()
 
 
 class Store:
@@ -71,7 +76,7 @@ class Store:
         """Look a key up by its digest, then compare in constant time: no timing tells a near miss."""
         user_id = self._user_by_key_digest.get(_key_digest(api_key))
         user = self.users.get(user_id) if user_id else None
-        if user is None or not hmac.compare_digest(user.api_key.encode(), api_key.encode()):
+        if user is None or not hmac.compare_digest(_key_bytes(user.api_key), _key_bytes(api_key)):
             return None
         return user
 

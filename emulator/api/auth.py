@@ -5,7 +5,7 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.errors import Unauthorized
+from emulator.errors import Forbidden, Unauthorized
 from emulator.models import User
 from emulator.services import services_of
 
@@ -55,3 +55,13 @@ SESSION_LOOKUP: web.AppKey[Any] = web.AppKey("session_lookup", object)
 
 def current_user(request: web.Request) -> User:
     return request[USER]
+
+
+def require_emulator_key(request: web.Request, action: str) -> None:
+    """Emulator-wide operations (state, reset, users, faults) are for the emulator's own key only:
+    any other user could otherwise read every key and credential, or wipe everyone's sources."""
+    services = services_of(request)
+    owner = services.store.user_for_key(services.api_key)
+    if owner is None or current_user(request).id != owner.id:
+        raise Forbidden(f"{action} needs the emulator's own API key (the one its banner prints), "
+                        "not a key of a user created with POST /_emulator/users")

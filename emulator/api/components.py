@@ -20,7 +20,8 @@ async def create_component(request: web.Request) -> web.Response:
     params = await read_params(request, "createComponent")
     services, user = services_of(request), current_user(request)
     if params.get("component_code") or not params.get("component_url"):
-        component = create_from_code(services.store, user.id, params["component_code"], params.get("component_url"))
+        component = create_from_code(services.store, user.id, params.get("component_code") or "",
+                                     params.get("component_url"))
     else:
         component = await create_from_url(services.store, user.id, params["component_url"], services.folders)
     return data_response(component.to_api(), params)

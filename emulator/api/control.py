@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator import __version__
-from emulator.api.auth import current_user
+from emulator.api.auth import current_user, require_emulator_key
 from emulator.api.events import summary
 from emulator.api.params import read_params
 from emulator.clock import ClockError
@@ -67,9 +67,13 @@ async def advance_clock(request: web.Request) -> web.Response:
     if until_ms is not None and until_ms < services.clock.now_ms():
         raise BadRequest(f"until_ms {until_ms} is before now ({services.clock.now_ms()}): time never goes back",
                          param="until_ms")
-    result = await services.scheduler.advance(seconds=seconds, until_ms=until_ms)
+    try:
+        result = await services.scheduler.advance(seconds=seconds, until_ms=until_ms)
+    except ClockError as exc:       # a real clock may pass until_ms while earlier runs finish
+        raise BadRequest(str(exc), param="until_ms" if until_ms is not None else "seconds") from None
     services.bus.publish("clock", clock=services.clock.to_api(), runs=len(result["runs"]))
-    return web.json_response(result)
+    mine = {s.id for s in services.store.user_sources(current_user(request).id)}
+    return web.json_response({**result, "runs": [r for r in result["runs"] if r["source_id"] in mine]})
 
 
 @routes.post("/_emulator/sources/{id}/run")
@@ -115,6 +119,7 @@ async def put_source_db(request: web.Request) -> web.Response:
 
 @routes.post("/_emulator/users")
 async def create_user(request: web.Request) -> web.Response:
+    require_emulator_key(request, "creating users")
     params = await read_params(request, "createUser")
     store = services_of(request).store
     if params.get("api_key") and store.user_for_key(params["api_key"]):
@@ -133,6 +138,7 @@ async def create_account(request: web.Request) -> web.Response:
 
 @routes.post("/_emulator/reset")
 async def reset_state(request: web.Request) -> web.Response:
+    require_emulator_key(request, "a reset")
     params = await read_params(request, "reset")
     await reset(services_of(request), keep_users=not params.get("all", False))
     return web.json_response({"data": {"reset": True, "all": bool(params.get("all", False))}})
@@ -140,11 +146,13 @@ async def reset_state(request: web.Request) -> web.Response:
 
 @routes.get("/_emulator/state")
 async def get_state(request: web.Request) -> web.Response:
+    require_emulator_key(request, "exporting the state")
     return web.json_response(export_state(services_of(request).store))
 
 
 @routes.put("/_emulator/state")
 async def put_state(request: web.Request) -> web.Response:
+    require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
     await replace_state(services, params)
@@ -155,6 +163,7 @@ async def put_state(request: web.Request) -> web.Response:
 
 @routes.post("/_emulator/faults")
 async def add_fault(request: web.Request) -> web.Response:
+    require_emulator_key(request, "injecting faults")
     params = await read_params(request, "addFault")
     fault = services_of(request).faults.add(params)
     return web.json_response({"data": fault.to_api()})
@@ -162,6 +171,7 @@ async def add_fault(request: web.Request) -> web.Response:
 
 @routes.delete("/_emulator/faults")
 async def clear_faults(request: web.Request) -> web.Response:
+    require_emulator_key(request, "clearing faults")
     services_of(request).faults.clear()
     return web.json_response({"data": {"cleared": True}})
 

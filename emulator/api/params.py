@@ -19,7 +19,7 @@ async def read_json_body(request: web.Request) -> dict[str, Any] | None:
     if not request.can_read_body:
         return None
     raw = await request.read()
-    if not raw.strip():
+    if not raw:
         return None
     if request.content_type != "application/json" and not request.content_type.endswith("+json"):
         raise UnsupportedMediaType(

@@ -14,6 +14,7 @@ from aiohttp import web
 from emulator.api.auth import current_user
 from emulator.api.events import summary
 from emulator.event_log import event_sort_key
+from emulator.errors import ServiceUnavailable
 from emulator.ids import parse_event_id
 from emulator.models import Event
 from emulator.services import services_of
@@ -24,6 +25,8 @@ HEARTBEAT_S = 15.0
 
 async def open_stream(request: web.Request) -> web.StreamResponse:
     """Start the stream; the task is tracked so shutdown can end it at once."""
+    if services_of(request).closing:
+        raise ServiceUnavailable("the emulator is shutting down")
     task = asyncio.current_task()
     if task is not None:
         streams = services_of(request).streams

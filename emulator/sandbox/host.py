@@ -1,7 +1,8 @@
 """SandboxHost: runs sources' code in Node.js, one warm process per source, within limits.
 
-Different sources run in parallel; one source's invocations are serialised. A process that
-dies (timeout, memory, exit, crash) is replaced by a fresh one at the source's next invocation,
+Different sources run in parallel; one source's invocations are serialised. A source's process
+comes pre-started from the pool, so a new or reloaded source does not wait for Node to start. A
+process that dies (timeout, memory, exit, crash) is replaced at the source's next invocation,
 and nothing a component does raises here: it comes back as the result's outcome.
 """
 from __future__ import annotations
@@ -10,16 +11,17 @@ import asyncio
 import contextlib
 import logging
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from .component_module import ComponentModule, InlineCodeFolder
+from .component_module import ComponentModule, file_module, write_inline_module
+from .import_scan import needs_resolve_hooks
 from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
-from .node_runtime import NODE_DIR, NodeRuntime, find_node
+from .node_runtime import NodeRuntime, find_node
+from .pool import NodePool, PooledProcess, ProcessShape
 from .transport import SpawnError
 from .worker import NodeWorker
 
@@ -31,10 +33,8 @@ MEMORY_POLL_S = 0.1
 # Node's own footprint on top of the V8 heap limit; past this the RSS watchdog kills the run
 # (it catches Buffers and other memory outside the heap that --max-old-space-size ignores).
 RSS_HEADROOM_MB = 128
-# Placements remembered per (path, code, read roots), so a warm invoke does no hashing or fs calls.
-PLACEMENT_CACHE_SIZE = 256
-
-Placement = tuple[ComponentModule, tuple[str, ...]]
+# Inline code with no read roots: the shape of most API-created sources, kept warm from the start.
+INLINE_SHAPE = ProcessShape(read_paths=(), private_folder=True, resolve_hooks=False)
 
 
 class SandboxHost:
@@ -50,12 +50,12 @@ class SandboxHost:
         self.limits = limits
         self._node = node
         self._on_respond = on_respond
+        self._started = False
         self._runtime: NodeRuntime | None = None
-        self._inline_code: InlineCodeFolder | None = None
+        self._pool: NodePool | None = None
         self._workers: dict[str, NodeWorker] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._memory_watch: asyncio.Task[None] | None = None
-        self._placements: dict[tuple[str | None, str, tuple[str, ...]], Placement] = {}
 
     async def __aenter__(self) -> SandboxHost:
         await self.start()
@@ -70,45 +70,46 @@ class SandboxHost:
         await self.close()
 
     async def start(self) -> None:
-        """Finds Node (a host without Node answers every invocation with a `crash`)."""
+        """Finds Node and starts the spares (a host without Node answers every invocation with a `crash`)."""
         self._runtime = await find_node(self._node)
+        self._started = True
         if self._runtime is None:
             logger.warning("Node.js (%r) not found: sources cannot run", self._node)
-        root = await asyncio.to_thread(tempfile.mkdtemp, prefix="pd-sandbox-")
-        self._inline_code = InlineCodeFolder(Path(root))
+            return
+        root = await asyncio.to_thread(lambda: os.path.realpath(tempfile.mkdtemp(prefix="pd-sandbox-")))
+        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root))
+        self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 
     async def close(self) -> None:
-        """Stops every worker (SIGTERM, wait, SIGKILL) and removes the inline-code folder."""
+        """Stops every process, workers and spares (SIGTERM, wait, SIGKILL), and removes their folders."""
         if self._memory_watch is not None:
             self._memory_watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._memory_watch
             self._memory_watch = None
-        workers, self._workers = list(self._workers.values()), {}
-        await asyncio.gather(*(worker.stop() for worker in workers))
-        if self._inline_code is not None:
-            await asyncio.to_thread(shutil.rmtree, self._inline_code.root, True)
-            self._inline_code = None
-        self._placements.clear()
+        self._workers.clear()
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+        self._started = False
 
     def node_version(self) -> str | None:
         return self._runtime.version_text if self._runtime else None
 
     async def invoke(self, inv: Invocation) -> InvocationResult:
         """Runs `inv.method` of the source's component; never raises for component faults."""
-        if self._inline_code is None:
+        if not self._started:
             raise RuntimeError("SandboxHost.start() must be awaited before invoke()")
-        if self._runtime is None:
+        if self._pool is None:
             message = f"Node.js ({self._node!r}) was not found, so sources cannot run"
             return failed_result(
                 inv, "crash", {"name": "NodeUnavailable", "message": message, "stack": ""},
                 logs=[], http_response=None, duration_ms=0.0,
             )
         async with self._locks.setdefault(inv.source_id, asyncio.Lock()):
-            module, read_paths = await self._placement(inv, self._inline_code)
             try:
-                worker = await self._worker_for(inv.source_id, module, read_paths, self._runtime)
+                worker = await self._worker_for(inv, self._pool)
             except SpawnError as failure:
                 return failed_result(
                     inv, "crash", {"name": "NodeCrash", "message": str(failure), "stack": ""},
@@ -117,42 +118,39 @@ class SandboxHost:
             now_ms = inv.now_ms if inv.now_ms > 0 else int(time.time() * 1000)
             return await worker.invoke(inv, now_ms)
 
-    async def _placement(self, inv: Invocation, inline_code: InlineCodeFolder) -> Placement:
-        """The module Node imports for this code and the paths it may read."""
-        key = (inv.path, inv.code, tuple(inv.read_roots))
-        placement = self._placements.get(key)
-        if placement is None:
-            module = await inline_code.module_for(inv.code, inv.path)
-            placement = (module, _read_paths(module, inv.read_roots))
-            if len(self._placements) >= PLACEMENT_CACHE_SIZE:
-                del self._placements[next(iter(self._placements))]
-            self._placements[key] = placement
-        return placement
-
-    async def _worker_for(
-        self, source_id: str, module: ComponentModule, read_paths: tuple[str, ...], runtime: NodeRuntime
-    ) -> NodeWorker:
+    async def _worker_for(self, inv: Invocation, pool: NodePool) -> NodeWorker:
         """The source's live worker, or a new one when there is none, it died or its code changed."""
-        current = self._workers.get(source_id)
+        signature = (inv.path, inv.code, tuple(inv.read_roots))
+        current = self._workers.get(inv.source_id)
         if current is not None:
-            if current.alive and current.signature == (module.path, module.digest, read_paths):
+            if current.alive and current.signature == signature:
                 return current
-            del self._workers[source_id]
-            await current.stop()
+            del self._workers[inv.source_id]
+            pool.retire(current.pooled)
+        shape = await asyncio.to_thread(_shape_for, inv)
+        pooled = await pool.acquire(shape, inv.source_id)
+        try:
+            module = await _module_for(inv, pooled)
+        except OSError as failure:
+            pool.retire(pooled)
+            raise SpawnError(f"cannot write the component's code for Node: {failure}") from failure
+        except BaseException:
+            pool.retire(pooled)
+            raise
         worker = NodeWorker(
-            source_id, runtime, module=module, read_paths=read_paths,
+            inv.source_id, pooled, module=module, signature=signature,
             limits=self.limits, on_respond=self._on_respond,
         )
-        await worker.start()
-        self._workers[source_id] = worker
+        self._workers[inv.source_id] = worker
         return worker
 
     async def evict(self, source_id: str) -> None:
-        """Stops the source's worker after its current invocation; the next invoke starts afresh."""
+        """Stops the source's process after its current invocation, without waiting for it to exit
+        (close() does); the next invoke takes another."""
         async with self._locks.setdefault(source_id, asyncio.Lock()):
             worker = self._workers.pop(source_id, None)
-            if worker is not None:
-                await worker.stop()
+            if worker is not None and self._pool is not None:
+                self._pool.retire(worker.pooled)
 
     async def ping(self, source_id: str) -> bool:
         """True when the source has a Node process that is alive and answers."""
@@ -175,11 +173,23 @@ class SandboxHost:
                     worker.kill("memory")
 
 
-def _read_paths(module: ComponentModule, read_roots: list[str]) -> tuple[str, ...]:
-    """What the permission model lets Node read: the runner, the component's folder, the roots."""
-    paths = {str(NODE_DIR), os.path.dirname(module.path)}
-    for root in read_roots:
-        paths.add(os.path.abspath(root))
-        paths.add(os.path.realpath(root))
-    paths.add(os.path.realpath(os.path.dirname(module.path)))
-    return tuple(sorted(paths))
+def _shape_for(inv: Invocation) -> ProcessShape:
+    """What the source's process may read (the read roots, and the component's folder when no root
+    holds it) and whether it loads the resolve hooks. Reads files: call it in a thread.
+
+    Inline code goes to a private folder that links our @pipedream packages, so it needs no hooks."""
+    roots = {os.path.abspath(root) for root in inv.read_roots} | {os.path.realpath(root) for root in inv.read_roots}
+    if inv.path is None:
+        return ProcessShape(tuple(sorted(roots)), private_folder=True, resolve_hooks=False)
+    folder = os.path.dirname(os.path.abspath(inv.path))
+    for candidate in (folder, os.path.realpath(folder)):
+        if not any(candidate == root or candidate.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+            roots.add(candidate)
+    return ProcessShape(tuple(sorted(roots)), private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path))
+
+
+async def _module_for(inv: Invocation, pooled: PooledProcess) -> ComponentModule:
+    if inv.path is not None:
+        return file_module(inv.path, inv.code)
+    assert pooled.folder is not None
+    return await write_inline_module(pooled.folder, inv.code)

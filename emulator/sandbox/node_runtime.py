@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,14 +106,20 @@ async def find_node(node: str = "node") -> NodeRuntime | None:
     if executable is None:
         return None
     try:
-        process = await asyncio.create_subprocess_exec(
-            executable,
-            "--version",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        output, _ = await process.communicate()
+        stat = os.stat(executable)
     except OSError:
         return None
-    version = parse_version(output.decode(errors="replace"))
+    version = await asyncio.to_thread(_probe_version, executable, stat.st_ino, stat.st_mtime_ns, stat.st_size)
     return NodeRuntime(executable, version) if version else None
+
+
+@functools.lru_cache(maxsize=16)
+def _probe_version(executable: str, inode: int, mtime_ns: int, size: int) -> Version | None:
+    """`node --version`, asked once per binary and process (a replaced binary has a new inode or mtime)."""
+    try:
+        output = subprocess.run(
+            [executable, "--version"], capture_output=True, check=False, timeout=30
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return parse_version(output.decode(errors="replace"))

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import time
 from collections.abc import Callable
 
 from .component_module import ComponentModule
 from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
-from .node_runtime import NodeRuntime
+from .pool import PooledProcess
 from .protocol import ChannelClosed, RunnerRequestError
-from .transport import NodeProcess
 
 logger = logging.getLogger(__name__)
 
-STARTUP_TIMEOUT_S = 15.0
 PING_TIMEOUT_S = 2.0
-# Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
-NODE_ENV = {"TZ": "UTC"}
 
 RespondCallback = Callable[[str, dict], None]
 
@@ -50,52 +45,34 @@ class _RunTrace:
 
 
 class NodeWorker:
-    """A warm Node process for one source's component; one invocation at a time (the host locks)."""
+    """A warm Node process serving one source's component; one invocation at a time (the host locks).
+
+    `signature`: what the process serves (path, code, read roots); a different one needs another process.
+    """
 
     def __init__(
         self,
         source_id: str,
-        runtime: NodeRuntime,
+        pooled: PooledProcess,
         *,
         module: ComponentModule,
-        read_paths: tuple[str, ...],
+        signature: tuple,
         limits: SandboxLimits,
         on_respond: RespondCallback | None,
     ) -> None:
         self.source_id = source_id
+        self.pooled = pooled
         self.module = module
-        self.read_paths = read_paths
+        self.signature = signature
         self.busy = False
-        self._runtime = runtime
         self._limits = limits
         self._on_respond = on_respond
-        self._node = NodeProcess(source_id)
+        self._node = pooled.process
         self._kill_reason: str | None = None
-
-    @property
-    def signature(self) -> tuple:
-        """What the process was started for; a different one needs a fresh process."""
-        return (self.module.path, self.module.digest, self.read_paths)
 
     @property
     def alive(self) -> bool:
         return self._node.alive
-
-    async def start(self) -> None:
-        """Spawns Node for this component; raises SpawnError when it does not come up."""
-
-        def argv_for(in_fd: int, out_fd: int) -> list[str]:
-            return self._runtime.worker_argv(
-                read_paths=list(self.read_paths),
-                memory_mb=self._limits.memory_mb,
-                in_fd=in_fd,
-                out_fd=out_fd,
-                resolve_hooks=self.module.needs_resolve_hooks,
-            )
-
-        await self._node.spawn(argv_for, cwd=os.path.dirname(self.module.path), env=dict(NODE_ENV))
-        await self._node.wait_ready(STARTUP_TIMEOUT_S)
-        logger.debug("node worker for %s started (pid %s)", self.source_id, self._node.pid)
 
     async def invoke(self, invocation: Invocation, now_ms: int) -> InvocationResult:
         """Runs one method; a fault inside the component comes back as the result's outcome."""
@@ -205,9 +182,6 @@ class NodeWorker:
 
     def rss_mb(self) -> float | None:
         return self._node.rss_mb()
-
-    async def stop(self) -> None:
-        await self._node.stop()
 
 
 def _describe_returncode(returncode: int | None) -> str:

@@ -1,9 +1,10 @@
 """POST /_emulator/clock/advance fires every due timer in time order, one complete run at a time."""
 from __future__ import annotations
 
+import itertools
+
 from tests.conftest import ApiClient
-from tests.timers.timer_sources import (RECORDER, WALL_TIMED, advance, at, create_timer_source, payloads_by_fire,
-                                       runs_of)
+from tests.timers.timer_sources import RECORDER, WALL_TIMED, advance, at, create_timer_source, payloads_by_fire, runs_of
 
 # START_MS is 2023-11-14 22:13:20 UTC: an every-2-minutes cron first matches 40 s later.
 EVERY_TWO_MINUTES = "*/2 * * * *"
@@ -63,7 +64,7 @@ async def test_each_run_ends_before_the_next_one_starts(api: ApiClient) -> None:
     assert len(answer["runs"]) == 6
     by_fire = await payloads_by_fire(api, first["id"], second["id"])
     seen = [by_fire[(run["source_id"], run["at_ms"])] for run in answer["runs"]]
-    for earlier, later in zip(seen, seen[1:]):
+    for earlier, later in itertools.pairwise(seen):
         assert int(earlier["wall_end_ns"]) <= int(later["wall_start_ns"]), (earlier, later)
 
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import ApiClient
-from tests.timers.timer_sources import (DAY_S, MINUTE_MS, advance, another_emulator, at, create_timer_source,
-                                        retained_events)
+from tests.timers.timer_sources import (
+    DAY_S,
+    MINUTE_MS,
+    advance,
+    another_emulator,
+    at,
+    create_timer_source,
+    retained_events,
+)
 
 
 async def a_day_of(api: ApiClient, source_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -3,6 +3,7 @@ a source never running twice at once, fires missed during a long run coalesced i
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ async def test_at_speed_1000_a_60_second_timer_fires_about_every_60_wall_ms(api:
 async def test_events_emitted_on_an_accelerated_clock_are_stamped_with_emulated_time(api: ApiClient) -> None:
     source = await create_timer_source(api, WALL_TIMED)
     events = await wait_for_events(api, source["id"], 3)
-    for event, following in zip(events, events[1:]):
+    for event, following in itertools.pairwise(events):
         assert event["id"] == f"{event['indexed_at_ms']}-0"
         assert event["event"]["end_ms"] <= event["indexed_at_ms"] <= following["event"]["start_ms"]
 
@@ -76,10 +77,10 @@ async def test_runs_of_one_source_never_overlap_and_fires_missed_by_a_slow_run_a
     # than four intervals, so four fires fall due while it is still running.
     source = await create_timer_source(api, WALL_TIMED, pause_ms=250, slow_runs=3)
     events = await wait_for_events(api, source["id"], 5)
-    for earlier, later in zip(events, events[1:]):
+    for earlier, later in itertools.pairwise(events):
         assert wall_ms(earlier, "end") <= wall_ms(later, "start"), "two runs of one source overlapped"
         assert later["event"]["event"]["timestamp"] >= earlier["event"]["event"]["timestamp"]
-    for slow, after in zip(events[:3], events[1:4]):
+    for slow, after in itertools.pairwise(events[:4]):
         # Date inside the run follows the accelerated clock (a timer may wake a ms early: Node's loop time).
         assert slow["event"]["end_ms"] - slow["event"]["start_ms"] >= 240_000
         # One fire stands for all the missed ones, and it carries the time it fired: after the slow run.

@@ -14,6 +14,7 @@ const options = new Set(process.argv.slice(4));
 const realExit = process.exit.bind(process);
 const clock = installEmulatedClock();
 let current = null;
+let settled = false;
 
 const rawStderr = installOutputCapture((level, message) => {
   if (current) current.log(level, message);
@@ -55,6 +56,14 @@ function replaceEnvironment(env) {
   Object.assign(process.env, env);
 }
 
+// A pooled process starts before it knows its component: the first request brings the module,
+// and the process then works in the component's folder for the rest of its life.
+function settleIn(module) {
+  if (settled) return;
+  if (module.cwd) process.chdir(module.cwd);
+  settled = true;
+}
+
 function callMethod(component, method, self, event) {
   const target = method === "run" ? component.run : component.hooks?.[method];
   if (typeof target === "function") return target.call(self, event);
@@ -71,6 +80,7 @@ async function invoke(id, params) {
   let outcome = "ok";
   let error = null;
   try {
+    settleIn(params.module);
     const component = await loadComponent(params.module);
     const self = buildComponentThis(component, params.props ?? {}, run);
     await Promise.race([callMethod(component, params.method, self, params.event), run.failure]);

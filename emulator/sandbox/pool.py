@@ -1,0 +1,239 @@
+"""Pre-started Node processes, so a new or reloaded source does not wait for Node to start.
+
+Node's permissions are fixed when it starts, so spares are kept per ProcessShape; a source takes
+one and sends it the module to load with its first request. Every process leaves through
+retire(): SIGTERM at once, reaped in the background; close() waits until none is left.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import itertools
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .component_module import prepare_private_folder
+from .node_runtime import NODE_DIR, NodeRuntime
+from .transport import NodeProcess, SpawnError
+
+logger = logging.getLogger(__name__)
+
+STARTUP_TIMEOUT_S = 15.0
+# Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
+NODE_ENV = {"TZ": "UTC"}
+SPARES_PER_SHAPE = 1
+MAX_SPARES_PER_SHAPE = 3     # a shape whose spares run out (reloads in quick succession) gets more
+MAX_SPARES = 4               # idle or starting, over all shapes (an idle Node holds 40-50 MB)
+WARM_SHAPES = 4              # how many of the most recently used shapes keep spares
+
+
+@dataclass(frozen=True)
+class ProcessShape:
+    """What is fixed when Node starts, so what a spare must match to serve a source.
+
+    read_paths: what Node may read besides the runner's folder; private_folder: a folder of the
+    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs.
+    """
+
+    read_paths: tuple[str, ...]
+    private_folder: bool
+    resolve_hooks: bool
+
+
+@dataclass(eq=False)
+class PooledProcess:
+    """A started Node process, its shape, and its private folder when the shape has one."""
+
+    process: NodeProcess
+    shape: ProcessShape
+    folder: Path | None
+
+
+class NodePool:
+    """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
+
+    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE) -> None:
+        self._runtime = runtime
+        self._memory_mb = memory_mb
+        self._root = root
+        self._spares = spares
+        self._numbers = itertools.count(1)
+        self._idle: dict[ProcessShape, list[PooledProcess]] = {}
+        self._starting: dict[ProcessShape, list[asyncio.Task[PooledProcess]]] = {}
+        self._warm: collections.OrderedDict[ProcessShape, int] = collections.OrderedDict()   # shape → spares
+        self._lent: set[ProcessShape] = set()
+        self._live: set[PooledProcess] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._closed = False
+
+    def keep_warm(self, shape: ProcessShape) -> None:
+        """Keeps spares of `shape` ready; the least recently used shape past WARM_SHAPES loses its own."""
+        self._warm[shape] = self._warm.pop(shape, self._spares)
+        while len(self._warm) > WARM_SHAPES:
+            cold, _ = self._warm.popitem(last=False)
+            self._lent.discard(cold)
+            for pooled in self._idle.pop(cold, []):
+                self.retire(pooled)
+        self._refill(shape)
+
+    async def acquire(self, shape: ProcessShape, label: str) -> PooledProcess:
+        """A ready process of this shape: an idle spare, else one still starting, else a new one.
+
+        A shape that has run out of ready spares keeps one more from then on (reloads in quick
+        succession), up to MAX_SPARES_PER_SHAPE. Raises SpawnError when Node does not start."""
+        pooled = self._take_idle(shape)
+        starting = None if pooled else self._take_starting(shape)
+        if pooled is None and shape in self._lent and self._spares:
+            self._warm[shape] = min(self._warm.get(shape, self._spares) + 1, MAX_SPARES_PER_SHAPE)
+        self._lent.add(shape)
+        if pooled is None and starting is None:
+            pooled = await self._start(shape, label)      # spares start after it, not competing with it
+        self.keep_warm(shape)
+        if pooled is None:
+            pooled = await self._claim(shape, starting) or await self._start(shape, label)
+        pooled.process.label = label
+        return pooled
+
+    def retire(self, pooled: PooledProcess) -> None:
+        """Stops a process without waiting for it: SIGTERM now, reaped (SIGKILL if it lingers) in the background."""
+        if pooled not in self._live:
+            return
+        self._live.discard(pooled)
+        pooled.process.terminate()
+        self._track(asyncio.create_task(self._reap(pooled)))
+
+    def spare_pids(self) -> list[int]:
+        """The process ids of the idle spares (for diagnosis)."""
+        return [p.process.pid for spares in self._idle.values() for p in spares if p.process.pid is not None]
+
+    async def close(self) -> None:
+        """Stops every process it started, spares and lent ones, and waits until all are reaped."""
+        self._closed = True
+        self._idle.clear()
+        for pooled in list(self._live):
+            self.retire(pooled)
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.to_thread(shutil.rmtree, self._root, True)
+
+    def _take_idle(self, shape: ProcessShape) -> PooledProcess | None:
+        spares = self._idle.get(shape, [])
+        while spares:
+            pooled = spares.pop(0)
+            if pooled.process.alive:
+                return pooled
+            self.retire(pooled)
+        return None
+
+    def _take_starting(self, shape: ProcessShape) -> asyncio.Task[PooledProcess] | None:
+        starting = self._starting.get(shape)
+        return starting.pop(0) if starting else None
+
+    async def _claim(self, shape: ProcessShape, task: asyncio.Task[PooledProcess]) -> PooledProcess | None:
+        """Waits for a spare still starting (further along than a new process); None if it failed."""
+        try:
+            return await asyncio.shield(task)
+        except SpawnError:
+            return None
+        except asyncio.CancelledError:
+            self._starting.setdefault(shape, []).append(task)      # unclaimed: it becomes an idle spare
+            if task.done():
+                self._spare_started(shape, task)
+            raise
+
+    def _refill(self, shape: ProcessShape) -> None:
+        if self._closed or shape not in self._warm:
+            return
+        starting = self._starting.setdefault(shape, [])
+        for _ in range(self._warm[shape] - len(self._idle.get(shape, [])) - len(starting)):
+            if self._spare_count() >= MAX_SPARES and not self._drop_other_spare(shape):
+                return
+            task = asyncio.create_task(self._start(shape, "spare"))
+            starting.append(task)
+            task.add_done_callback(lambda done, shape=shape: self._spare_started(shape, done))
+            self._track(task)
+
+    def _spare_count(self) -> int:
+        return sum(map(len, self._idle.values())) + sum(map(len, self._starting.values()))
+
+    def _drop_other_spare(self, shape: ProcessShape) -> bool:
+        """Retires an idle spare of the least recently used other shape, to make room; False if none."""
+        for other in self._warm:
+            spares = self._idle.get(other)
+            if other != shape and spares:
+                self.retire(spares.pop())
+                return True
+        return False
+
+    def _spare_started(self, shape: ProcessShape, task: asyncio.Task[PooledProcess]) -> None:
+        starting = self._starting.get(shape, [])
+        if task not in starting:
+            return                         # claimed: whoever claimed it takes the result
+        starting.remove(task)
+        if task.cancelled():
+            return
+        if (failure := task.exception()) is not None:
+            if not self._closed:
+                logger.warning("a spare Node process did not start: %s", failure)
+            return
+        pooled = task.result()
+        if self._closed or shape not in self._warm:
+            self.retire(pooled)
+            return
+        self._idle.setdefault(shape, []).append(pooled)
+        pooled.process.when_closed(lambda: self._spare_closed(pooled))
+
+    def _spare_closed(self, pooled: PooledProcess) -> None:
+        """An idle spare died (killed from outside, or Node failed): replace it."""
+        spares = self._idle.get(pooled.shape, [])
+        if pooled in spares:
+            spares.remove(pooled)
+            logger.info("a spare Node process (pid %s) ended; starting another", pooled.process.pid)
+            self.retire(pooled)
+            self._refill(pooled.shape)
+
+    async def _start(self, shape: ProcessShape, label: str) -> PooledProcess:
+        if self._closed:
+            raise SpawnError("the sandbox is closed")
+        read_paths = {str(NODE_DIR), *shape.read_paths}
+        folder = None
+        if shape.private_folder:
+            folder = self._root / f"p{next(self._numbers)}"
+            await asyncio.to_thread(prepare_private_folder, folder)
+            read_paths.add(str(folder))
+
+        def argv_for(in_fd: int, out_fd: int) -> list[str]:
+            return self._runtime.worker_argv(
+                read_paths=sorted(read_paths), memory_mb=self._memory_mb, in_fd=in_fd, out_fd=out_fd,
+                resolve_hooks=shape.resolve_hooks,
+            )
+
+        process = NodeProcess(label)
+        try:
+            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(NODE_ENV))
+        except SpawnError:
+            if folder is not None:
+                await asyncio.to_thread(shutil.rmtree, folder, True)
+            raise
+        pooled = PooledProcess(process, shape, folder)
+        self._live.add(pooled)
+        try:
+            if self._closed:
+                raise SpawnError("the sandbox is closed")
+            await process.wait_ready(STARTUP_TIMEOUT_S)
+        except BaseException:
+            self.retire(pooled)
+            raise
+        logger.debug("node %s started (pid %s)", label, process.pid)
+        return pooled
+
+    async def _reap(self, pooled: PooledProcess) -> None:
+        await pooled.process.stop()
+        if pooled.folder is not None:
+            await asyncio.to_thread(shutil.rmtree, pooled.folder, True)
+
+    def _track(self, task: asyncio.Task[object]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

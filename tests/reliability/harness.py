@@ -1,0 +1,63 @@
+"""What the reliability suites share: a blocking JSON client, emulator settings, component code."""
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from emulator.config import Config
+
+START_MS = 1_700_000_000_000
+
+REGISTRY_COMPONENT = """
+export default {
+  key: "fuzz-registry", name: "Fuzz Registry", version: "0.0.1", type: "source",
+  props: { db: "$.service.db", count: { type: "integer", label: "Count", default: 1, min: 1, max: 5 } },
+  async run(event) {
+    this.db.set("last", event);
+    this.$emit({ seen: event }, { id: String(Date.now()) + Math.random(), summary: "seen" });
+  },
+};
+"""
+
+TICKER = """
+export default {
+  key: "ticker", name: "Ticker", version: "0.0.1", type: "source",
+  props: { timer: { type: "$.interface.timer", default: { intervalSeconds: 60 } } },
+  async run(event) { this.$emit({ at: Date.now() }, { summary: "tick" }); },
+};
+"""
+
+
+class JsonClient:
+    """Blocking calls to one emulator with one key: `client.call(method, path, json=…)` → (status, body)."""
+
+    def __init__(self, base: str, key: str | None) -> None:
+        self.base, self.key = base, key
+        self.session = requests.Session()
+
+    def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> tuple[int, Any]:
+        headers = dict(kwargs.pop("headers", {}))
+        if key or self.key:
+            headers.setdefault("Authorization", f"Bearer {key or self.key}")
+        response = self.session.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            body = response.text
+        return response.status_code, body
+
+    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        status, body = self.call(method, path, **kwargs)
+        assert 200 <= status < 300, f"{method} {path} → {status} {body}"
+        return body
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def threaded_config(**overrides: Any) -> Config:
+    settings: dict[str, Any] = {"port": 0, "clock_mode": "virtual", "start_ms": START_MS, "seed": 11,
+                                "watch": False, "run_timeout_s": 5.0, "log_runs": False}
+    settings.update(overrides)
+    return Config(**settings)
