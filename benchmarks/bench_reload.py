@@ -1,11 +1,13 @@
 """Save-to-live latency of hot reload against a bare watchfiles watcher noticing the same writes.
 
-    python benchmarks/bench_reload.py [--saves 50]
+    python benchmarks/bench_reload.py [--saves 50] [--platform]
 
 Each save rewrites a deployed component with a new version; "live" is the moment the emulator has
 re-extracted it and swapped every deployed source (deactivate, new code, activate) — its reload
 record. The baseline is a bare `watchfiles.awatch` on the same folder, with the same step, noticing
-the same write. Both are measured in one run, on real files.
+the same write. Both are measured in one run, on real files. With --platform the component imports
+`@pipedream/platform` from a folder without node_modules, so its Node loads the resolve hooks (on
+Node 20, a loader thread per process).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from emulator.config import Config  # noqa: E402
 from emulator.server import Emulator  # noqa: E402
 from emulator.watcher import STEP_MS, WATCHER  # noqa: E402
 
+PLATFORM_IMPORT = 'import {{ axios }} from "@pipedream/platform";\n'
 CODE = """export default {{ key: "bench", name: "Bench", version: "0.0.{n}", type: "source",
   props: {{ label: {{ type: "string", default: "v{n}" }} }},
   hooks: {{ async activate() {{ this.db.set("v", {n}); }} }},
@@ -35,9 +38,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
-async def emulator_latencies(folder: Path, saves: int) -> list[float]:
+async def emulator_latencies(folder: Path, saves: int, code: str = CODE) -> list[float]:
     path = folder / "bench.mjs"
-    path.write_text(CODE.format(n=0))
+    path.write_text(code.format(n=0))
     config = Config(port=0, folders=(str(folder),), watch=True, clock_mode="virtual")
     async with Emulator(config) as emu:
         await emu.app[WATCHER].ready.wait()
@@ -49,7 +52,7 @@ async def emulator_latencies(folder: Path, saves: int) -> list[float]:
         for n in range(1, saves + 1):
             seen = len(services.reloads)
             began = time.perf_counter()
-            path.write_text(CODE.format(n=n))
+            path.write_text(code.format(n=n))
             while len(services.reloads) == seen:
                 await asyncio.sleep(0.001)
             latencies.append((time.perf_counter() - began) * 1000)
@@ -84,10 +87,11 @@ async def bare_latencies(folder: Path, saves: int) -> list[float]:
     return latencies
 
 
-async def main(saves: int) -> None:
+async def main(saves: int, platform: bool) -> None:
+    code = PLATFORM_IMPORT + CODE if platform else CODE
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         bare = await bare_latencies(Path(a), saves)
-        emulated = await emulator_latencies(Path(b), saves)
+        emulated = await emulator_latencies(Path(b), saves, code)
     for name, values in (("bare watchfiles", bare), ("emulator save→live", emulated)):
         print(f"{name:20s} p50 {percentile(values, 50):6.1f} ms  p95 {percentile(values, 95):6.1f} ms  "
               f"mean {statistics.mean(values):6.1f} ms  ({len(values)} saves)")
@@ -98,4 +102,6 @@ async def main(saves: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--saves", type=int, default=50)
-    asyncio.run(main(parser.parse_args().saves))
+    parser.add_argument("--platform", action="store_true", help="the component imports @pipedream/platform")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.saves, arguments.platform))

@@ -10,11 +10,11 @@ export default {
     secret: { type: "string", label: "Shared secret", description: "Expected in the x-secret header", optional: true, secret: true },
   },
   async run(event) {
-    if (this.secret && event.headers["x-secret"] !== this.secret) {
+    if (this.secret && event.headers?.["x-secret"] !== this.secret) {
       this.http.respond({ status: 401, body: { error: "bad secret" } });
       return;
     }
     this.http.respond({ status: 200, headers: { "x-received-at": new Date().toISOString() }, body: { ok: true } });
-    this.$emit(event.body, { summary: `${event.method} ${event.path}`, ts: Date.now() });
+    this.$emit(event.body ?? event, { summary: `${event.method ?? "RUN"} ${event.path ?? ""}`.trim(), ts: Date.now() });
   },
 };
