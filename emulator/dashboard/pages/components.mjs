@@ -44,8 +44,7 @@ function Files({ components, failures, short }) {
         const failure = failing[c.path] || (c.errors.length ? c.errors[0] : null);
         return html`<tr key=${c.id} data-path=${c.path}>
           <td><code title=${c.path}>${short(c.path)}</code></td><td>${c.name} <span class="muted">${c.version || ""}</span></td>
-          <td>${failure ? html`<div class="error-note" data-testid="reload-error">Running the last good version:
-              <code title=${failure.file || c.path}>${location(failure, short)}</code> ${failure.message}</div>` : html`<span class="badge ok">up to date</span>`}
+          <td>${failure ? html`<div class="error-note" data-testid="reload-error">Running the last good version:${" "}<code title=${failure.file || c.path}>${location(failure, short)}</code> ${failure.message}</div>` : html`<span class="badge ok">up to date</span>`}
             ${c.warnings.length ? html`<div class="warn-note small">${c.warnings.length} warnings: ${c.warnings[0].message}</div>` : null}</td>
           <td>${c.sources}</td></tr>`;
       })}
