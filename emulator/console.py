@@ -76,8 +76,9 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
         return "error", f"reload {record['path']}:{record.get('line', 0)}:{record.get('column', 0)}: {record['message']} (still running the last good version)"
     if kind == "error":
         return "error", f"error {record.get('source_id', '')}: {record['message']}"
-    if kind == "http" and verbose:
-        return "info", f"http  {record['method']} {record['path']} → {record['status']}"
+    if kind == "http":
+        level = "info" if record["status"] < 400 else "warn"
+        return level, f"http  {record['method']} {record['path']} → {record['status']}"
     if kind == "clock" and verbose:
         return "info", f"clock {record['clock']}"
     return None

@@ -35,12 +35,26 @@ async def http_endpoint(request: web.Request) -> web.StreamResponse:
     return await handle_endpoint_request(request, request.match_info["endpoint_id"])
 
 
+async def handle_endpoint_request(request: web.Request, endpoint_id: str) -> web.StreamResponse:
+    """Answer the request and say so on the console: one line per HTTP request to a source."""
+    services = services_of(request)
+    try:
+        response = await _answer(request, endpoint_id)
+    except ApiError as exc:
+        services.bus.publish("http", method=request.method, path=request.path, status=exc.status,
+                             endpoint_id=endpoint_id)
+        raise
+    services.bus.publish("http", method=request.method, path=request.path, status=response.status,
+                         endpoint_id=endpoint_id)
+    return response
+
+
 def cloud_host_endpoint(request: web.Request) -> str | None:
     host = (request.host or "").split(":")[0].lower()
     return host[: -len(CLOUD_HOST_SUFFIX)] if host.endswith(CLOUD_HOST_SUFFIX) else None
 
 
-async def handle_endpoint_request(request: web.Request, endpoint_id: str) -> web.StreamResponse:
+async def _answer(request: web.Request, endpoint_id: str) -> web.StreamResponse:
     services = services_of(request)
     source = services.store.source_by_endpoint(endpoint_id)
     if source is None:

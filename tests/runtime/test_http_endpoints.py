@@ -48,12 +48,13 @@ async def test_custom_response_is_what_respond_gave(api: ApiClient) -> None:
             assert await response.json() == {"got": {"id": 7}, "path": "/http/" + (await _endpoint(source)).rsplit("/", 1)[1] + "/orders/7"}
 
 
-async def test_http_event_has_the_documented_fields(api: ApiClient) -> None:
+async def test_http_event_has_the_documented_fields(api: ApiClient, emu: Any) -> None:
     source = await create_source(api, CUSTOM)
     async with aiohttp.ClientSession() as session:
         async with session.post(await _endpoint(source) + "?a=b", data="x=1&y=2",
                                 headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
             assert response.status == 201
+    await emu.services.runtime.idle()          # the answer came at respond(); the emit follows it
     _, body = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     event = body["data"][0]["event"]
     assert set(event) == {"method", "path", "query", "headers", "bodyRaw", "body", "url", "client_ip"}
