@@ -93,8 +93,10 @@ class FolderReloader:
                 and not changed_names & set(previous.imported_files + component.imported_files):
             previous.errors = []          # an editor's touch, or a revert to the last good code
             return None
-        store.put_component(component)
         sources = store.sources_of_component(component.id)
+        for source in sources:
+            await self.services.lifecycle.leave_code(source)       # deactivate runs the old code
+        store.put_component(component)
         try:
             for source in sources:
                 await self.services.lifecycle.swap_code(source)

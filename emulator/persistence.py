@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import glob
 import json
 import logging
 import os
@@ -54,6 +55,12 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """A process killed mid-write leaves its temp file behind (never the target): sweep them at start."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 class StateSaver:
     """Saves the store whenever it changed, at most every SAVE_DEBOUNCE_S, and once more at exit."""
 
@@ -65,6 +72,7 @@ class StateSaver:
         self._lock = asyncio.Lock()
 
     async def start(self) -> None:
+        await asyncio.to_thread(remove_stale_temp_files, self.path)
         self._task = asyncio.ensure_future(self._loop())
 
     async def close(self) -> None:

@@ -100,11 +100,15 @@ class SourceLifecycle:
         self.runtime.forget(source.id)
         self.runtime.bus.publish("source", action="deleted", source_id=source.id)
 
+    async def leave_code(self, source: Source) -> None:
+        """Before a code swap: the running code's deactivate hook (its failure does not stop the swap)."""
+        if source.active:
+            await self._quiet_hook(source, "deactivate")
+
     async def swap_code(self, source: Source) -> None:
-        """The component's code changed on disk: deactivate, new code, activate; props and timer stay."""
+        """The component's code changed on disk (after leave_code): new code, activate; props and timer stay."""
         if not source.active:
             return
-        await self._quiet_hook(source, "deactivate")
         await self.runtime.sandbox.evict(source.id)
         try:
             await self._hook(source, "activate")

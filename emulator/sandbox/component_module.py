@@ -60,9 +60,9 @@ async def write_inline_module(folder: Path, code: str) -> ComponentModule:
 
 
 def prepare_private_folder(folder: Path) -> None:
-    """Makes a process's own folder, linking our offline @pipedream packages into its node_modules
+    """Makes a process's own folder, with our offline @pipedream packages linked into its node_modules.
 
-    (inline code then finds them without resolve hooks, which spares Node 20 a loader thread)."""
+    Inline code then finds them without resolve hooks, which spares Node 20 a loader thread."""
     scope = folder / "node_modules" / "@pipedream"
     scope.mkdir(parents=True, exist_ok=True)
     for name, target in OFFLINE_PACKAGES.items():

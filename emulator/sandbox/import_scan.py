@@ -9,9 +9,10 @@ a file not found, too much to read) answers True.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
-STAND_INS = ("platform", "types")
+STAND_INS = ("@pipedream/platform", "@pipedream/types")
 MAX_FILES = 100
 MAX_FILE_BYTES = 1_000_000
 EXTENSIONS = ("", ".mjs", ".js", ".cjs", ".json")
@@ -21,15 +22,17 @@ _STATIC_SPECIFIER = re.compile(r"""(?:\bfrom|\bimport)\s*(["'])([^"'\n]*)\1""")
 _CALLED_SPECIFIER = re.compile(
     r"""(?:\bimport|\brequire|\bimport\.meta\.resolve|\brequire\.resolve)\s*\(\s*(?:(["'])([^"'\n]*)\1\s*[,)])?"""
 )
-_STAND_IN_MENTION = re.compile(r"""["'`]@pipedream/(?:platform|types)["'`]""")
+_STAND_IN_MENTION = re.compile(r"""["'`](@pipedream/(?:platform|types))["'`]""")
 _CODE_FROM_TEXT = re.compile(r"\beval\s*\(|\bFunction\s*\(|\bcreateRequire\b|\bnode:vm\b|[\"']vm[\"']")
-BUILTINS = frozenset("""
-assert assert/strict async_hooks buffer child_process cluster console constants crypto dgram
-diagnostics_channel dns dns/promises domain events fs fs/promises http http2 https inspector module
-net os path path/posix path/win32 perf_hooks process punycode querystring readline readline/promises
-stream stream/consumers stream/promises stream/web string_decoder sys timers timers/promises tls
-trace_events tty url util util/types v8 wasi worker_threads zlib
-""".split())
+BUILTINS = frozenset((
+    "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+    "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
+    "http", "http2", "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32",
+    "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "stream",
+    "stream/consumers", "stream/promises", "stream/web", "string_decoder", "sys", "timers",
+    "timers/promises", "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "wasi",
+    "worker_threads", "zlib",
+))
 
 
 def needs_resolve_hooks(path: str) -> bool:
@@ -47,7 +50,9 @@ def needs_resolve_hooks(path: str) -> bool:
         if text is None or len(seen) > MAX_FILES:
             return True
         specifiers = _specifiers(text)
-        if specifiers is None or (_STAND_IN_MENTION.search(text) and not _stand_ins_installed(file.parent)):
+        if specifiers is None:
+            return True
+        if not all(_installed(file.parent, [name]) for name in set(_STAND_IN_MENTION.findall(text))):
             return True
         for specifier in specifiers:
             if specifier.startswith((".", "/")):
@@ -55,8 +60,8 @@ def needs_resolve_hooks(path: str) -> bool:
                 if target is None:
                     return True
                 pending.append(target)
-            elif not _is_builtin(specifier) and not _stand_ins_installed(file.parent):
-                return True
+            elif not _is_builtin(specifier) and specifier not in STAND_INS and not _installed(file.parent, STAND_INS):
+                return True        # a package may itself import a stand-in it does not install
     return False
 
 
@@ -75,7 +80,7 @@ def _specifiers(text: str) -> list[str] | None:
         return None
     found = [match[2] for match in _STATIC_SPECIFIER.finditer(text)]
     for match in _CALLED_SPECIFIER.finditer(text):
-        if match[2] is None or "${" in match[2]:
+        if match[2] is None:
             return None
         found.append(match[2])
     return found
@@ -87,8 +92,6 @@ def _is_builtin(specifier: str) -> bool:
 
 def _resolve_relative(folder: Path, specifier: str) -> Path | None:
     base = folder / specifier
-    if specifier.endswith(".json"):
-        return None if not base.is_file() else base
     for extension in EXTENSIONS:
         candidate = base.with_name(base.name + extension) if extension else base
         if candidate.is_file():
@@ -99,10 +102,11 @@ def _resolve_relative(folder: Path, specifier: str) -> Path | None:
     return None
 
 
-def _stand_ins_installed(folder: Path) -> bool:
-    """Whether Node finds both @pipedream packages in node_modules from `folder` upwards."""
+def _installed(folder: Path, packages: Iterable[str]) -> bool:
+    """Whether Node finds every one of `packages` in node_modules from `folder` upwards."""
+    missing = set(packages)
     for directory in (folder, *folder.parents):
-        scope = directory / "node_modules" / "@pipedream"
-        if all((scope / name).is_dir() for name in STAND_INS):
+        missing = {name for name in missing if not (directory / "node_modules" / name).is_dir()}
+        if not missing:
             return True
     return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import itertools
 import logging
 import shutil
@@ -24,9 +25,14 @@ STARTUP_TIMEOUT_S = 15.0
 # Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
 NODE_ENV = {"TZ": "UTC"}
 SPARES_PER_SHAPE = 1
-MAX_SPARES_PER_SHAPE = 3     # a shape whose spares run out (reloads in quick succession) gets more
+# A shape lent again within QUICK_SUCCESSION_S of its last lend, with no spare ready, keeps one
+# more spare (up to MAX_SPARES_PER_SHAPE) until it has not been lent for TRIM_AFTER_S.
+QUICK_SUCCESSION_S = 5.0
+MAX_SPARES_PER_SHAPE = 3
+TRIM_AFTER_S = 30.0
 MAX_SPARES = 4               # idle or starting, over all shapes (an idle Node holds 40-50 MB)
 WARM_SHAPES = 4              # how many of the most recently used shapes keep spares
+RETRIES_AFTER_FAILED_START = 3   # a spare killed while starting is replaced; a Node that never starts is not
 
 
 @dataclass(frozen=True)
@@ -62,18 +68,21 @@ class NodePool:
         self._numbers = itertools.count(1)
         self._idle: dict[ProcessShape, list[PooledProcess]] = {}
         self._starting: dict[ProcessShape, list[asyncio.Task[PooledProcess]]] = {}
-        self._warm: collections.OrderedDict[ProcessShape, int] = collections.OrderedDict()   # shape → spares
-        self._lent: set[ProcessShape] = set()
+        self._wanted: collections.OrderedDict[ProcessShape, int] = collections.OrderedDict()  # shape → spares
+        self._last_lent: dict[ProcessShape, float] = {}
+        self._failed_starts: dict[ProcessShape, int] = {}
+        self._trim_timer: asyncio.TimerHandle | None = None
         self._live: set[PooledProcess] = set()
         self._tasks: set[asyncio.Task[object]] = set()
         self._closed = False
 
     def keep_warm(self, shape: ProcessShape) -> None:
         """Keeps spares of `shape` ready; the least recently used shape past WARM_SHAPES loses its own."""
-        self._warm[shape] = self._warm.pop(shape, self._spares)
-        while len(self._warm) > WARM_SHAPES:
-            cold, _ = self._warm.popitem(last=False)
-            self._lent.discard(cold)
+        self._wanted[shape] = self._wanted.pop(shape, self._spares)
+        while len(self._wanted) > WARM_SHAPES:
+            cold, _ = self._wanted.popitem(last=False)
+            self._last_lent.pop(cold, None)
+            self._failed_starts.pop(cold, None)
             for pooled in self._idle.pop(cold, []):
                 self.retire(pooled)
         self._refill(shape)
@@ -81,18 +90,17 @@ class NodePool:
     async def acquire(self, shape: ProcessShape, label: str) -> PooledProcess:
         """A ready process of this shape: an idle spare, else one still starting, else a new one.
 
-        A shape that has run out of ready spares keeps one more from then on (reloads in quick
-        succession), up to MAX_SPARES_PER_SHAPE. Raises SpawnError when Node does not start."""
+        Raises SpawnError when Node does not start."""
         pooled = self._take_idle(shape)
         starting = None if pooled else self._take_starting(shape)
-        if pooled is None and shape in self._lent and self._spares:
-            self._warm[shape] = min(self._warm.get(shape, self._spares) + 1, MAX_SPARES_PER_SHAPE)
-        self._lent.add(shape)
+        self._note_lend(shape, ran_out=pooled is None)
         if pooled is None and starting is None:
             pooled = await self._start(shape, label)      # spares start after it, not competing with it
         self.keep_warm(shape)
+        if pooled is None and starting is not None:
+            pooled = await self._claim(shape, starting)
         if pooled is None:
-            pooled = await self._claim(shape, starting) or await self._start(shape, label)
+            pooled = await self._start(shape, label)
         pooled.process.label = label
         return pooled
 
@@ -104,19 +112,39 @@ class NodePool:
         pooled.process.terminate()
         self._track(asyncio.create_task(self._reap(pooled)))
 
-    def spare_pids(self) -> list[int]:
-        """The process ids of the idle spares (for diagnosis)."""
-        return [p.process.pid for spares in self._idle.values() for p in spares if p.process.pid is not None]
-
     async def close(self) -> None:
         """Stops every process it started, spares and lent ones, and waits until all are reaped."""
         self._closed = True
+        if self._trim_timer is not None:
+            self._trim_timer.cancel()
         self._idle.clear()
         for pooled in list(self._live):
             self.retire(pooled)
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await asyncio.to_thread(shutil.rmtree, self._root, True)
+
+    def _note_lend(self, shape: ProcessShape, *, ran_out: bool) -> None:
+        now = asyncio.get_running_loop().time()
+        last = self._last_lent.get(shape)
+        if ran_out and self._spares and last is not None and now - last < QUICK_SUCCESSION_S:
+            self._wanted[shape] = min(self._wanted.get(shape, self._spares) + 1, MAX_SPARES_PER_SHAPE)
+            if self._trim_timer is None:
+                self._trim_timer = asyncio.get_running_loop().call_later(TRIM_AFTER_S, self._trim)
+        self._last_lent[shape] = now
+
+    def _trim(self) -> None:
+        """Shapes not lent for TRIM_AFTER_S go back to SPARES_PER_SHAPE spares."""
+        self._trim_timer = None
+        now = asyncio.get_running_loop().time()
+        for shape, wanted in self._wanted.items():
+            if wanted > self._spares and now - self._last_lent.get(shape, now) >= TRIM_AFTER_S:
+                self._wanted[shape] = self._spares
+                spares = self._idle.get(shape, [])
+                while len(spares) > self._spares:
+                    self.retire(spares.pop())
+        if any(wanted > self._spares for wanted in self._wanted.values()):
+            self._trim_timer = asyncio.get_running_loop().call_later(TRIM_AFTER_S, self._trim)
 
     def _take_idle(self, shape: ProcessShape) -> PooledProcess | None:
         spares = self._idle.get(shape, [])
@@ -144,15 +172,15 @@ class NodePool:
             raise
 
     def _refill(self, shape: ProcessShape) -> None:
-        if self._closed or shape not in self._warm:
+        if self._closed or shape not in self._wanted:
             return
         starting = self._starting.setdefault(shape, [])
-        for _ in range(self._warm[shape] - len(self._idle.get(shape, [])) - len(starting)):
+        for _ in range(self._wanted[shape] - len(self._idle.get(shape, [])) - len(starting)):
             if self._spare_count() >= MAX_SPARES and not self._drop_other_spare(shape):
                 return
             task = asyncio.create_task(self._start(shape, "spare"))
             starting.append(task)
-            task.add_done_callback(lambda done, shape=shape: self._spare_started(shape, done))
+            task.add_done_callback(functools.partial(self._spare_started, shape))
             self._track(task)
 
     def _spare_count(self) -> int:
@@ -160,7 +188,7 @@ class NodePool:
 
     def _drop_other_spare(self, shape: ProcessShape) -> bool:
         """Retires an idle spare of the least recently used other shape, to make room; False if none."""
-        for other in self._warm:
+        for other in self._wanted:
             spares = self._idle.get(other)
             if other != shape and spares:
                 self.retire(spares.pop())
@@ -175,14 +203,19 @@ class NodePool:
         if task.cancelled():
             return
         if (failure := task.exception()) is not None:
+            self._failed_starts[shape] = failures = self._failed_starts.get(shape, 0) + 1
             if not self._closed:
-                logger.warning("a spare Node process did not start: %s", failure)
+                logger.warning("a spare Node process did not start (%d in a row): %s", failures, failure)
+            if failures < RETRIES_AFTER_FAILED_START:
+                self._refill(shape)
             return
+        self._failed_starts.pop(shape, None)
         pooled = task.result()
-        if self._closed or shape not in self._warm:
-            self.retire(pooled)
+        idle = self._idle.setdefault(shape, [])
+        if self._closed or len(idle) >= self._wanted.get(shape, 0):
+            self.retire(pooled)            # closed, or the shape went cold or was trimmed meanwhile
             return
-        self._idle.setdefault(shape, []).append(pooled)
+        idle.append(pooled)
         pooled.process.when_closed(lambda: self._spare_closed(pooled))
 
     def _spare_closed(self, pooled: PooledProcess) -> None:
@@ -201,7 +234,10 @@ class NodePool:
         folder = None
         if shape.private_folder:
             folder = self._root / f"p{next(self._numbers)}"
-            await asyncio.to_thread(prepare_private_folder, folder)
+            try:
+                await asyncio.to_thread(prepare_private_folder, folder)
+            except OSError as error:
+                raise SpawnError(f"cannot prepare a folder for Node: {error}") from error
             read_paths.add(str(folder))
 
         def argv_for(in_fd: int, out_fd: int) -> list[str]:

@@ -16,7 +16,10 @@ import common from "./common.mjs";
 export default {{
   key: "greeter", name: "Greeter", version: "{version}", type: "source",
   props: {{ ...common.props, who: {{ type: "string", label: "{label}", default: "world" }} }},
-  hooks: {{ async activate() {{ this.db.set("activations", (this.db.get("activations") || 0) + 1); }} }},
+  hooks: {{
+    async activate() {{ this.db.set("activations", (this.db.get("activations") || 0) + 1); }},
+    async deactivate() {{ this.db.set("deactivated", "{version}"); }},
+  }},
   async run() {{ {extra} this.$emit({{ greeting: common.methods.greet(this.who) }}, {{ summary: "hi" }}); }},
 }};
 """
@@ -59,6 +62,7 @@ async def test_saving_updates_deployed_sources_in_place(watched: Watched) -> Non
     assert same["data"]["id"] == source["id"] and same["data"]["configured_props"] == source["configured_props"]
     _, db = await watched.api.get(f"/_emulator/sources/{source['id']}/db")
     assert db["data"]["activations"] == 2          # deactivate → new code → activate
+    assert db["data"]["deactivated"] == "0.0.1"    # deactivate ran the code that was live
     _, events = await watched.api.get(f"/v1/sources/{source['id']}/event_summaries")
     assert len(events["data"]) == 1
 

@@ -1,6 +1,8 @@
 """Fixtures for the sandbox tests: a real SandboxHost over real Node, components as real files."""
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -97,3 +99,25 @@ def other_source_answers(invocation: InvocationFactory) -> Callable[[SandboxHost
         assert await host.ping("dc_other")
 
     return check
+
+
+def child_pids() -> set[int]:
+    """This test process's children that are still running (not reaped, not zombies), read from /proc."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            children.add(int(stat.parent.name))
+    return children
+
+
+async def wait_for_children(predicate: Callable[[set[int]], bool], timeout_s: float = 10.0) -> set[int]:
+    """Polls child_pids() until `predicate` holds for them, and returns them."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not predicate(pids := child_pids()):
+        assert asyncio.get_running_loop().time() < deadline, f"children never matched; last seen {pids}"
+        await asyncio.sleep(0.01)
+    return pids

@@ -204,11 +204,13 @@ async def test_writes_child_processes_and_workers_are_denied(short_host, invocat
     assert result.error.get("code") == "ERR_ACCESS_DENIED"
 
 
-async def test_worker_threads_are_denied_for_a_component_file_too(short_host, component_file):
-    """Files load through resolve hooks, which on Node 20 need a loader thread: still no workers."""
+@pytest.mark.parametrize("platform_import", ['import { axios } from "@pipedream/platform";', ""],
+                         ids=["with-resolve-hooks", "without-resolve-hooks"])
+async def test_worker_threads_are_denied_for_a_component_file_too(short_host, component_file, platform_import):
+    """A file importing the platform loads the resolve hooks (on Node 20 a loader thread): still no workers."""
     if not permission_model_present(short_host):
         pytest.skip("this Node has no permission model")
-    inv = component_file("src/spawner.mjs", """
+    inv = component_file("src/spawner.mjs", platform_import + """
         import { Worker } from "node:worker_threads";
         export default { async run() { new Worker("1", { eval: true }); } };
     """)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.sandbox.node_runtime import NodeRuntime, parse_version
+from emulator.sandbox.node_runtime import NodeRuntime, find_node, parse_version
 
 
 def argv_for(version: tuple[int, int, int]) -> list[str]:
@@ -46,3 +46,25 @@ def test_the_register_module_is_imported_before_the_runner():
 @pytest.mark.parametrize(("text", "version"), [("v20.20.2\n", (20, 20, 2)), ("18.19.0", (18, 19, 0)), ("nope", None)])
 def test_parse_version(text, version):
     assert parse_version(text) == version
+
+
+def fake_node(path, version: str, calls) -> str:
+    path.write_text(f"#!/bin/sh\necho called >> {calls}\necho {version}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+async def test_node_is_asked_its_version_once_per_binary(tmp_path):
+    calls = tmp_path / "calls"
+    node = fake_node(tmp_path / "node", "v20.1.0", calls)
+    assert (await find_node(node)).version == (20, 1, 0)
+    assert (await find_node(node)).version == (20, 1, 0)
+    assert calls.read_text().count("called") == 1
+
+
+async def test_a_replaced_node_binary_is_asked_again(tmp_path):
+    calls = tmp_path / "calls"
+    node = fake_node(tmp_path / "node", "v20.1.0", calls)
+    assert (await find_node(node)).version == (20, 1, 0)
+    fake_node(tmp_path / "node", "v22.15.10", calls)
+    assert (await find_node(node)).version == (22, 15, 10)

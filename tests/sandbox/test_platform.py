@@ -163,3 +163,17 @@ async def test_a_commonjs_file_requires_the_offline_platform(host, component_fil
     result = await host.invoke(inv)
     assert result.outcome == "ok", result.error
     assert result.emits[0]["event"] == {"axios": "function"}
+
+
+async def test_a_platform_import_only_in_a_relative_file_still_resolves(host, write_file, component_file):
+    write_file("acme/common.mjs", """
+        import { DEFAULT_POLLING_SOURCE_TIMER_INTERVAL } from "@pipedream/platform";
+        export const interval = DEFAULT_POLLING_SOURCE_TIMER_INTERVAL;
+    """)
+    inv = component_file("acme/sources/s.mjs", """
+        import { interval } from "../common.mjs";
+        export default { async run() { this.$emit({ interval }); } };
+    """)
+    result = await host.invoke(inv)
+    assert result.outcome == "ok", result.error
+    assert result.emits[0]["event"] == {"interval": 900}
