@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from emulator.sandbox import Invocation, SandboxHost, SandboxLimits
+from tests.sandbox.processes import OWN_PROCESS_MARKERS
 
 if shutil.which("node") is None:
     pytest.skip("Node.js is not installed", allow_module_level=True)
@@ -62,6 +63,7 @@ def component_file(tmp_path: Path, write_file: Callable[[str, str], Path],
     def build(relative: str, code: str, method: str = "run", **fields: Any) -> Invocation:
         file = write_file(relative, code)
         fields.setdefault("read_roots", [str(tmp_path)])
+        OWN_PROCESS_MARKERS.add(str(tmp_path))
         return invocation(file.read_text(), method, path=str(file), **fields)
 
     return build
@@ -71,10 +73,13 @@ def component_file(tmp_path: Path, write_file: Callable[[str, str], Path],
 async def make_host() -> AsyncIterator[Callable[..., Awaitable[SandboxHost]]]:
     """make_host(limits, **options): a started host; every one is closed after the test."""
     hosts: list[SandboxHost] = []
+    OWN_PROCESS_MARKERS.clear()
 
     async def build(limits: SandboxLimits = FAST_LIMITS, **options: Any) -> SandboxHost:
         host = SandboxHost(limits, **options)
         await host.start()
+        if host._pool is not None:                 # None when there is no Node to run
+            OWN_PROCESS_MARKERS.add(str(host._pool._root))
         hosts.append(host)
         return host
 
@@ -101,23 +106,3 @@ def other_source_answers(invocation: InvocationFactory) -> Callable[[SandboxHost
     return check
 
 
-def child_pids() -> set[int]:
-    """This test process's children that are still running (not reaped, not zombies), read from /proc."""
-    children = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid() and fields[0] != "Z":
-            children.add(int(stat.parent.name))
-    return children
-
-
-async def wait_for_children(predicate: Callable[[set[int]], bool], timeout_s: float = 10.0) -> set[int]:
-    """Polls child_pids() until `predicate` holds for them, and returns them."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not predicate(pids := child_pids()):
-        assert asyncio.get_running_loop().time() < deadline, f"children never matched; last seen {pids}"
-        await asyncio.sleep(0.01)
-    return pids

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator.sandbox import SandboxLimits
-from tests.sandbox.conftest import child_pids, wait_for_children
+from tests.sandbox.processes import child_pids, wait_for_children
 
 if not Path("/proc/self/stat").exists():
     pytest.skip("these tests read processes from /proc", allow_module_level=True)
