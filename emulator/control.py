@@ -26,7 +26,7 @@ def start_timers(services: Services) -> None:
         for prop in component.configurable_props:
             timer = source.configured_props.get(prop.get("name"))
             if prop.get("type") == "$.interface.timer" and timer:
-                services.scheduler.set_timer(source.id, timer)
+                services.scheduler.set_timer(source.id, timer, anchor_ms=source.timer_anchor_ms)
 
 
 async def reset(services: Services, *, keep_users: bool) -> None:

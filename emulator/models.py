@@ -101,6 +101,7 @@ class Source:
     endpoint_id: str | None = None
     component_url: str | None = None
     status_note: str | None = None
+    timer_anchor_ms: int | None = None    # interval timers fire every interval from here, across restarts
 
     def to_api(self) -> dict[str, Any]:
         body = {

@@ -111,14 +111,16 @@ class Scheduler:
 
     # -- timers and calls -------------------------------------------------------------------
 
-    def set_timer(self, source_id: str, config: dict) -> None:
-        """(Re)schedule a source: interval timers first fire at now + interval, cron at its next match."""
-        timer = _Timer(source_id, validate_timer(config), self._clock.now_ms())
+    def set_timer(self, source_id: str, config: dict, *, anchor_ms: int | None = None) -> None:
+        """(Re)schedule a source: interval timers fire every interval from `anchor_ms` (default: now),
+        the first time after now; cron timers at their next match."""
+        now = self._clock.now_ms()
+        timer = _Timer(source_id, validate_timer(config), now if anchor_ms is None else min(anchor_ms, now))
         previous = self._timers.get(source_id)
         if previous is not None:
             previous.entry = None
         self._timers[source_id] = timer
-        self._queue(timer, timer.next_due_after(timer.anchor_ms))
+        self._queue(timer, timer.next_due_after(now))
 
     def remove_timer(self, source_id: str) -> None:
         timer = self._timers.pop(source_id, None)

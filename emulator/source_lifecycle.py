@@ -165,7 +165,9 @@ class SourceLifecycle:
         timer = next((source.configured_props.get(p["name"]) for p in component.configurable_props
                       if p.get("type") == TIMER_TYPE and p.get("name") in source.configured_props), None)
         if source.active and timer:
-            self.runtime.scheduler.set_timer(source.id, timer)
+            source.timer_anchor_ms = self.runtime.clock.now_ms()
+            self.store.changed()
+            self.runtime.scheduler.set_timer(source.id, timer, anchor_ms=source.timer_anchor_ms)
         else:
             self.runtime.scheduler.remove_timer(source.id)
 
