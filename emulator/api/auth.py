@@ -6,7 +6,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.errors import Forbidden, Unauthorized
-from emulator.models import User
+from emulator.models import Source, User
 from emulator.services import services_of
 
 USER = web.RequestKey("pd_user", User)
@@ -55,6 +55,11 @@ SESSION_LOOKUP: web.AppKey[Any] = web.AppKey("session_lookup", object)
 
 def current_user(request: web.Request) -> User:
     return request[USER]
+
+
+def own_source(request: web.Request) -> Source:
+    """The source named by the path's `{id}`, if it is the caller's (another user's is a 404)."""
+    return services_of(request).store.get_source(current_user(request).id, request.match_info["id"])
 
 
 def require_emulator_key(request: web.Request, action: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator import __version__
-from emulator.api.auth import current_user, require_emulator_key
+from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.events import summary
 from emulator.api.params import read_params
 from emulator.clock import ClockError
@@ -80,7 +80,7 @@ async def advance_clock(request: web.Request) -> web.Response:
 async def run_source(request: web.Request) -> web.Response:
     params = await read_params(request, "runSource")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
     return web.json_response({"data": run_with_events(services, record)})
 
@@ -96,14 +96,14 @@ def run_with_events(services: Any, record: Any) -> dict[str, Any]:
 async def source_logs(request: web.Request) -> web.Response:
     params = await read_params(request, "sourceLogs")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     runs = services.runtime.runs.of_source(source.id, params.get("limit") or 20)
     return web.json_response({"data": [r.to_api() for r in runs]})
 
 
 @routes.get("/_emulator/sources/{id}/db")
 async def get_source_db(request: web.Request) -> web.Response:
-    source = services_of(request).store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     return web.json_response({"data": source.db})
 
 
@@ -111,7 +111,7 @@ async def get_source_db(request: web.Request) -> web.Response:
 async def put_source_db(request: web.Request) -> web.Response:
     params = await read_params(request, "putSourceDb")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     source.db = dict(params["db"])
     services.store.changed()
     return web.json_response({"data": source.db})

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api.auth import current_user
+from emulator.api.auth import own_source
 from emulator.api.params import read_params, shape
 from emulator.errors import BadRequest
 from emulator.event_log import event_sort_key
@@ -42,7 +42,7 @@ def _event_cursor(value: str, param: str) -> tuple[int, int]:
 async def list_event_summaries(request: web.Request) -> web.Response:
     params = await read_params(request, "listEventSummaries")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     events = services.store.events.newest_first(source.id, params.get("event_name") or "")
     expand = "event" in str(params.get("expand") or "").split(",")
     page = paginate(events, sort_key=event_sort_key, cursor_key=lambda c: c, cursor_of=lambda e: e.id,
@@ -57,7 +57,7 @@ async def list_source_events(request: web.Request) -> web.Response:
     """Undocumented in the cloud but used by real clients (Singer taps): no page_info, never truncated."""
     params = await read_params(request, "listSourceEvents")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     limit = params.get("limit") or params.get("n") or RAW_DEFAULT_LIMIT
     events = services.store.events.newest_first(source.id, params.get("event_name") or "")[:limit]
     return web.json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
@@ -68,7 +68,7 @@ async def list_source_events(request: web.Request) -> web.Response:
 async def delete_source_events(request: web.Request) -> web.Response:
     params = await read_params(request, "deleteSourceEvents")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     start = _event_cursor(params["start_id"], "start_id") if params.get("start_id") else None
     end = _event_cursor(params["end_id"], "end_id") if params.get("end_id") else None
     services.store.events.delete_range(source.id, params.get("event_name") or "", start, end)

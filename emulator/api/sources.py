@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from emulator.api.auth import current_user
+from emulator.api.auth import current_user, own_source
 from emulator.api.params import data_response, read_params, resource_page, shape
 from emulator.services import services_of
 
@@ -25,7 +25,7 @@ async def list_sources(request: web.Request) -> web.Response:
 @routes.get("/v1/sources/{id}")
 async def get_source(request: web.Request) -> web.Response:
     params = await read_params(request, "getSource")
-    source = services_of(request).store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     return data_response(source.to_api(), params)
 
 
@@ -49,6 +49,6 @@ async def update_source(request: web.Request) -> web.Response:
 async def delete_source(request: web.Request) -> web.Response:
     await read_params(request, "deleteSource")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     await services.lifecycle.delete(source)
     return web.Response(status=204)

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api.auth import current_user
+from emulator.api.auth import own_source
 from emulator.api.events import summary
 from emulator.event_log import event_sort_key
 from emulator.errors import ServiceUnavailable
@@ -70,7 +70,7 @@ def _streamed(event: Event) -> bool:
 @routes.get("/sse/dc/{id}/emits")
 async def stream_source_events(request: web.Request) -> web.StreamResponse:
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     queue: asyncio.Queue[Event] = asyncio.Queue()
 
     def listener(event: Event) -> None:
@@ -96,7 +96,7 @@ async def stream_source_events(request: web.Request) -> web.StreamResponse:
 @routes.get("/sse/dc/{id}/observations")
 async def stream_source_runs(request: web.Request) -> web.StreamResponse:
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, request.match_info["id"])
+    source = own_source(request)
     queue = services.bus.subscribe()
     filtered: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
