@@ -123,7 +123,9 @@ def dashboard_lines(emulator: Any) -> list[str]:
 
 def _write_connection_file(emulator: Any) -> None:
     try:
-        Path(CONNECTION_FILE).write_text(json.dumps({"url": emulator.url, "api_key": emulator.api_key,
-                                                     "pid": os.getpid()}))
+        # It holds the API key: readable by its owner only.
+        descriptor = os.open(CONNECTION_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(json.dumps({"url": emulator.url, "api_key": emulator.api_key, "pid": os.getpid()}))
     except OSError:
         pass

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from emulator.server import ThreadedEmulator
-from tests.reliability.harness import REGISTRY_COMPONENT, JsonClient, threaded_config
+from tests.reliability.harness import REGISTRY_COMPONENT, SUMMARY_LINES, JsonClient, threaded_config
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +29,8 @@ def client(served: ThreadedEmulator) -> Iterator[JsonClient]:
     client = JsonClient(served.url, served.api_key)
     yield client
     client.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    for line in config.stash.get(SUMMARY_LINES, []):
+        terminalreporter.write_line(line)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
 
 from emulator.config import Config
 
 START_MS = 1_700_000_000_000
+SUMMARY_LINES = pytest.StashKey[list[str]]()       # figures printed after the run (cases, latency)
 
 REGISTRY_COMPONENT = """
 export default {

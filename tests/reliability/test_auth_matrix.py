@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import json
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -23,7 +24,7 @@ import requests
 from emulator.ids import IdFactory
 from emulator.server import ThreadedEmulator
 from emulator.store import Store
-from tests.reliability.harness import JsonClient
+from tests.reliability.harness import TICKER, JsonClient
 
 SECRET = "xoxb-owner-secret-0123456789"
 OWNER_MARKER = "owner-private-marker"
@@ -31,9 +32,9 @@ OWNED_CODE = """
 export default {
   key: "owned", name: "Owned", version: "0.0.1", type: "source",
   props: { slack: { type: "app", app: "slack" }, db: "$.service.db" },
-  async run(event) { this.db.set("seen", true); this.$emit({ marker: "%s" }, { id: "1", summary: "owned" }); },
+  async run(event) { this.db.set("seen", true); this.$emit({ marker: "MARKER" }, { id: "1", summary: "owned" }); },
 };
-""" % OWNER_MARKER
+""".replace("MARKER", OWNER_MARKER)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,6 @@ class Call:
     method: str
     path: str                          # placeholders: {source} {component} {webhook} {run} {event}
     body: dict[str, Any] | None = None
-    stream: bool = False
 
 
 # operationId (or a route the document leaves out) → (the call, how another user's key is answered)
@@ -61,14 +61,16 @@ MATRIX: dict[str, tuple[Call, str]] = {
     "listEventSummaries": (Call("GET", "/v1/sources/{source}/event_summaries"), OWNED),
     "listSourceEvents": (Call("GET", "/v1/sources/{source}/events"), OWNED),
     "deleteSourceEvents": (Call("DELETE", "/v1/sources/{source}/events"), OWNED),
-    "createSubscription": (Call("POST", "/v1/subscriptions", {"emitter_id": "{source}", "listener_id": "{webhook}"}), OWNED),
-    "deleteSubscription": (Call("DELETE", "/v1/subscriptions", {"emitter_id": "{source}", "listener_id": "{webhook}"}), OWNED),
+    "createSubscription": (Call("POST", "/v1/subscriptions", {"emitter_id": "{source}", "listener_id": "{webhook}"}),
+                           OWNED),
+    "deleteSubscription": (Call("DELETE", "/v1/subscriptions", {"emitter_id": "{source}", "listener_id": "{webhook}"}),
+                           OWNED),
     "createAutoSubscription": (Call("POST", "/v1/auto_subscriptions", {"listener_id": "{webhook}"}), OWNED),
     "listSubscriptions": (Call("GET", "/v1/users/me/subscriptions"), YOURS),
     "createWebhook": (Call("POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/intruder"}), YOURS),
     "deleteWebhook": (Call("DELETE", "/v1/webhooks/{webhook}"), OWNED),
     "listWebhooks": (Call("GET", "/v1/users/me/webhooks"), YOURS),
-    "streamSourceEvents": (Call("GET", "/v1/sources/{source}/sse", stream=True), OWNED),
+    "streamSourceEvents": (Call("GET", "/v1/sources/{source}/sse"), OWNED),
     "health": (Call("GET", "/_emulator/health"), PUBLIC),
     "getClock": (Call("GET", "/_emulator/clock"), SHARED),
     "setClock": (Call("PUT", "/_emulator/clock", {"mode": "virtual"}), SHARED),
@@ -84,7 +86,7 @@ MATRIX: dict[str, tuple[Call, str]] = {
     "importState": (Call("PUT", "/_emulator/state", {"users": []}), EMULATOR_WIDE),
     "addFault": (Call("POST", "/_emulator/faults", {"path": "/v1/*", "status": 503}), EMULATOR_WIDE),
     "clearFaults": (Call("DELETE", "/_emulator/faults"), EMULATOR_WIDE),
-    "streamActivity": (Call("GET", "/_emulator/stream", stream=True), YOURS),
+    "streamActivity": (Call("GET", "/_emulator/stream"), YOURS),
     "listRuns": (Call("GET", "/_emulator/runs?source_id={source}"), YOURS),
     "getRun": (Call("GET", "/_emulator/runs/{run}"), OWNED),
     "replayEvent": (Call("POST", "/_emulator/events/replay", {"source_id": "{source}", "event_id": "{event}"}), OWNED),
@@ -92,12 +94,13 @@ MATRIX: dict[str, tuple[Call, str]] = {
     "getOverview": (Call("GET", "/_emulator/overview"), YOURS),
     "createDashboardLink": (Call("POST", "/_emulator/dashboard/links"), YOURS),
     "listWebhookFailures": (Call("GET", "/_emulator/webhooks/failures"), YOURS),
-    "GET /sources/{id}/sse": (Call("GET", "/sources/{source}/sse", stream=True), OWNED),
-    "GET /sse/dc/{id}/emits": (Call("GET", "/sse/dc/{source}/emits", stream=True), OWNED),
-    "GET /sse/dc/{id}/observations": (Call("GET", "/sse/dc/{source}/observations", stream=True), OWNED),
+    "GET /sources/{id}/sse": (Call("GET", "/sources/{source}/sse"), OWNED),
+    "GET /sse/dc/{id}/emits": (Call("GET", "/sse/dc/{source}/emits"), OWNED),
+    "GET /sse/dc/{id}/observations": (Call("GET", "/sse/dc/{source}/observations"), OWNED),
 }
 PROTECTED = sorted(name for name, (_, kind) in MATRIX.items() if kind != PUBLIC)
-BY_KIND = {kind: sorted(n for n, (_, k) in MATRIX.items() if k == kind) for kind in (OWNED, YOURS, SHARED, EMULATOR_WIDE)}
+BY_KIND = {kind: sorted(n for n, (_, k) in MATRIX.items() if k == kind)
+           for kind in (OWNED, YOURS, SHARED, EMULATOR_WIDE)}
 # The owner's calls that change what they name run last in the sanity check.
 DESTRUCTIVE = ("deleteSubscription", "deleteSourceEvents", "updateSource", "deleteWebhook", "deleteSource")
 MISSING = {"source": "dc_ZZZZzzzz", "component": "sc_ZZZZzzzz", "webhook": "wh_ZZZZzzzz", "run": "run_ZZZZzzzz",
@@ -136,7 +139,8 @@ def send(served: ThreadedEmulator, call: Call, ids: dict[str, str], headers: dic
     """One call with the placeholders filled in; a stream is only opened (its status is the answer)."""
     path = call.path.format(**ids)
     body = _filled(call.body, ids)
-    with requests.request(call.method, served.url + path, json=body, headers=headers, stream=True, timeout=30) as answer:
+    with requests.request(call.method, served.url + path, json=body, headers=headers, stream=True,
+                          timeout=30) as answer:
         if answer.headers.get("Content-Type", "").startswith("text/event-stream"):
             return answer.status_code, ""
         return answer.status_code, answer.text
@@ -243,7 +247,7 @@ def test_another_users_account_is_missing_in_configured_props(client: JsonClient
 
 
 def test_another_users_clock_advance_lists_none_of_the_owners_timer_runs(client: JsonClient, intruder_key: str) -> None:
-    ticker = client.ok("POST", "/v1/sources", json={"component_code": TICKER_CODE})["data"]
+    ticker = client.ok("POST", "/v1/sources", json={"component_code": TICKER})["data"]
     try:
         advanced = client.ok("POST", "/_emulator/clock/advance", json={"seconds": 60}, key=intruder_key)
         assert advanced["runs"] == []
@@ -263,11 +267,12 @@ def test_another_users_activity_stream_shows_none_of_the_owners_runs(served: Thr
         next(lines)                                    # the handshake: the subscription is in place
         client.ok("POST", f"/_emulator/sources/{owner.ids['source']}/run", json={"event": {}})
         client.ok("POST", f"/_emulator/sources/{mine['id']}/run", json={"event": {}}, key=intruder_key)
-        seen = []
+        seen, deadline = [], time.monotonic() + 20
         for line in lines:
             seen.append(line)
             if mine["id"] in line and '"kind":"run"' in line:
                 break
+            assert time.monotonic() < deadline, "the intruder's own run never reached its stream"
     assert not [secret for secret in owner.secrets if any(secret in line for line in seen)]
 
 
@@ -298,13 +303,6 @@ def test_api_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch)
     assert store.user_for_key("pd_emu_") is None
     assert len(compared) == 1
 
-
-TICKER_CODE = """
-export default {
-  props: { timer: { type: "$.interface.timer", default: { intervalSeconds: 60 } } },
-  async run() { this.$emit({ tick: true }); },
-};
-"""
 
 
 @pytest.fixture(autouse=True)

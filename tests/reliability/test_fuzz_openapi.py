@@ -10,7 +10,9 @@ restored between cases (a state import of the seeded world).
 The normal test run draws a bounded, repeatable set (PD_FUZZ_EXAMPLES cases per operation, default
 8, per generation mode). A longer, randomised run:
 
-    PD_FUZZ_EXAMPLES=300 python -m pytest tests/reliability/test_fuzz_openapi.py -q -p no:randomly
+    PD_FUZZ_EXAMPLES=200 python -m pytest tests/reliability/test_fuzz_openapi.py -q
+
+(about 17,000 cases, some 4 minutes on two cores; each such run draws new cases).
 """
 from __future__ import annotations
 
@@ -33,8 +35,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, negative_data_rejection,
                                                response_schema_conformance, status_code_conformance)
 
+from emulator.openapi import request_schema, request_validator
 from emulator.server import ThreadedEmulator
-from tests.reliability.harness import JsonClient
+from tests.reliability.harness import SUMMARY_LINES, JsonClient
 
 EXAMPLES = int(os.environ.get("PD_FUZZ_EXAMPLES", "8"))
 REPEATABLE = "PD_FUZZ_EXAMPLES" not in os.environ
@@ -82,9 +85,9 @@ def world(served: ThreadedEmulator, client: JsonClient, request: pytest.FixtureR
            "emitter_id": source["id"], "listener_id": source["id"]}
     world = World(ids=ids, snapshot=client.ok("GET", "/_emulator/state"))
     yield world
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"openapi fuzzing: {sum(world.cases.values())} cases over {len(world.cases)} operations")
+    request.config.stash[SUMMARY_LINES] = [
+        *request.config.stash.get(SUMMARY_LINES, []),
+        f"openapi fuzzing: {sum(world.cases.values())} cases over {len(world.cases)} operations"]
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +121,7 @@ def test_operation_answers_as_documented(operation_id: str, api_schema: Any, wor
             if operation_id in STREAMS:
                 _check_stream(case, served.url)
             else:
-                _call_and_check(case, served.url, client.session)
+                _call_and_check(case, operation_id, served.url, client.session)
         finally:
             _restore(operation_id, world, client)
 
@@ -141,12 +144,23 @@ def _use_the_emulator_key(case: Any, key: str) -> None:
         case.headers["Authorization"] = f"Bearer {key}"
 
 
-def _call_and_check(case: Any, base_url: str, session: requests.Session) -> None:
+def _call_and_check(case: Any, operation_id: str, base_url: str, session: requests.Session) -> None:
     shaped = any(_param(case, name) for name in SHAPING_PARAMS)
     checks = CHECKS if shaped else [*CHECKS, response_schema_conformance]
+    if _completed_by_query(case, operation_id):
+        checks = [check for check in checks if check is not negative_data_rejection]
     response = case.call_and_validate(base_url=base_url, session=session, timeout=30, checks=checks)
     if shaped and response.status_code < 300 and response.content:
         _validator(case.operation.path, case.method.lower(), response.status_code).validate(response.json())
+
+
+def _completed_by_query(case: Any, operation_id: str) -> bool:
+    """A body that lacks a required parameter the query gives is valid here: the emulator merges them."""
+    body = case.body if isinstance(case.body, dict) else {}
+    query = case.query or {}
+    required = request_schema(operation_id).get("required", [])
+    return (any(name in query and name not in body for name in required)
+            and request_validator(operation_id).is_valid({**query, **body}))
 
 
 def _param(case: Any, name: str) -> Any:
