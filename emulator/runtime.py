@@ -43,9 +43,12 @@ class Runtime:
         `respond` receives `this.http.respond(...)` the moment the source calls it.
         """
         async with self._lock(source.id):
-            component = self.store.components[source.component_id]
             record = RunRecord(id=self.ids.new("run_"), source_id=source.id, method=method, trigger=trigger,
                                started_at_ms=self.clock.now_ms(), event=event, db_before=dict(source.db))
+            if self.store.sources.get(source.id) is not source:
+                record.outcome = "skipped"          # deleted (or replaced by a state import) while queued
+                return record
+            component = self.store.components[source.component_id]
             if respond is not None:
                 self._responders[source.id] = respond
             try:

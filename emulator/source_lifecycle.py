@@ -94,10 +94,11 @@ class SourceLifecycle:
     async def delete(self, source: Source) -> None:
         if source.active:
             await self._quiet_hook(source, "deactivate")
+        # Gone from the store before anything else awaits: a run queued meanwhile finds it deleted.
         self.runtime.scheduler.remove_timer(source.id)
-        await self.runtime.sandbox.evict(source.id)
         self.store.remove_source(source.id)
         self.runtime.forget(source.id)
+        await self.runtime.sandbox.evict(source.id)
         self.runtime.bus.publish("source", action="deleted", source_id=source.id)
 
     async def leave_code(self, source: Source) -> None:

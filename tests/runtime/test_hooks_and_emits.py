@@ -1,6 +1,8 @@
 """Hooks in the cloud's order, emits with channels, ordering, $errors and delayed delivery."""
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import START_MS, ApiClient, create_source, run_source
 
 HOOKS = """
@@ -120,3 +122,25 @@ async def test_a_scheduled_event_deleted_from_in_is_never_delivered(api: ApiClie
     await api.post("/_emulator/clock/advance", json={"seconds": 5})
     _, default = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     assert default["data"] == []
+
+
+SLOW = """
+export default {
+  key: "slow", name: "Slow", version: "0.0.1", type: "source",
+  async run(event) { await new Promise((done) => setTimeout(done, 300)); this.$emit({ n: event.n }); },
+};
+"""
+
+
+async def test_a_run_queued_behind_a_delete_does_not_bring_the_source_back(api: ApiClient, emu) -> None:
+    source = await create_source(api, SLOW)
+    record = emu.services.store.sources[source["id"]]
+    running = asyncio.ensure_future(emu.services.runtime.invoke(record, "run", {"n": 1}))
+    await asyncio.sleep(0.05)
+    deleting = asyncio.ensure_future(api.delete(f"/v1/sources/{source['id']}"))
+    await asyncio.sleep(0.05)                      # the delete's deactivate now waits behind the slow run
+    queued = asyncio.ensure_future(emu.services.runtime.invoke(record, "run", {"n": 2}))
+    await asyncio.gather(running, deleting, queued)
+    assert deleting.result()[0] == 204
+    assert queued.result().outcome == "skipped"
+    assert emu.services.store.events.count(source["id"]) == 0
