@@ -106,10 +106,22 @@ def print_banner(console: Console, emulator: Any) -> None:
              f"  API       {emulator.url}/v1   (Authorization: Bearer <key>)",
              *dashboard_lines(emulator),
              f"  folders   {', '.join(map(str, services.folders)) or '(none)'}",
+             *component_lines(services),
              f"  clock     {clock['mode']}" + (f" x{clock['speed']:g}" if clock["mode"] == "real" else ""),
              f"  state     {services.config.state_file or 'in memory'}",
              "  stop      Ctrl-C"]
     console.line("ok", "\n".join(lines))
+
+
+def component_lines(services: Any) -> list[str]:
+    """What the folders hold, and how to run it when nothing is deployed yet."""
+    keys = sorted(c.key or c.name for c in services.store.registry_components())
+    if not keys:
+        return []
+    lines = [f"  found     {len(keys)} component{'s' if len(keys) != 1 else ''}: {', '.join(keys)}"]
+    if not services.store.sources:
+        lines.append("  deploy    pd-emulator deploy <file>  (or restart with --deploy)")
+    return lines
 
 
 def dashboard_lines(emulator: Any) -> list[str]:

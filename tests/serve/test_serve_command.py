@@ -90,6 +90,7 @@ def test_banner_names_url_key_folders_clock_and_how_to_stop(served: Served, fold
     banner = "\n".join(served.lines)
     assert str(folder) in banner
     assert "virtual" in banner and "Ctrl-C" in banner
+    assert "found     1 component: ticker" in banner
 
 
 def test_one_line_per_run_and_emit(served: Served) -> None:
