@@ -108,7 +108,7 @@ async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
 async def _folders_ctx(app: web.Application) -> AsyncIterator[None]:
     """Register the folders' components, deploy them if asked, then watch for saves."""
     services, reloader = app[SERVICES], app[RELOADER]
-    await reloader.scan()
+    await services.runtime.warm_up(await reloader.scan())
     if services.config.deploy:
         await deploy_folders(services)
     watcher = FolderWatcher(reloader, services.folders) if services.config.watch else None

@@ -60,14 +60,26 @@ class Runtime:
         return record
 
     def _invocation(self, source: Source, component: Component, method: str, event: Any) -> Invocation:
-        read_roots = [os.path.dirname(component.path)] if component.path else []
-        for folder in self.folders:
-            if component.path and component.path.startswith(folder + os.sep):
-                read_roots = [folder]
         return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
-                          env={"PD_COMPONENT": source.id}, read_roots=read_roots)
+                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component))
+
+    def _read_roots(self, component: Component) -> list[str]:
+        """What a component's process may read: its watched folder, else its own folder."""
+        if not component.path:
+            return []
+        for folder in self.folders:
+            if component.path.startswith(folder + os.sep):
+                return [folder]
+        return [os.path.dirname(component.path)]
+
+    async def warm_up(self, components: list[Component]) -> None:
+        """Have Node processes ready for these components' sources before the first is deployed."""
+        for component in components:
+            await self.sandbox.prepare(Invocation(source_id="", method="run", code=component.code,
+                                                  path=component.path, props={}, db={},
+                                                  read_roots=self._read_roots(component)))
 
     def sandbox_props(self, source: Source, component: Component) -> dict[str, Any]:
         """What `this.<prop>` is inside the run: app credentials, the endpoint, the timer, the values."""

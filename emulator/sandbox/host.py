@@ -144,6 +144,12 @@ class SandboxHost:
         self._workers[inv.source_id] = worker
         return worker
 
+    async def prepare(self, inv: Invocation) -> None:
+        """Keeps a Node process ready for sources like `inv` (its code location and read roots), so the
+        first of them does not wait for Node to start."""
+        if self._pool is not None:
+            self._pool.keep_warm(await asyncio.to_thread(_shape_for, inv))
+
     async def evict(self, source_id: str) -> None:
         """Stops the source's process after its current invocation, without waiting for it to exit
         (close() does); the next invoke takes another."""

@@ -101,3 +101,11 @@ async def test_inline_code_cannot_read_another_sources_inline_code(host, invocat
     result = await host.invoke(invocation(reader, source_id="dc_second", event=first.emits[0]["event"]["file"]))
     assert result.outcome == "error"
     assert result.error.get("code") == "ERR_ACCESS_DENIED"
+
+
+async def test_prepare_starts_a_process_for_a_file_components_first_invoke(host, component_file):
+    first = component_file("folder/source.mjs", REPORTS_ITS_PROCESS)
+    before = await wait_for_children(lambda pids: len(pids) == 1)     # the host's inline-code spare
+    await host.prepare(first)
+    ready = await wait_for_children(lambda pids: len(pids - before) == 1) - before
+    assert pid_of(await host.invoke(first)) in ready
