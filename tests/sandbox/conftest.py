@@ -1,8 +1,6 @@
 """Fixtures for the sandbox tests: a real SandboxHost over real Node, components as real files."""
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
 import textwrap
 from collections.abc import AsyncIterator, Awaitable, Callable
