@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,8 @@ class Config:
     seed: int | None = None               # makes ids and emit ids repeatable
     max_body_bytes: int = 64 * 1024 * 1024
     http_max_body_bytes: int = 512 * 1024
-    log_runs: bool = True                 # print one console line per run / emit / error / reload
     verbose: bool = False
     dashboard: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:
@@ -41,9 +39,6 @@ class Config:
             env["port"] = int(os.environ["PD_EMULATOR_PORT"])
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)
-
-    def with_(self, **changes: Any) -> Config:
-        return replace(self, **changes)
 
     def folder_paths(self) -> list[Path]:
         return [Path(f).resolve() for f in self.folders]

@@ -1,16 +1,11 @@
 """The emulator's records, and how each one looks in the API."""
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 DAILY_COMPUTE_QUOTA_MS = 30 * 24 * 60 * 60 * 1000  # generous: the emulator never throttles
 DAILY_INVOCATIONS_QUOTA = 1_000_000_000
-
-
-def record_to_dict(record: Any) -> dict[str, Any]:
-    return dataclasses.asdict(record)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Shared fixtures: a real emulator on a free port with a virtual clock, and an authenticated client."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -90,3 +91,24 @@ async def create_source(api: ApiClient, code: str = EMITTER, **params: Any) -> d
 async def run_source(api: ApiClient, source_id: str, event: Any = None) -> dict[str, Any]:
     body = await api.ok("POST", f"/_emulator/sources/{source_id}/run", json={"event": event or {}})
     return body["data"]
+
+
+async def read_sse_messages(response: aiohttp.ClientResponse,
+                            until: Callable[[list[dict[str, Any]]], bool]) -> list[dict[str, Any]]:
+    """SSE messages (`id`, `data`, and `event` if a message is named) until `until(messages)` holds."""
+    messages: list[dict[str, Any]] = []
+    current: dict[str, Any] = {}
+    async for raw in response.content:
+        line = raw.decode().rstrip("\n")
+        if line.startswith("id: "):
+            current["id"] = line[4:]
+        elif line.startswith("data: "):
+            current["data"] = json.loads(line[6:])
+        elif line.startswith("event:"):
+            current["event"] = line
+        elif line == "" and current:
+            messages.append(current)
+            current = {}
+            if until(messages):
+                break
+    return messages

@@ -2,31 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Any
 
-import aiohttp
-
-from tests.conftest import ApiClient, create_source, run_source
-
-
-async def _read_messages(response: aiohttp.ClientResponse, count: int) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    current: dict[str, Any] = {}
-    async for raw in response.content:
-        line = raw.decode().rstrip("\n")
-        if line.startswith("id: "):
-            current["id"] = line[4:]
-        elif line.startswith("data: "):
-            current["data"] = json.loads(line[6:])
-        elif line.startswith("event:"):
-            current["event"] = line
-        elif line == "" and current:
-            messages.append(current)
-            current = {}
-            if len(messages) == count:
-                return messages
-    return messages
+from tests.conftest import ApiClient, create_source, read_sse_messages, run_source
 
 
 async def test_stream_carries_new_events_as_unnamed_messages(api: ApiClient) -> None:
@@ -37,7 +14,7 @@ async def test_stream_carries_new_events_as_unnamed_messages(api: ApiClient) -> 
         assert response.headers["Content-Type"] == "text/event-stream"
         assert (await response.content.readline()) == b":sse-handshake\n"
         await run_source(api, source["id"], {"count": 2})
-        messages = await asyncio.wait_for(_read_messages(response, 2), 10)
+        messages = await asyncio.wait_for(read_sse_messages(response, lambda m: len(m) == 2), 10)
     assert [m["data"]["event"]["i"] for m in messages] == [0, 1]
     assert all("event" not in m for m in messages)
     assert messages[0]["id"] == messages[0]["data"]["id"]
@@ -51,7 +28,7 @@ async def test_last_event_id_resumes_after_that_event(api: ApiClient) -> None:
     oldest = body["data"][-1]["id"]
     headers = {"Authorization": f"Bearer {api.key}", "Last-Event-ID": oldest}
     async with api.session.get(f"{api.base}/sse/dc/{source['id']}/emits", headers=headers) as response:
-        messages = await asyncio.wait_for(_read_messages(response, 2), 10)
+        messages = await asyncio.wait_for(read_sse_messages(response, lambda m: len(m) == 2), 10)
     assert [m["data"]["event"]["i"] for m in messages] == [1, 2]
 
 

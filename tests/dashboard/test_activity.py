@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import aiohttp
 
-from tests.conftest import ApiClient, create_source, run_source
+from tests.conftest import ApiClient, create_source, read_sse_messages, run_source
 
 TIMED = """
 export default {
@@ -24,24 +23,6 @@ export default {
 """
 
 
-async def read_messages(response: aiohttp.ClientResponse, until: Any) -> list[dict[str, Any]]:
-    """SSE messages (`id`, `data`) until `until(messages)` is true."""
-    messages: list[dict[str, Any]] = []
-    current: dict[str, Any] = {}
-    async for raw in response.content:
-        line = raw.decode().rstrip("\n")
-        if line.startswith("id: "):
-            current["id"] = line[4:]
-        elif line.startswith("data: "):
-            current["data"] = json.loads(line[6:])
-        elif line == "" and current:
-            messages.append(current)
-            current = {}
-            if until(messages):
-                break
-    return messages
-
-
 def emits(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m for m in messages if m["data"]["kind"] == "emit"]
 
@@ -54,10 +35,10 @@ async def stream(api: ApiClient, last_event_id: str | None = None) -> aiohttp.Cl
 async def test_stream_says_hello_then_carries_runs_and_emits_with_the_event(api: ApiClient) -> None:
     source = await create_source(api)
     async with await stream(api) as response:
-        [hello] = await asyncio.wait_for(read_messages(response, lambda m: len(m) == 1), 10)
+        [hello] = await asyncio.wait_for(read_sse_messages(response, lambda m: len(m) == 1), 10)
         assert hello["data"]["kind"] == "hello" and not hello["data"]["resumed"]
         await run_source(api, source["id"], {"count": 2})
-        messages = await asyncio.wait_for(read_messages(response, lambda m: m[-1]["data"]["kind"] == "run"), 10)
+        messages = await asyncio.wait_for(read_sse_messages(response, lambda m: m[-1]["data"]["kind"] == "run"), 10)
     kinds = [m["data"]["kind"] for m in messages]
     assert kinds[:3] == ["emit", "emit", "run"]
     assert [m["data"]["event"]["event"]["i"] for m in emits(messages)] == [0, 1]
@@ -68,11 +49,11 @@ async def test_reconnecting_with_last_event_id_resumes_without_loss_or_duplicate
     source = await create_source(api)
     async with await stream(api) as response:
         await run_source(api, source["id"], {"count": 1})
-        seen = await asyncio.wait_for(read_messages(response, lambda m: len(emits(m)) == 1), 10)
+        seen = await asyncio.wait_for(read_sse_messages(response, lambda m: len(emits(m)) == 1), 10)
     last_id = seen[-1]["id"]
     await run_source(api, source["id"], {"count": 3})          # while disconnected
     async with await stream(api, last_id) as response:
-        messages = await asyncio.wait_for(read_messages(response, lambda m: len(emits(m)) == 3), 10)
+        messages = await asyncio.wait_for(read_sse_messages(response, lambda m: len(emits(m)) == 3), 10)
     assert messages[0]["data"] == {"kind": "hello", "epoch": last_id.split(".")[0], "resumed": True, "gap": False}
     assert [m["data"]["event"]["event"]["i"] for m in emits(messages)] == [0, 1, 2]
     seqs = [int(m["id"].split(".")[1]) for m in messages[1:]]
@@ -81,7 +62,7 @@ async def test_reconnecting_with_last_event_id_resumes_without_loss_or_duplicate
 
 async def test_an_id_from_another_emulator_is_reported_as_a_gap(api: ApiClient) -> None:
     async with await stream(api, "0000beef.12") as response:
-        [hello] = await asyncio.wait_for(read_messages(response, lambda m: len(m) == 1), 10)
+        [hello] = await asyncio.wait_for(read_sse_messages(response, lambda m: len(m) == 1), 10)
     assert hello["data"]["gap"] is True
 
 
@@ -93,7 +74,7 @@ async def test_another_users_activity_is_not_streamed(api: ApiClient) -> None:
     async with await stream(api) as response:
         await api.ok("POST", f"/_emulator/sources/{theirs['data']['id']}/run", json={"event": {}}, key=other)
         await run_source(api, mine["id"], {"count": 1})
-        messages = await asyncio.wait_for(read_messages(response, lambda m: len(emits(m)) == 1), 10)
+        messages = await asyncio.wait_for(read_sse_messages(response, lambda m: len(emits(m)) == 1), 10)
     assert {m["data"]["source_id"] for m in emits(messages)} == {mine["id"]}
 
 

@@ -60,6 +60,6 @@ class JsonClient:
 
 def threaded_config(**overrides: Any) -> Config:
     settings: dict[str, Any] = {"port": 0, "clock_mode": "virtual", "start_ms": START_MS, "seed": 11,
-                                "watch": False, "run_timeout_s": 5.0, "log_runs": False}
+                                "watch": False, "run_timeout_s": 5.0}
     settings.update(overrides)
     return Config(**settings)
