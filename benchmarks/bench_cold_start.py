@@ -19,7 +19,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from emulator.config import Config  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
+from emulator.server.runner import Emulator  # noqa: E402
 
 EMITS_ON_DEPLOY = """
 import { axios } from "@pipedream/platform";

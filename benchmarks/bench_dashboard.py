@@ -28,7 +28,7 @@ from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from emulator.config import Config
-from emulator.server import ThreadedEmulator
+from emulator.server.runner import ThreadedEmulator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

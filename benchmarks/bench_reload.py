@@ -23,8 +23,8 @@ from watchfiles import awatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from emulator.config import Config  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
-from emulator.watcher import STEP_MS, WATCHER  # noqa: E402
+from emulator.server.runner import Emulator  # noqa: E402
+from emulator.devserver.watcher import STEP_MS, WATCHER  # noqa: E402
 
 PLATFORM_IMPORT = 'import {{ axios }} from "@pipedream/platform";\n'
 CODE = """export default {{ key: "bench", name: "Bench", version: "0.0.{n}", type: "source",

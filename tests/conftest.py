@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from emulator.config import Config
-from emulator.server import Emulator
+from emulator.server.runner import Emulator
 
 START_MS = 1_700_000_000_000      # a fixed emulated start: runs repeat exactly
 

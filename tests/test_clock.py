@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from emulator.clock import Clock, ClockError
+from emulator.timing.clock import Clock, ClockError
 
 JAN_1_2024_MS = 1_704_067_200_000
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from emulator.persistence import StateFileError
-from emulator.server import Emulator
+from emulator.devserver.state_file import StateFileError
+from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, create_source, emulator_config, run_source
 
 

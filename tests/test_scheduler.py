@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from emulator.clock import Clock, ClockError
-from emulator.scheduler import ScheduleError, Scheduler, validate_timer
+from emulator.timing.clock import Clock, ClockError
+from emulator.timing.scheduler import ScheduleError, Scheduler, validate_timer
 
 JAN_1_2024_MS = 1_704_067_200_000  # a Monday, 00:00 UTC
 MINUTE_MS = 60_000

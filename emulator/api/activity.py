@@ -21,11 +21,11 @@ from emulator.api.events import summary
 from emulator.api.params import read_params, shape
 from emulator.api.sse import HEARTBEAT_S, open_stream, send
 from emulator.errors import NotFound
-from emulator.models import Source, User
-from emulator.run_log import RunRecord
-from emulator.runtime import ERRORS_CHANNEL
-from emulator.services import Services, services_of
-from emulator.watcher import RELOADER
+from emulator.domain.models import Source, User
+from emulator.domain.run_log import RunRecord
+from emulator.runtime.invocation import ERRORS_CHANNEL
+from emulator.server.services import Services, services_of
+from emulator.devserver.watcher import RELOADER
 
 routes = web.RouteTableDef()
 STREAM_EPOCH = web.AppKey("stream_epoch", str)

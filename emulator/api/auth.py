@@ -6,8 +6,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.errors import Forbidden, Unauthorized
-from emulator.models import Source, User
-from emulator.services import services_of
+from emulator.domain.models import Source, User
+from emulator.server.services import services_of
 
 USER = web.RequestKey("pd_user", User)
 PUBLIC_PREFIXES = ("/http/", "/openapi.json", "/_emulator/health", "/dashboard", "/favicon.ico")

@@ -9,8 +9,8 @@ from aiohttp import web
 
 from emulator.api.auth import current_user
 from emulator.api.params import data_response, read_params
-from emulator.component_registry import create_from_code, create_from_url
-from emulator.services import services_of
+from emulator.runtime.component_factory import create_from_code, create_from_url
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 

@@ -10,12 +10,12 @@ from emulator import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.events import summary
 from emulator.api.params import read_params
-from emulator.clock import ClockError
-from emulator.control import replace_state, reset
+from emulator.timing.clock import ClockError
+from emulator.runtime.control_plane import replace_state, reset
 from emulator.errors import BadRequest
-from emulator.openapi import document
-from emulator.services import services_of
-from emulator.state import export_state
+from emulator.contract.openapi import document
+from emulator.server.services import services_of
+from emulator.domain.state_document import export_state
 
 routes = web.RouteTableDef()
 

@@ -22,8 +22,8 @@ from aiohttp import web
 
 from emulator.api.auth import SESSION_LOOKUP, current_user
 from emulator.errors import NotFound
-from emulator.models import User
-from emulator.services import services_of
+from emulator.domain.models import User
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 STATIC_ROOT = Path(__file__).resolve().parent.parent / "dashboard"

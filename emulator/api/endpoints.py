@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from emulator.errors import ApiError, NotFound
-from emulator.services import services_of
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 CLOUD_HOST_SUFFIX = ".m.pipedream.net"

@@ -13,11 +13,11 @@ from aiohttp import web
 from emulator.api.auth import own_source
 from emulator.api.params import read_params, shape
 from emulator.errors import BadRequest
-from emulator.event_log import event_sort_key
-from emulator.ids import parse_event_id
-from emulator.models import Event
-from emulator.pagination import MAX_LIMIT, paginate, parse_limit
-from emulator.services import services_of
+from emulator.domain.event_log import event_sort_key
+from emulator.domain.ids import parse_event_id
+from emulator.domain.models import Event
+from emulator.domain.pagination import MAX_LIMIT, paginate, parse_limit
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 TRUNCATE_BYTES = 1024

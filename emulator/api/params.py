@@ -8,8 +8,8 @@ import jsonschema
 from aiohttp import web
 
 from emulator.errors import BadRequest, InvalidJson, UnsupportedMediaType
-from emulator.openapi import request_schema, request_validator
-from emulator.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
+from emulator.contract.openapi import request_schema, request_validator
+from emulator.domain.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
 
 IGNORED_PARAMS = ("workspace_id", "org_id")
 

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from emulator.api.auth import current_user, own_source
 from emulator.api.params import data_response, read_params, resource_page, shape
-from emulator.services import services_of
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 

@@ -13,11 +13,11 @@ from aiohttp import web
 
 from emulator.api.auth import own_source
 from emulator.api.events import summary
-from emulator.event_log import event_sort_key
+from emulator.domain.event_log import event_sort_key
 from emulator.errors import ServiceUnavailable
-from emulator.ids import parse_event_id
-from emulator.models import Event
-from emulator.services import services_of
+from emulator.domain.ids import parse_event_id
+from emulator.domain.models import Event
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 HEARTBEAT_S = 15.0

@@ -11,7 +11,7 @@ from aiohttp import web
 from emulator.api.auth import current_user
 from emulator.api.params import data_response, read_params, resource_page, shape
 from emulator.errors import BadRequest, NotFound
-from emulator.services import services_of
+from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from emulator.cli import main
-from emulator.companion_client import Client, Connection
+from emulator.cli.main import main
+from emulator.cli.client import Client, Connection
 from emulator.config import Config
-from emulator.control import reset
-from emulator.server import ThreadedEmulator
+from emulator.runtime.control_plane import reset
+from emulator.server.runner import ThreadedEmulator
 from tests.conftest import START_MS
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.companion import parse_duration
-from emulator.companion_client import Client, CompanionError, Connection
+from emulator.cli.companion import parse_duration
+from emulator.cli.client import Client, CompanionError, Connection
 from tests.cli.conftest import Cli, Follower, start_server
 from tests.conftest import EMITTER
 

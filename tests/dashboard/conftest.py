@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from emulator.companion_client import Client, Connection
+from emulator.cli.client import Client, Connection
 from emulator.config import Config
-from emulator.server import ThreadedEmulator
+from emulator.server.runner import ThreadedEmulator
 from tests.conftest import START_MS
 
 CHROMIUM = "/usr/bin/chromium"

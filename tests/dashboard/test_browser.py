@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from emulator.watcher import WATCHER
+from emulator.devserver.watcher import WATCHER
 from tests.dashboard.conftest import Served, screenshot, sign_in, threaded_emulator
 
 TICKER = """export default {

@@ -12,7 +12,7 @@ import pytest
 from yarl import URL
 
 from emulator.api import dashboard
-from emulator.server import Emulator
+from emulator.server.runner import Emulator
 from tests.conftest import ApiClient
 
 
@@ -111,7 +111,7 @@ async def test_static_files_never_follow_symlinks_or_dot_dots(emu: Emulator, api
 
 
 async def test_banner_link_is_the_dashboard_with_a_token(emu: Emulator) -> None:
-    from emulator.cli import dashboard_lines
+    from emulator.cli.main import dashboard_lines
 
     [line] = dashboard_lines(emu)
     assert line.split()[-1].startswith(emu.url + "/dashboard/?token=")

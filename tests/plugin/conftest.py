@@ -5,7 +5,7 @@ import pytest
 
 # Imported once here: pytester unloads what an in-process run imported, and re-importing these
 # per run is slow (the emulator) or breaks them (requests' cookie jar classes).
-import emulator.testing  # noqa: F401
+import emulator.testing.fixtures  # noqa: F401
 import requests  # noqa: F401
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import requests
 
-from emulator.testing import PdEmulator, PdEmulatorServer
+from emulator.testing.fixtures import PdEmulator, PdEmulatorServer
 from tests.conftest import EMITTER
 
 

@@ -111,7 +111,7 @@ def test_a_stopped_emulator_fails_fast_and_the_next_test_gets_a_new_one(project:
     project.makepyfile("""
         import asyncio
         import pytest
-        from emulator.testing import EmulatorError
+        from emulator.testing.fixtures import EmulatorError
 
         URLS = []
 

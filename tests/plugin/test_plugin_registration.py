@@ -10,14 +10,14 @@ import pytest
 
 def test_the_pytest11_entry_point_names_the_plugin_module() -> None:
     plugins = {e.name: e.value for e in entry_points(group="pytest11")}
-    assert plugins["pd_emulator"] == "emulator.pytest_plugin"
+    assert plugins["pd_emulator"] == "emulator.testing.pytest_plugin"
 
 
 def test_importing_the_plugin_leaves_the_emulator_unloaded() -> None:
-    probe = ("import sys, emulator.pytest_plugin; "
+    probe = ("import sys, emulator.testing.pytest_plugin; "
              "print(sorted(m for m in sys.modules if m.startswith(('emulator.', 'aiohttp'))))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "['emulator.pytest_plugin']"
+    assert loaded.strip() == "['emulator.testing', 'emulator.testing.pytest_plugin']"
 
 
 def test_options_are_listed_in_help(project: pytest.Pytester) -> None:

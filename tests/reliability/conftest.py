@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from emulator.server import ThreadedEmulator
+from emulator.server.runner import ThreadedEmulator
 from tests.reliability.harness import REGISTRY_COMPONENT, SUMMARY_LINES, JsonClient, threaded_config
 
 

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 import requests
 
-from emulator.ids import IdFactory
-from emulator.server import ThreadedEmulator
-from emulator.store import Store
+from emulator.domain.ids import IdFactory
+from emulator.server.runner import ThreadedEmulator
+from emulator.domain.store import Store
 from tests.reliability.harness import TICKER, JsonClient
 
 SECRET = "xoxb-owner-secret-0123456789"
@@ -159,7 +159,7 @@ def normalised(text: str, ids: dict[str, str]) -> str:
 
 
 def test_the_matrix_covers_every_documented_operation() -> None:
-    document = json.loads(resources.files("emulator").joinpath("openapi.json").read_text())
+    document = json.loads(resources.files("emulator.contract").joinpath("openapi.json").read_text())
     documented = {op["operationId"] for item in document["paths"].values() for op in item.values()}
     assert documented <= set(MATRIX)
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import requests
 
-from emulator.server import ThreadedEmulator
+from emulator.server.runner import ThreadedEmulator
 from tests.reliability.harness import START_MS, TICKER, JsonClient, threaded_config
 
 MINUTE_MS = 60_000

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulator.server import Emulator
+from emulator.server.runner import Emulator
 from tests.conftest import START_MS, ApiClient, create_source, run_source
 
 

@@ -35,13 +35,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, negative_data_rejection,
                                                response_schema_conformance, status_code_conformance)
 
-from emulator.openapi import request_schema, request_validator
-from emulator.server import ThreadedEmulator
+from emulator.contract.openapi import request_schema, request_validator
+from emulator.server.runner import ThreadedEmulator
 from tests.reliability.harness import SUMMARY_LINES, JsonClient
 
 EXAMPLES = int(os.environ.get("PD_FUZZ_EXAMPLES", "8"))
 REPEATABLE = "PD_FUZZ_EXAMPLES" not in os.environ
-DOCUMENT = json.loads(resources.files("emulator").joinpath("openapi.json").read_text())
+DOCUMENT = json.loads(resources.files("emulator.contract").joinpath("openapi.json").read_text())
 OPERATIONS = sorted(op["operationId"] for path, item in DOCUMENT["paths"].items() for op in item.values()
                     if path.startswith(("/v1/", "/_emulator/")))
 STREAMS = {"streamSourceEvents", "streamActivity"}

@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator.console import Console
-from emulator.server import Emulator
+from emulator.devserver.console import Console
+from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, emulator_config
 
 API_KEY = "pd_emu_secret_key_of_the_owner_0123"

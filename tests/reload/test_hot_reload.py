@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from emulator.component_registry import registry_component_id
+from emulator.runtime.component_factory import registry_component_id
 from tests.conftest import run_source
 from tests.reload.conftest import Watched, eventually
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from emulator.server import Emulator
+from emulator.server.runner import Emulator
 from tests.conftest import START_MS, ApiClient, create_source, emulator_config
 
 TICKER = """

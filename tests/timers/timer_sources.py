@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 
-from emulator.server import Emulator
+from emulator.server.runner import Emulator
 from tests.conftest import START_MS, ApiClient, create_source, emulator_config
 
 MINUTE_MS = 60_000

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulator.companion_client import LIST_HINT, Client, CompanionError, resolve_connection
+from emulator.cli.client import LIST_HINT, Client, CompanionError, resolve_connection
 from emulator.config import DEFAULT_PORT
-from emulator.console import Console
+from emulator.devserver.console import Console
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -56,7 +56,7 @@ class Output:
 # the commands ----------------------------------------------------------------------------------
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the companion subcommands to the `pd-emulator` parser."""
-    from emulator.cli import CONNECTION_FILE
+    from emulator.cli.main import CONNECTION_FILE
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--url", help=f"the emulator (default: $PD_EMULATOR_URL, ./{CONNECTION_FILE}, "

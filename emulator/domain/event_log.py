@@ -5,8 +5,8 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from emulator.ids import event_id, parse_event_id
-from emulator.models import Event
+from emulator.domain.ids import event_id, parse_event_id
+from emulator.domain.models import Event
 
 EVENTS_KEPT_PER_CHANNEL = 100
 

@@ -14,7 +14,7 @@ COMMON_PARAMS = {"include": {"type": "string"}, "exclude": {"type": "string"}}
 
 @functools.cache
 def document() -> dict[str, Any]:
-    return json.loads(resources.files("emulator").joinpath("openapi.json").read_text())
+    return json.loads(resources.files("emulator.contract").joinpath("openapi.json").read_text())
 
 
 @functools.cache

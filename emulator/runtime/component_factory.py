@@ -8,10 +8,10 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from emulator.errors import Unprocessable
-from emulator.ids import BASE62
-from emulator.models import Component
+from emulator.domain.ids import BASE62
+from emulator.domain.models import Component
 from emulator.props.extract import Extraction, ExtractionError, complete_with_node, extract_code
-from emulator.store import Store
+from emulator.domain.store import Store
 
 COMPLETION_TIMEOUT_S = 10.0
 

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator import __version__, companion
+from emulator import __version__
+from emulator.cli import companion
 from emulator.config import DEFAULT_PORT, Config
-from emulator.console import Console
-from emulator.persistence import StateFileError
+from emulator.devserver.console import Console
+from emulator.devserver.state_file import StateFileError
 
 DEFAULT_FOLDER = "sample_components"
 CONNECTION_FILE = ".pd-emulator.json"     # what `serve` leaves for the companion commands
@@ -78,7 +79,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 async def _serve(config: Config, console: Console) -> int:
-    from emulator.server import Emulator
+    from emulator.server.runner import Emulator
 
     emulator = Emulator(config)
     emulator.services.bus.printers.append(console)

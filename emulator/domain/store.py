@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.errors import NotFound
-from emulator.event_log import EventLog
-from emulator.ids import IdFactory
-from emulator.models import (Account, AutoSubscription, Component, Source, Subscription, User,
+from emulator.domain.event_log import EventLog
+from emulator.domain.ids import IdFactory
+from emulator.domain.models import (Account, AutoSubscription, Component, Source, Subscription, User,
                              Webhook)
 
 DEFAULT_USERNAME = "dev"

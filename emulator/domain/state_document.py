@@ -5,9 +5,9 @@ import dataclasses
 from typing import Any
 
 from emulator.errors import BadRequest
-from emulator.models import (Account, AutoSubscription, Component, Source, Subscription, User,
+from emulator.domain.models import (Account, AutoSubscription, Component, Source, Subscription, User,
                              Webhook)
-from emulator.store import Store
+from emulator.domain.store import Store
 
 STATE_FORMAT = 1
 _COLLECTIONS: dict[str, type] = {

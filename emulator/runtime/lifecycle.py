@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from emulator.component_registry import create_from_code, create_from_url
-from emulator.configured_props import normalise_configured_props
+from emulator.runtime.component_factory import create_from_code, create_from_url
+from emulator.runtime.configured_props import normalise_configured_props
 from emulator.errors import BadRequest, HookFailed
-from emulator.models import Component, Source, User
-from emulator.runtime import Runtime
-from emulator.store import Store
+from emulator.domain.models import Component, Source, User
+from emulator.runtime.invocation import Runtime
+from emulator.domain.store import Store
 
 TIMER_TYPE = "$.interface.timer"
 HTTP_TYPE = "$.interface.http"

@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from watchfiles import Change, DefaultFilter, awatch
 
-from emulator.folders import FolderReloader, is_watched_source_file
+from emulator.devserver.reloader import FolderReloader, is_watched_source_file
 
 log = logging.getLogger("emulator")
 STEP_MS = 30          # a save's burst of events (temp file, rename, chmod) settles within this

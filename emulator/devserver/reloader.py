@@ -5,11 +5,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from emulator.component_registry import register_file, registry_component_id
+from emulator.runtime.component_factory import register_file, registry_component_id
 from emulator.errors import HookFailed
-from emulator.models import Component
+from emulator.domain.models import Component
 from emulator.props.extract import is_component_file
-from emulator.services import Services
+from emulator.server.services import Services
 
 COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__"}

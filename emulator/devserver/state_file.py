@@ -12,8 +12,8 @@ from typing import Any
 
 from emulator.api.params import validate
 from emulator.errors import ApiError
-from emulator.openapi import request_schema
-from emulator.state import export_state
+from emulator.contract.openapi import request_schema
+from emulator.domain.state_document import export_state
 
 log = logging.getLogger("emulator")
 SAVE_DEBOUNCE_S = 0.2

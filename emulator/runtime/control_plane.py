@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.runtime import SCHEDULED_CHANNEL
-from emulator.services import Services
-from emulator.state import apply_state, parse_state
+from emulator.runtime.invocation import SCHEDULED_CHANNEL
+from emulator.server.services import Services
+from emulator.domain.state_document import apply_state, parse_state
 
 
 async def stop_all_sources(services: Services) -> None:

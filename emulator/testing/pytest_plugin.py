@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 if TYPE_CHECKING:
-    from emulator.testing import PdEmulator, PdEmulatorServer, ServerPool
+    from emulator.testing.fixtures import PdEmulator, PdEmulatorServer, ServerPool
 
 LOG_SOURCES = pytest.StashKey[list[Callable[[], list[str]]]]()
 CALL_FAILED = pytest.StashKey[bool]()
@@ -49,7 +49,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 async def pd_emulator(request: pytest.FixtureRequest) -> AsyncIterator[PdEmulator]:
     """A fresh emulator for this test on its event loop: virtual clock, free port, own API key."""
     __tracebackhide__ = True
-    from emulator.testing import PdEmulator, fixture_config
+    from emulator.testing.fixtures import PdEmulator, fixture_config
 
     config = fixture_config(_folders(request), request.config.getoption("pd_speed"))
     emulator = await PdEmulator(config, search_paths=[request.path.parent]).start()
@@ -64,7 +64,7 @@ async def pd_emulator(request: pytest.FixtureRequest) -> AsyncIterator[PdEmulato
 
 @pytest.fixture(scope="session")
 def _pd_emulator_pool(request: pytest.FixtureRequest) -> Iterator[ServerPool]:
-    from emulator.testing import ServerPool
+    from emulator.testing.fixtures import ServerPool
 
     pool = ServerPool(request.config.getoption("pd_speed"))
     yield pool
@@ -109,6 +109,6 @@ def _fail_on(request: pytest.FixtureRequest, problems: list[str]) -> None:
     """A failure inside the emulator fails the test at teardown (unless the test already failed)."""
     __tracebackhide__ = True
     if problems and not request.node.stash.get(CALL_FAILED, False):
-        from emulator.testing import EmulatorError, failure_report
+        from emulator.testing.fixtures import EmulatorError, failure_report
 
         raise EmulatorError(failure_report(problems))

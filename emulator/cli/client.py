@@ -39,7 +39,7 @@ class Connection:
 
 
 def resolve_connection(args: argparse.Namespace, cwd: Path | None = None) -> Connection:
-    from emulator.cli import CONNECTION_FILE
+    from emulator.cli.main import CONNECTION_FILE
 
     saved: dict[str, Any] = {}
     path = (cwd or Path.cwd()) / CONNECTION_FILE

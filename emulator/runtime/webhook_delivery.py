@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from emulator.models import Webhook
+from emulator.domain.models import Webhook
 
 log = logging.getLogger("emulator")
 MAX_ATTEMPTS = 5

@@ -8,17 +8,17 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.bus import ActivityBus
-from emulator.clock import Clock
+from emulator.runtime.activity_bus import ActivityBus
+from emulator.timing.clock import Clock
 from emulator.config import Config
-from emulator.faults import FaultInjector
-from emulator.ids import IdFactory
-from emulator.runtime import Runtime
+from emulator.server.faults import FaultInjector
+from emulator.domain.ids import IdFactory
+from emulator.runtime.invocation import Runtime
 from emulator.sandbox.host import SandboxHost, SandboxLimits
-from emulator.scheduler import Scheduler
-from emulator.source_lifecycle import SourceLifecycle
-from emulator.store import Store
-from emulator.webhook_delivery import WebhookDelivery
+from emulator.timing.scheduler import Scheduler
+from emulator.runtime.lifecycle import SourceLifecycle
+from emulator.domain.store import Store
+from emulator.runtime.webhook_delivery import WebhookDelivery
 
 
 @dataclass

@@ -7,10 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.app import build_app
+from emulator.server.app import build_app
 from emulator.config import Config
-from emulator.control import refresh_endpoint_urls
-from emulator.services import SERVICES, Services
+from emulator.runtime.control_plane import refresh_endpoint_urls
+from emulator.server.services import SERVICES, Services
 
 
 class Emulator:

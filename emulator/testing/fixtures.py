@@ -19,11 +19,11 @@ from typing import Any
 import aiohttp
 
 from emulator.config import Config
-from emulator.console import describe
-from emulator.control import replace_state, reset
-from emulator.server import Emulator, ThreadedEmulator
-from emulator.services import Services
-from emulator.state import export_state
+from emulator.devserver.console import describe
+from emulator.runtime.control_plane import replace_state, reset
+from emulator.server.runner import Emulator, ThreadedEmulator
+from emulator.server.services import Services
+from emulator.domain.state_document import export_state
 
 LOG_LINES_KEPT = 200
 CONTROL_TIMEOUT_S = 30.0

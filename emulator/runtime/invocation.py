@@ -5,16 +5,16 @@ import asyncio
 import os
 from typing import Any
 
-from emulator.bus import ActivityBus
-from emulator.clock import Clock
-from emulator.dedupe import dedupe_key, select_emits
-from emulator.ids import IdFactory, parse_event_id
-from emulator.models import Component, Event, Source
-from emulator.run_log import RunLog, RunRecord
+from emulator.runtime.activity_bus import ActivityBus
+from emulator.timing.clock import Clock
+from emulator.domain.dedupe import dedupe_key, select_emits
+from emulator.domain.ids import IdFactory, parse_event_id
+from emulator.domain.models import Component, Event, Source
+from emulator.domain.run_log import RunLog, RunRecord
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
-from emulator.scheduler import Scheduler
-from emulator.store import Store
-from emulator.webhook_delivery import WebhookDelivery
+from emulator.timing.scheduler import Scheduler
+from emulator.domain.store import Store
+from emulator.runtime.webhook_delivery import WebhookDelivery
 
 MAX_CHAIN_DEPTH = 16
 SCHEDULED_CHANNEL = "$in"

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.errors import Unprocessable
-from emulator.scheduler import ScheduleError, validate_timer
+from emulator.timing.scheduler import ScheduleError, validate_timer
 
 TIMER, HTTP, DB, APP = "$.interface.timer", "$.interface.http", "$.service.db", "app"
 _MISSING = object()            # a prop that takes no value (optional and unset, or informational)

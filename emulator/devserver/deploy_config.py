@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from emulator.errors import ApiError
-from emulator.models import Component
-from emulator.services import Services
+from emulator.domain.models import Component
+from emulator.server.services import Services
 
 CONFIG_FILE = "pd-emulator.json"
 

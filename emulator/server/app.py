@@ -13,14 +13,14 @@ from emulator.api import (activity, components, control, dashboard, endpoints, e
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.config import Config
-from emulator.control import start_timers
-from emulator.deploy_config import deploy_folders
-from emulator.errors import INTERNAL_ERRORS, error_middleware
-from emulator.folders import FolderReloader
-from emulator.persistence import StateSaver, read_state_file
-from emulator.services import SERVICES, Services, build_services, services_of
-from emulator.state import import_state
-from emulator.watcher import RELOADER, WATCHER, FolderWatcher
+from emulator.runtime.control_plane import start_timers
+from emulator.devserver.deploy_config import deploy_folders
+from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
+from emulator.devserver.reloader import FolderReloader
+from emulator.devserver.state_file import StateSaver, read_state_file
+from emulator.server.services import SERVICES, Services, build_services, services_of
+from emulator.domain.state_document import import_state
+from emulator.devserver.watcher import RELOADER, WATCHER, FolderWatcher
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
                 subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
