@@ -8,7 +8,8 @@ from emulator.props.configurable import read_component
 from emulator.props.diagnostics import Diagnostic, ExtractionError
 from emulator.props.evaluate import Evaluator
 from emulator.props.extraction import Extraction
-from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, is_relative, read_source
+from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, read_source
+from emulator.props.node_resolution import is_relative
 from emulator.props.modules import ModuleRecord
 from emulator.props.node_import import complete_with_node
 from emulator.props.values import Unknown

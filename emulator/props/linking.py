@@ -8,7 +8,8 @@ from typing import Any
 from tree_sitter import Node
 
 from emulator.props.diagnostics import ExtractionError
-from emulator.props.imports import INLINE_FILE, ModuleLoader, is_relative, read_source, resolve
+from emulator.props.imports import INLINE_FILE, ModuleLoader, read_source
+from emulator.props.node_resolution import is_relative, resolve_relative
 from emulator.props.modules import Binding, ModuleRecord
 from emulator.props.operators import number
 from emulator.props.parse import field_of, string_literal
@@ -128,7 +129,7 @@ class Linker:
             return self.unknown(record, node, message)
         if record.file == INLINE_FILE:
             return self.unknown(record, node, f"relative import '{specifier}' is not followed for inline code")
-        path = resolve(specifier, record.file)
+        path = resolve_relative(specifier, record.file)
         if path is None:
             return self.unknown(record, node, f"cannot find module '{specifier}'")
         if path.endswith(".json"):
