@@ -17,10 +17,10 @@ from aiohttp import web
 
 from emulator.api.auth import current_user
 from emulator.api.control import run_with_events
-from emulator.api.events import summary
 from emulator.api.params import read_params, shape
 from emulator.api.event_stream import open_stream, send, serve
 from emulator.errors import NotFound
+from emulator.domain.event_summary import event_summary
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
 from emulator.props.prop_types import driving_timer
@@ -96,7 +96,7 @@ def _enriched(services: Services, record: dict[str, Any]) -> dict[str, Any]:
     data = dict(record)
     if record["kind"] == "emit":
         event = services.store.events.find(record["source_id"], record["event_id"])
-        data["event"] = summary(event, expand=False) if event else None
+        data["event"] = event_summary(event, expand=False) if event else None
     elif record["kind"] == "run":
         data["next_fire_ms"] = services.scheduler.next_fire_ms(record["run"]["source_id"])
     return data

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from emulator import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
-from emulator.api.events import summary
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
+from emulator.domain.event_summary import event_summary
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -87,7 +87,7 @@ async def run_source(request: web.Request) -> web.Response:
 def run_with_events(services: Any, record: Any) -> dict[str, Any]:
     body = record.to_api()
     found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
-    body["events"] = [summary(e, expand=True) for e in found if e is not None]
+    body["events"] = [event_summary(e, expand=True) for e in found if e is not None]
     return body
 
 

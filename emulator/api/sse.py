@@ -12,9 +12,9 @@ from aiohttp import web
 
 from emulator.api.auth import own_source
 from emulator.api.event_stream import open_stream, send, serve
-from emulator.api.events import summary
 from emulator.domain.event_log import event_sort_key
 from emulator.domain.ids import parse_event_id
+from emulator.domain.event_summary import event_summary
 from emulator.domain.models import Event
 from emulator.server.services import services_of
 
@@ -38,7 +38,7 @@ async def stream_source_events(request: web.Request) -> web.StreamResponse:
             queue.put_nowait(event)
 
     async def write(event: Event) -> None:
-        await send(response, event.id, summary(event, expand=True))
+        await send(response, event.id, event_summary(event, expand=True))
 
     services.store.events.listeners.append(listener)
     try:
