@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.cli import companion
 from emulator.cli.client import CONNECTION_FILE
 from emulator.config import DEFAULT_PORT, Config
