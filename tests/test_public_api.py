@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -35,3 +36,12 @@ def test_importing_the_package_loads_nothing_until_a_name_is_used() -> None:
     probe = ("import sys, emulator; print(sorted(m for m in sys.modules if m.startswith(('emulator.', 'aiohttp'))))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_the_readme_python_example_runs_as_written() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Run an emulator from Python\n", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "dev"
