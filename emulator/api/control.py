@@ -10,7 +10,7 @@ from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
-from emulator.domain.event_summary import event_summary
+from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -81,14 +81,7 @@ async def run_source(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
-    return web.json_response({"data": run_with_events(services, record)})
-
-
-def run_with_events(services: Any, record: Any) -> dict[str, Any]:
-    body = record.to_api()
-    found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
-    body["events"] = [event_summary(e, expand=True) for e in found if e is not None]
-    return body
+    return web.json_response({"data": run_with_events(record, services.store.events)})
 
 
 @routes.get("/_emulator/sources/{id}/logs")
