@@ -8,17 +8,18 @@ from pathlib import Path
 from aiohttp import web
 from watchfiles import Change, DefaultFilter, awatch
 
-from emulator.devserver.reloader import FolderReloader, is_watched_source_file
+from emulator.devserver.reloader import FolderReloader, component_candidates, is_watched_source_file
 
 log = logging.getLogger("emulator")
 STEP_MS = 30          # a save's burst of events (temp file, rename, chmod) settles within this
 
 
 class ComponentFilter(DefaultFilter):
-    """JavaScript files only, outside node_modules and the usual editor/VCS noise."""
+    """JavaScript files, and anything added (a new folder may hold them), outside node_modules and
+    the usual editor/VCS noise."""
 
     def __call__(self, change: Change, path: str) -> bool:
-        return super().__call__(change, path) and is_watched_source_file(Path(path))
+        return super().__call__(change, path) and (change == Change.added or is_watched_source_file(Path(path)))
 
 
 class FolderWatcher:
@@ -54,9 +55,18 @@ class FolderWatcher:
 
 
 def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Path]]:
-    """(changed, deleted) paths: a "deleted" file that exists again was replaced by an editor's save."""
-    changed = {Path(p).resolve() for c, p in changes if c != Change.deleted or Path(p).exists()}
-    deleted = {Path(p).resolve() for c, p in changes if c == Change.deleted and not Path(p).exists()}
+    """(changed, deleted) component files: a "deleted" file that exists again was replaced by an editor's
+    save; a new folder stands for the component files in it (the OS may report only the folder, when
+    its files were written before the watch on it was in place)."""
+    changed: set[Path] = set()
+    for change, path in changes:
+        found = Path(path)
+        if change == Change.added and found.is_dir():
+            changed.update(component_candidates(found))
+        elif is_watched_source_file(found) and (change != Change.deleted or found.exists()):
+            changed.add(found.resolve())
+    deleted = {Path(p).resolve() for c, p in changes
+               if c == Change.deleted and is_watched_source_file(Path(p)) and not Path(p).exists()}
     return changed, deleted
 
 
