@@ -12,6 +12,7 @@ from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
+from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
 from emulator.domain.store import Store
 from emulator.runtime.webhook_delivery import WebhookDelivery
@@ -66,13 +67,13 @@ class Runtime:
                           env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component))
 
     def _read_roots(self, component: Component) -> list[str]:
-        """What a component's process may read: its watched folder, else its own folder."""
+        """What a component's process may read: its watched folder, else its package and node_modules."""
         if not component.path:
             return []
         for folder in self.folders:
             if component.path.startswith(folder + os.sep):
                 return [folder]
-        return [os.path.dirname(component.path)]
+        return package_read_roots(component.path)
 
     async def warm_up(self, components: list[Component]) -> None:
         """Have Node processes ready for these components' sources before the first is deployed."""

@@ -17,9 +17,12 @@ function cleanStack(stack, display) {
 
 export function describeError(error, display) {
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
+    let message = String(error.message ?? "");
+    // Node's permission errors name the denied file only in properties: put it in the message.
+    if (error.code === "ERR_ACCESS_DENIED" && error.resource) message += ` (${error.permission}: ${error.resource})`;
     const described = {
       name: String(error.name ?? "Error"),
-      message: String(error.message ?? ""),
+      message,
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
