@@ -89,6 +89,7 @@ async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await services.runtime.close()
     await services.sandbox.close()
+    await services.outbound.close()
 
 
 async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
