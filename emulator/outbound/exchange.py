@@ -89,8 +89,8 @@ class Exchange:
                               "code": self.error_code or "ECONNREFUSED"}}
         return self.response.to_runner()
 
-    def to_api(self) -> dict[str, Any]:
-        """Summary and detail, secrets redacted, bodies cut at 64 KB."""
+    def summary(self) -> dict[str, Any]:
+        """What a list shows: method, URL, status, time, who answered (and why it failed)."""
         redact = self.redactor
         entry: dict[str, Any] = {
             "method": self.request.method, "url": redact.text(self.request.url),
@@ -101,6 +101,12 @@ class Exchange:
             entry["stub_id"] = self.stub_id
         if self.error:
             entry["error"] = redact.text(self.error)
+        return entry
+
+    def to_api(self) -> dict[str, Any]:
+        """The summary and the detail: headers and bodies, secrets redacted, bodies cut at 64 KB."""
+        redact = self.redactor
+        entry = self.summary()
         entry["request"] = {"headers": redact.headers(self.request.headers),
                             **_detail_body(redact.body(self.request.body))}
         if self.response is not None:

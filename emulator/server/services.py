@@ -62,6 +62,9 @@ def build_services(config: Config) -> Services:
     outbound = OutboundHttp(mode=config.http_mode, cassette=config.cassette, extra_ca_certs=config.extra_ca_certs,
                             new_id=ids.new)
 
+    outbound.listeners.append(lambda source_id, exchange: bus.publish("outbound", source_id=source_id,
+                                                                      **exchange.summary()))
+
     async def on_http(invocation: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return await answer_runner_request(outbound, invocation, params)
 
