@@ -33,6 +33,7 @@ async def reset(services: Services, *, keep_users: bool) -> None:
     await stop_all_sources(services)
     services.store.reset(keep_users=keep_users)
     services.runtime.runs.clear()
+    services.outbound.reset()
     if not services.store.users:
         services.store.create_user(username="dev", api_key=services.api_key)
     services.bus.publish("reset", keep_users=keep_users)

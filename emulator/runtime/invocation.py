@@ -11,6 +11,7 @@ from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.outbound.redaction import secret_values
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
@@ -64,7 +65,13 @@ class Runtime:
         return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
-                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component))
+                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component),
+                          secrets=sorted(self.secret_values(source, component)))
+
+    def secret_values(self, source: Source, component: Component) -> set[str]:
+        """What never reaches a record or a cassette: `$auth` strings and the values of `secret` props."""
+        secret_props = [p.get("name") for p in component.configurable_props if p.get("secret")]
+        return secret_values(self.sandbox_props(source, component), secret_props)
 
     def _read_roots(self, component: Component) -> list[str]:
         """What a component's process may read: its watched folder, else its package and node_modules."""
@@ -105,6 +112,7 @@ class Runtime:
     def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
+        record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
         if result.outcome == "ok":
             source.db = result.db
@@ -251,5 +259,6 @@ def _run_summary(record: RunRecord) -> dict[str, Any]:
             "outcome": record.outcome, "duration_ms": round(record.duration_ms, 1),
             "emitted": len(record.emitted), "dropped": len(record.dropped),
             "error": (record.error or {}).get("message"), "started_at_ms": record.started_at_ms,
-            "logs": len(record.logs)}
+            "logs": len(record.logs), "requests": len(record.requests),
+            "blocked": sum(1 for r in record.requests if r.get("answered_by") == "blocked")}
 

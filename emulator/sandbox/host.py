@@ -19,7 +19,7 @@ from types import TracebackType
 
 from .component_module import ComponentModule, file_module, write_inline_module
 from .import_scan import needs_resolve_hooks
-from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
+from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
 from .pool import NodePool, PooledProcess, ProcessShape
 from .transport import SpawnError
@@ -46,8 +46,10 @@ class SandboxHost:
         *,
         node: str = "node",
         on_respond: Callable[[str, dict], None] | None = None,
+        on_http: HttpHandler | None = None,
     ) -> None:
         self.limits = limits
+        self.on_http = on_http
         self._node = node
         self._on_respond = on_respond
         self._started = False
@@ -139,10 +141,16 @@ class SandboxHost:
             raise
         worker = NodeWorker(
             inv.source_id, pooled, module=module, signature=signature,
-            limits=self.limits, on_respond=self._on_respond,
+            limits=self.limits, on_respond=self._on_respond, on_http=self._answer_http,
         )
         self._workers[inv.source_id] = worker
         return worker
+
+    async def _answer_http(self, inv: Invocation, params: dict) -> tuple[dict, dict]:
+        if self.on_http is None:
+            message = f"{params.get('method')} {params.get('url')}: outbound HTTP is off in this sandbox"
+            return {"error": {"message": message, "code": "ECONNREFUSED"}}, {}
+        return await self.on_http(inv, params)
 
     async def prepare(self, inv: Invocation) -> None:
         """Keeps a Node process ready for sources like `inv` (its code location and read roots), so the

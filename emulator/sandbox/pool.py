@@ -11,6 +11,7 @@ import collections
 import functools
 import itertools
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,13 @@ logger = logging.getLogger(__name__)
 STARTUP_TIMEOUT_S = 15.0
 # Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
 NODE_ENV = {"TZ": "UTC"}
+# Taken from the emulator's environment, so a local HTTPS mock or a corporate proxy works.
+INHERITED_ENV = ("NODE_EXTRA_CA_CERTS", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+                 "http_proxy", "https_proxy", "no_proxy")
+
+
+def inherited_env() -> dict[str, str]:
+    return {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
 SPARES_PER_SHAPE = 1
 # A shape lent again within QUICK_SUCCESSION_S of its last lend, with no spare ready, keeps one
 # more spare (up to MAX_SPARES_PER_SHAPE) until it has not been lent for TRIM_AFTER_S.
@@ -248,7 +256,7 @@ class NodePool:
 
         process = NodeProcess(label)
         try:
-            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(NODE_ENV))
+            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env={**inherited_env(), **NODE_ENV})
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

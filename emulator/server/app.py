@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, control, dashboard, endpoints, events, sources, sse,
-                          subscriptions, users)
+from emulator.api import (activity, components, control, dashboard, endpoints, events, outbound_http, sources,
+                          sse, subscriptions, users)
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.config import Config
@@ -23,7 +23,8 @@ from emulator.domain.state_document import import_state
 from emulator.devserver.watcher import RELOADER, WATCHER, FolderWatcher
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
+                subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, activity.routes,
+                dashboard.routes)
 
 
 def build_app(config: Config) -> web.Application:
@@ -89,6 +90,7 @@ async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await services.runtime.close()
     await services.sandbox.close()
+    await services.outbound.close()
 
 
 async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:

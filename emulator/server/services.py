@@ -13,6 +13,8 @@ from emulator.timing.clock import Clock
 from emulator.config import Config
 from emulator.server.faults import FaultInjector
 from emulator.domain.ids import IdFactory
+from emulator.outbound.control import OutboundHttp
+from emulator.outbound.runner_bridge import answer_runner_request
 from emulator.runtime.invocation import Runtime
 from emulator.sandbox.host import SandboxHost, SandboxLimits
 from emulator.timing.scheduler import Scheduler
@@ -34,6 +36,7 @@ class Services:
     runtime: Runtime
     lifecycle: SourceLifecycle
     faults: FaultInjector
+    outbound: OutboundHttp
     folders: list[Path]
     api_key: str = ""                    # the emulator's own key: kept through a full reset
     started_wall_s: float = 0.0
@@ -56,8 +59,18 @@ def build_services(config: Config) -> Services:
     store = Store(ids, clock.now_ms)
     bus = ActivityBus()
     runtime_ref: dict[str, Runtime] = {}
+    outbound = OutboundHttp(mode=config.http_mode, cassette=config.cassette, extra_ca_certs=config.extra_ca_certs,
+                            new_id=ids.new)
+
+    outbound.listeners.append(lambda source_id, exchange: bus.publish("outbound", source_id=source_id,
+                                                                      **exchange.summary()))
+
+    async def on_http(invocation: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        return await answer_runner_request(outbound, invocation, params)
+
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
-                          on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response))
+                          on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response),
+                          on_http=on_http)
     webhooks = WebhookDelivery()
     folders = config.folder_paths()
 
@@ -74,4 +87,4 @@ def build_services(config: Config) -> Services:
     lifecycle = SourceLifecycle(store, runtime, folders)
     return Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
                     sandbox=sandbox, webhooks=webhooks, runtime=runtime, lifecycle=lifecycle,
-                    faults=FaultInjector(), folders=folders)
+                    faults=FaultInjector(), outbound=outbound, folders=folders)

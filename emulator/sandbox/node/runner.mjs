@@ -8,6 +8,7 @@ import { loadComponent } from "./runner/loader.mjs";
 import { buildComponentThis } from "./runner/component-this.mjs";
 import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
+import { installOutbound } from "./runner/outbound.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
 const options = new Set(process.argv.slice(4));
@@ -35,6 +36,8 @@ if (options.has("--block-workers")) {
 }
 
 const channel = openChannel({ inFd, outFd, onMessage: dispatch, onClose: () => realExit(0) });
+
+const settleHttp = installOutbound({ channel, currentRunId: () => current?.id ?? null });
 
 process.exit = function exit(code) {
   const exitCode = Number(code ?? process.exitCode ?? 0) || 0;
@@ -102,6 +105,8 @@ function dispatch(message) {
       current = null;
       channel.send({ id: message.id, error: { message: `runner failed: ${failure?.stack ?? failure}` } });
     });
+  } else if (message.method === "http_reply") {
+    settleHttp(message.params);
   } else if (message.method === "ping") {
     channel.send({ id: message.id, result: { pong: true } });
   } else {

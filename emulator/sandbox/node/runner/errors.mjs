@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
 
 const RUNNER_DIR = fileURLToPath(new URL("../", import.meta.url));
-const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs)`);
+const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs|vendor/)`);
 
 /** Drops the runner's own frames and Node internals; shows `display.to` for a temp file path. */
 function cleanStack(stack, display) {
