@@ -181,23 +181,31 @@ async def _play(emulator: PdEmulator, scenario: Scenario, modules: Path, outcome
 
 async def _trigger(emulator: PdEmulator, source: dict[str, Any], trigger: dict[str, Any]) -> None:
     if "timer" in trigger:
-        timer = next(v for v in source["configured_props"].values()
-                     if isinstance(v, dict) and "intervalSeconds" in v)
+        timer = next((v for v in source["configured_props"].values()
+                      if isinstance(v, dict) and v.get("interval_seconds")), None)
+        if timer is None:
+            raise ValueError("the source has no interval timer to fire")
         for _ in range(int(trigger["timer"])):
-            await emulator.clock.advance(timer["intervalSeconds"])
+            await emulator.clock.advance(timer["interval_seconds"])
     elif "event" in trigger:
         await emulator.run(source["id"], trigger["event"])
     else:
-        request = trigger["webhook"]
-        names = {"db": await emulator.db(source["id"]), "now_s": (await emulator.clock.now_ms()) // 1000}
-        headers = fill(request.get("headers", {}), names)
-        body = json.dumps(fill(request.get("body", {}), names), separators=(",", ":"))
-        names.update(headers=headers, body=body)
-        if "sign" in request:
-            headers[request["sign"]["header"]] = signature(request["sign"], names)
-        headers.setdefault("content-type", "application/json")
-        await emulator.http(source["id"], request.get("method", "POST"), request.get("path", "/"),
-                            headers=headers, data=body.encode())
+        requests = trigger["webhook"]
+        for request in requests if isinstance(requests, list) else [requests]:
+            await _send(emulator, source, request)
+
+
+async def _send(emulator: PdEmulator, source: dict[str, Any], request: dict[str, Any]) -> None:
+    """One realistic webhook request to the source's endpoint, signed as its app signs it."""
+    names = {"db": await emulator.db(source["id"]), "now_s": (await emulator.clock.now_ms()) // 1000}
+    headers = fill(request.get("headers", {}), names)
+    body = json.dumps(fill(request.get("body", {}), names), separators=(",", ":"))
+    names.update(headers=headers, body=body)
+    if "sign" in request:
+        headers[request["sign"]["header"]] = signature(request["sign"], names)
+    headers.setdefault("content-type", "application/json")
+    await emulator.http(source["id"], request.get("method", "POST"), request.get("path", "/"),
+                        headers=headers, data=body.encode())
 
 
 async def _collect_requests(emulator: PdEmulator, outcome: Outcome, runs: list[dict[str, Any]] | None = None) -> None:
