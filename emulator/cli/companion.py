@@ -183,9 +183,21 @@ def _print_run(out: Output, record: dict[str, Any]) -> None:
         return
     for log in record["logs"]:
         print(f"    {log['level']:<5} {log['message']}")
+    for request in record.get("requests") or []:
+        print(f"    http  {request_line(request)}")
     stack = (record.get("error") or {}).get("stack")
     if stack:
         print("    " + stack.replace("\n", "\n    "))
+
+
+def request_line(request: dict[str, Any]) -> str:
+    """One outbound request of a run: who answered it, or why it failed."""
+    what = f"{request['method']} {request['url']}"
+    if request.get("error"):
+        return f"{what} {request['answered_by'].upper() if request['answered_by'] == 'blocked' else 'failed'}: " \
+               f"{request['error']}"
+    by = f"stub {request['stub_id']}" if request.get("stub_id") else request["answered_by"]
+    return f"{what} → {request['status']} ({by}, {request['duration_ms']:.0f} ms)"
 
 
 def deploy(client: Client, args: argparse.Namespace, out: Output) -> int:

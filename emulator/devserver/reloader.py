@@ -8,6 +8,7 @@ from typing import Any
 from emulator.runtime.component_factory import register_file, registry_component_id
 from emulator.errors import HookFailed
 from emulator.domain.models import Component
+from emulator.outbound.stub_files import StubFileError, is_stub_file, load_stub_file, stub_files
 from emulator.props.extract import is_component_file
 from emulator.server.services import Services
 
@@ -26,7 +27,7 @@ def component_candidates(folder: Path) -> list[Path]:
 
 
 def is_watched_source_file(path: Path) -> bool:
-    return path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))
+    return (path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))) or is_stub_file(path)
 
 
 class FolderReloader:
@@ -39,6 +40,8 @@ class FolderReloader:
     async def scan(self) -> list[Component]:
         registered = []
         for folder in self.services.folders:
+            for path in stub_files(folder):
+                self._load_stubs(path)
             for path in component_candidates(folder):
                 if is_component_file(str(path)):
                     component = await self._register(path)
@@ -49,6 +52,10 @@ class FolderReloader:
     async def apply_changes(self, changed: set[Path], deleted: set[Path]) -> list[dict[str, Any]]:
         """Re-register changed files and every component importing one; deactivate deleted ones."""
         reports = []
+        for path in sorted(p for p in changed | deleted if is_stub_file(p)):
+            reports.append(self._load_stubs(path))
+        changed = {p for p in changed if not is_stub_file(p)}
+        deleted = {p for p in deleted if not is_stub_file(p)}
         for path in sorted(deleted):
             reports += await self._deleted(path)
         names = {str(p) for p in changed | deleted}
@@ -109,6 +116,15 @@ class FolderReloader:
                                                  "file": str(path), "line": 0, "column": 0})
         return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
                             component_id=component.id, sources=len(sources))
+
+    def _load_stubs(self, path: Path) -> dict[str, Any]:
+        """A stub file saved (or deleted): its stubs replace the previous ones; a bad file keeps them."""
+        try:
+            count = load_stub_file(self.services.outbound.stubs, path, self.services.ids.new)
+        except StubFileError as exc:
+            return self._report("reload_failed", path, message=f"{exc} (the file's previous stubs stay)",
+                                line=exc.line, column=exc.column)
+        return self._report("reload", path, message=f"{count} HTTP stub{'s' if count != 1 else ''} loaded")
 
     def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
         self.failures[str(path)] = error

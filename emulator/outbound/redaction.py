@@ -20,6 +20,15 @@ class Redactor:
         self.secrets = sorted(plain | encoded, key=len, reverse=True)
         self._byte_secrets = [s.encode() for s in self.secrets]
 
+    def with_headers_of(self, headers: Iterable[tuple[str, str]]) -> Redactor:
+        """Also redacts the values of these sensitive headers wherever they appear (an echoed token)."""
+        values = set(self.secrets)
+        for name, value in headers:
+            if SENSITIVE_HEADERS.match(name):
+                values.add(value)
+                values.update(part for part in value.split()[1:])      # "Bearer <token>" → the token
+        return Redactor(values)
+
     def text(self, value: str) -> str:
         for secret in self.secrets:
             value = value.replace(secret, REDACTED)

@@ -12,5 +12,5 @@ async def answer_runner_request(outbound: OutboundHttp, invocation: Any,
                                 params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """`invocation` is the sandbox's Invocation (source_id, secrets)."""
     request = OutboundRequest.from_runner(params)
-    exchange = await outbound.answer(invocation.source_id, request, Redactor(invocation.secrets))
+    exchange = await outbound.answer(invocation.source_id, request, Redactor(invocation.secrets).with_headers_of(request.headers))
     return exchange.to_runner(), exchange.to_api()

@@ -1,0 +1,57 @@
+"""Outbound requests where users look: the console (blocked always, all with --verbose),
+`pd-emulator logs`, and `serve --http/--cassette`."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from emulator.cli.main import main
+from emulator.devserver.console import Console
+from emulator.server.runner import Emulator
+from tests.cli.conftest import Cli, _server, cli  # noqa: F401  (fixtures)
+from tests.conftest import ApiClient
+from tests.outbound.conftest import CALLER, Upstream, call, create_caller
+
+HOST = "https://api.example.test"
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+async def test_console_prints_blocked_requests_always_and_the_rest_with_verbose(
+        emu: Emulator, api: ApiClient, upstream: Upstream, verbose: bool) -> None:
+    out = io.StringIO()
+    emu.services.bus.printers.append(Console(out, verbose=verbose))
+    source = await create_caller(api)
+    await api.ok("POST", "/_emulator/http/stubs", json={"url": f"{HOST}/stubbed", "json": {}})
+    await api.ok("PUT", f"/_emulator/sources/{source['id']}/http", json={"mode": "offline"})
+    await call(api, source["id"], {"client": "fetch", "url": f"{HOST}/stubbed"},
+               {"client": "fetch", "method": "POST", "url": f"{HOST}/blocked"})
+    lines = [line for line in out.getvalue().splitlines() if line[2:].startswith("net")]
+    blocked = f"net   {source['id']} POST {HOST}/blocked BLOCKED: POST {HOST}/blocked was blocked"
+    assert any(line[2:].startswith(blocked) for line in lines), lines
+    stubbed = [line for line in lines if f"GET {HOST}/stubbed → 200 (stub hs_" in line]
+    assert len(stubbed) == (1 if verbose else 0)
+
+
+def test_logs_list_each_runs_requests(cli: Cli) -> None:  # noqa: F811
+    source = cli.deploy(CALLER.replace('service: { type: "app", app: "service" },', ""))
+    cli.api.call("PUT", "/_emulator/http", {"mode": "offline"})
+    try:
+        cli.api.call("POST", "/_emulator/http/stubs", {"url": f"{HOST}/ok", "json": [1]})
+        cli.api.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"calls": [
+            {"client": "fetch", "url": f"{HOST}/ok"}, {"client": "fetch", "url": f"{HOST}/nope"}]}})
+        code, out, _ = cli("logs", source["id"], "-n", "1")
+    finally:
+        cli.api.call("PUT", "/_emulator/http", {"mode": "live"})
+    assert code == 0
+    http_lines = [line.strip() for line in out.splitlines() if line.strip().startswith("http")]
+    assert http_lines[0].startswith(f"http  GET {HOST}/ok → 200 (stub hs_")
+    assert http_lines[1].startswith(f"http  GET {HOST}/nope BLOCKED: GET {HOST}/nope was blocked")
+
+
+def test_serve_refuses_to_replay_a_missing_cassette(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.har"
+    code = main(["serve", str(tmp_path), "--port", "0", "--http", "replay", "--cassette", str(missing)])
+    assert code == 2
+    assert f"cassette {missing} does not exist" in capsys.readouterr().out
