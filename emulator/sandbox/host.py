@@ -148,8 +148,7 @@ class SandboxHost:
 
     async def _answer_http(self, inv: Invocation, params: dict) -> tuple[dict, dict]:
         if self.on_http is None:
-            message = f"{params.get('method')} {params.get('url')}: outbound HTTP is off in this sandbox"
-            return {"error": {"message": message, "code": "ECONNREFUSED"}}, {}
+            return {"passthrough": True}, {}          # a bare sandbox: Node makes the request itself
         return await self.on_http(inv, params)
 
     async def prepare(self, inv: Invocation) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 OUTCOMES = ("ok", "error", "timeout", "memory", "exit", "crash")
-METHODS = ("run", "deploy", "activate", "deactivate")
+METHODS = ("run", "deploy", "activate", "deactivate", "sample")
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,7 @@ class _RunTrace:
     async def _answer_http(self, params: dict) -> None:
         seq = params.get("seq")
         if self.on_http is None:
-            reply = {"error": {"message": f"{params.get('method')} {params.get('url')}: this sandbox has no "
-                                          "outbound HTTP handler", "code": "ECONNREFUSED"}}
+            reply: dict = {"passthrough": True}
         else:
             try:
                 reply, entry = await self.on_http(self.invocation, params)

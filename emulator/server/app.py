@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, control, dashboard, endpoints, events, outbound_http, sources,
-                          sse, subscriptions, users)
+from emulator.api import (activity, components, control, dashboard, endpoints, events, outbound_http, samples,
+                          sources, sse, subscriptions, users)
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.config import Config
@@ -23,7 +23,7 @@ from emulator.domain.state_document import import_state
 from emulator.devserver.watcher import RELOADER, WATCHER, FolderWatcher
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, activity.routes,
+                subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, samples.routes, activity.routes,
                 dashboard.routes)
 
 

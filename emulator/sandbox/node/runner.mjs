@@ -9,6 +9,7 @@ import { buildComponentThis } from "./runner/component-this.mjs";
 import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
 import { installOutbound } from "./runner/outbound.mjs";
+import { emitSample } from "./runner/sample.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
 const options = new Set(process.argv.slice(4));
@@ -68,6 +69,7 @@ function settleIn(module) {
 }
 
 function callMethod(component, method, self, event) {
+  if (method === "sample") return emitSample(component, self);
   const target = method === "run" ? component.run : component.hooks?.[method];
   if (typeof target === "function") return target.call(self, event);
   if (method === "run") throw new TypeError("the component has no run() method");

@@ -55,6 +55,7 @@ export function installOutbound({ channel, currentRunId }) {
     const reply = await ask(runId, {
       kind, method: request.method, url: request.url, headers: [...request.headers], body_base64: body,
     });
+    if (reply.passthrough) return;               // not answered: the request goes to the network
     if (reply.error) {
       controller.errorWith(networkError(kind, reply.error));
       return;
