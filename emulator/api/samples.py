@@ -20,7 +20,8 @@ async def emit_sample(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "sample", trigger="sample")
-    if record.outcome != "ok" and (record.error or {}).get("name") == "NoSampleEmit":
-        raise Unprocessable(f"source {source.id}: {record.error['message']}")
+    error = record.error or {}
+    if record.outcome != "ok" and error.get("name") == "NoSampleEmit":
+        raise Unprocessable(f"source {source.id}: {error['message']}")
     run = run_with_events(services, record)
     return web.json_response({"data": run["events"][0] if run["events"] else None, "run": run})

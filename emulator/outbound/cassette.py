@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -148,7 +148,7 @@ def _entry_to_har(request: OutboundRequest, response: OutboundResponse, started:
                                    **({"encoding": "base64"} if "encoding" in content else {})}
     body = redactor.body(response.body)
     return {
-        "startedDateTime": started.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "startedDateTime": started.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "time": round(duration_ms, 3), "request": har_request,
         "response": {"status": response.status, "statusText": response.status_text, "httpVersion": "HTTP/1.1",
                      "cookies": [], "headers": pairs(response.headers), "content": _content(body, response.headers),

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .cassette import CassetteError
@@ -63,7 +63,7 @@ class OutboundHttp:
 
     async def answer(self, source_id: str, request: OutboundRequest, redactor: Redactor) -> Exchange:
         """Decides and performs: stubs first, then the mode of the source (or the emulator)."""
-        started_wall, started = datetime.now(timezone.utc), time.perf_counter()
+        started_wall, started = datetime.now(UTC), time.perf_counter()
         setting = self.setting_for(source_id)
         exchange = Exchange(request=request, answered_by="blocked", redactor=redactor)
         stub = self.stubs.match(request, source_id)

@@ -67,9 +67,7 @@ class Stub:
             body = request.json_body()
             if body is NOT_JSON or not contains(body, self.request_json):
                 return False
-        if self.request_text is not None and self.request_text.encode() not in request.body:
-            return False
-        return True
+        return self.request_text is None or self.request_text.encode() in request.body
 
     def response(self) -> OutboundResponse:
         headers = dict(self.headers)
@@ -111,7 +109,7 @@ def contains(actual: Any, expected: Any) -> bool:
     """`expected` is a subset of `actual`: objects by key (recursively), anything else equal as data."""
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(k in actual and contains(actual[k], v) for k, v in expected.items())
-    return actual == expected and type(actual) is type(expected) or _same_number(actual, expected)
+    return (actual == expected and type(actual) is type(expected)) or _same_number(actual, expected)
 
 
 def _same_number(a: Any, b: Any) -> bool:

@@ -70,7 +70,7 @@ class Runtime:
 
     def secret_values(self, source: Source, component: Component) -> set[str]:
         """What never reaches a record or a cassette: `$auth` strings and the values of `secret` props."""
-        secret_props = [p.get("name") for p in component.configurable_props if p.get("secret")]
+        secret_props = [str(p.get("name")) for p in component.configurable_props if p.get("secret")]
         return secret_values(self.sandbox_props(source, component), secret_props)
 
     def _read_roots(self, component: Component) -> list[str]:

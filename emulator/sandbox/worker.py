@@ -55,14 +55,14 @@ class _RunTrace:
             self.exit_code = int(params.get("code", 0))
 
     async def _answer_http(self, params: dict) -> None:
-        seq = params.get("seq")
+        seq = int(params.get("seq") or 0)
         if self.on_http is None:
             reply: dict = {"passthrough": True}
         else:
             try:
                 reply, entry = await self.on_http(self.invocation, params)
                 if entry:
-                    self.requests[int(seq)] = entry
+                    self.requests[seq] = entry
             except Exception as failure:          # a bug on our side must not hang the component
                 logger.exception("answering %s %s failed", params.get("method"), params.get("url"))
                 reply = {"error": {"message": f"{params.get('method')} {params.get('url')}: the emulator failed "

@@ -14,6 +14,7 @@ from emulator.config import Config
 from emulator.server.faults import FaultInjector
 from emulator.domain.ids import IdFactory
 from emulator.outbound.control import OutboundHttp
+from emulator.outbound.exchange import Exchange
 from emulator.outbound.runner_bridge import answer_runner_request
 from emulator.runtime.invocation import Runtime
 from emulator.sandbox.host import SandboxHost, SandboxLimits
@@ -62,8 +63,10 @@ def build_services(config: Config) -> Services:
     outbound = OutboundHttp(mode=config.http_mode, cassette=config.cassette, extra_ca_certs=config.extra_ca_certs,
                             new_id=ids.new)
 
-    outbound.listeners.append(lambda source_id, exchange: bus.publish("outbound", source_id=source_id,
-                                                                      **exchange.summary()))
+    def publish_exchange(source_id: str, exchange: Exchange) -> None:
+        bus.publish("outbound", source_id=source_id, **exchange.summary())
+
+    outbound.listeners.append(publish_exchange)
 
     async def on_http(invocation: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return await answer_runner_request(outbound, invocation, params)
