@@ -19,7 +19,7 @@ import asyncio
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emulator.testing.fixtures import PdEmulator, fixture_config  # noqa: E402
+from emulator.testing.fixtures import PdEmulator, fixture_config
 
 QUIET = """
 export default {

@@ -20,8 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from real_sources.scenario import Outcome, Scenario, install, load_scenarios, play  # noqa: E402
-from emulator.testing.fixtures import PdEmulator, fixture_config  # noqa: E402
+from real_sources.scenario import Outcome, Scenario, install, load_scenarios, play
+from emulator.testing.fixtures import PdEmulator, fixture_config
 
 # Every scenario's dates are written against this clock: 2026-01-05T12:00:00Z.
 CLOCK_START_MS = 1_767_614_400_000
