@@ -171,10 +171,11 @@ async def _play(emulator: PdEmulator, scenario: Scenario, modules: Path, outcome
     runs = await emulator.logs(source["id"], limit=50)
     await _collect_requests(emulator, outcome, runs)
     failed = [r for r in runs if r.get("error")]
-    try:
-        await emulator.call("DELETE", f"/v1/sources/{source['id']}")
-    except ApiCallError as error:
-        outcome.details.append(f"delete: {_message(error.body)}")
+    deactivate = await _delete(emulator, source["id"], outcome)
+    if deactivate is not None:
+        await _collect_requests(emulator, outcome, [deactivate])
+        if deactivate.get("error"):
+            failed.append(deactivate)
     problem = _check(spec["expect"], events, failed, outcome)
     outcome.ok, outcome.reason = problem is None, problem or ""
 
@@ -206,6 +207,24 @@ async def _send(emulator: PdEmulator, source: dict[str, Any], request: dict[str,
     headers.setdefault("content-type", "application/json")
     await emulator.http(source["id"], request.get("method", "POST"), request.get("path", "/"),
                         headers=headers, data=body.encode())
+
+
+async def _delete(emulator: PdEmulator, source_id: str, outcome: Outcome) -> dict[str, Any] | None:
+    """Deletes the source (its deactivate hook runs) and answers that deactivate run, if any."""
+    activity = emulator.services.bus.subscribe()
+    try:
+        await emulator.call("DELETE", f"/v1/sources/{source_id}")
+    except ApiCallError as error:
+        outcome.details.append(f"delete: {_message(error.body)}")
+    finally:
+        emulator.services.bus.unsubscribe(activity)
+    while not activity.empty():
+        record = activity.get_nowait()
+        run = record.get("run") if record.get("kind") == "run" else None
+        if run and run["source_id"] == source_id and run.get("method") == "deactivate":
+            record = emulator.services.runtime.runs.get(run["id"])
+            return record.to_api() if record else None
+    return None
 
 
 async def _collect_requests(emulator: PdEmulator, outcome: Outcome, runs: list[dict[str, Any]] | None = None) -> None:
