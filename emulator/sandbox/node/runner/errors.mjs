@@ -15,11 +15,17 @@ function cleanStack(stack, display) {
   return lines.join("\n");
 }
 
+/** "fetch failed" alone says nothing: the cause (a refused connection, a TLS error) goes with it. */
+function withCause(message, cause) {
+  const text = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "";
+  return text && !message.includes(text) ? `${message} (cause: ${text})` : message;
+}
+
 export function describeError(error, display) {
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
     const described = {
       name: String(error.name ?? "Error"),
-      message: String(error.message ?? ""),
+      message: withCause(String(error.message ?? ""), error.cause),
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
