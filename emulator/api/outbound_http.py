@@ -1,8 +1,9 @@
 """`/_emulator/http…`: the outbound HTTP of components — mode and cassette (for the emulator and
 per source), stubs, and the requests made.
 
-Changing a mode or cassette, and a stub that applies to every source, need the emulator's own key
-(a cassette path is a file the emulator reads and writes); any user may stub their own sources.
+Changing a mode or cassette, and stubs that apply to every source, are the emulator's own key's
+(a cassette path is a file the emulator reads and writes); any user may stub their own sources
+and sees only those stubs and the requests of their own sources.
 
 Differences from the cloud: none of this exists there; components reach the network directly.
 """
@@ -12,11 +13,11 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api.auth import current_user, own_source, require_emulator_key
+from emulator.api.auth import current_user, is_emulator_key, own_source, require_emulator_key
 from emulator.api.params import read_params
 from emulator.errors import BadRequest, NotFound
 from emulator.outbound.cassette import CassetteError
-from emulator.outbound.stubs import StubError, parse_stub
+from emulator.outbound.stubs import Stub, StubError, parse_stub
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
@@ -24,7 +25,15 @@ routes = web.RouteTableDef()
 
 @routes.get("/_emulator/http")
 async def get_http_mode(request: web.Request) -> web.Response:
-    return web.json_response({"data": services_of(request).outbound.to_api()})
+    return web.json_response({"data": _status(request)})
+
+
+def _status(request: web.Request) -> dict[str, Any]:
+    """The mode, counts, and the overrides of the caller's own sources."""
+    status = services_of(request).outbound.to_api()
+    visible = _visible_sources(request)
+    status["sources"] = {source_id: s for source_id, s in status["sources"].items() if source_id in visible}
+    return status
 
 
 @routes.put("/_emulator/http")
@@ -34,7 +43,7 @@ async def set_http_mode(request: web.Request) -> web.Response:
     outbound = services_of(request).outbound
     _set_mode(outbound, params, None)
     services_of(request).bus.publish("http_mode", **outbound.setting.to_api())
-    return web.json_response({"data": outbound.to_api()})
+    return web.json_response({"data": _status(request)})
 
 
 @routes.get("/_emulator/sources/{id}/http")
@@ -73,8 +82,7 @@ def _set_mode(outbound: Any, params: dict[str, Any], source_id: str | None) -> A
 @routes.get("/_emulator/http/stubs")
 async def list_stubs(request: web.Request) -> web.Response:
     services = services_of(request)
-    visible = _visible_sources(request)
-    stubs = [s for s in services.outbound.stubs.all() if s.source_id is None or s.source_id in visible]
+    stubs = [s for s in services.outbound.stubs.all() if _may_see(request, s)]
     return web.json_response({"data": [s.to_api() for s in stubs]})
 
 
@@ -106,10 +114,8 @@ async def clear_stubs(request: web.Request) -> web.Response:
 async def delete_stub(request: web.Request) -> web.Response:
     stubs = services_of(request).outbound.stubs
     stub = stubs.get(request.match_info["id"])
-    if stub is None or (stub.source_id is not None and stub.source_id not in _visible_sources(request)):
+    if stub is None or not _may_see(request, stub):
         raise NotFound("stub", request.match_info["id"])
-    if stub.source_id is None:
-        require_emulator_key(request, "removing a stub for every source")
     stubs.remove(stub.id)
     return web.json_response({"data": {"id": stub.id, "deleted": True}})
 
@@ -125,6 +131,13 @@ async def list_requests(request: web.Request) -> web.Response:
     exchanges = [{"source_id": owner, **exchange.to_api()} for owner, exchange in outbound.recent
                  if owner in visible and (source_id is None or owner == source_id)]
     return web.json_response({"data": exchanges})
+
+
+def _may_see(request: web.Request, stub: Stub) -> bool:
+    """A user sees the stubs of their own sources; stubs for every source belong to the emulator's key."""
+    if stub.source_id is None:
+        return is_emulator_key(request)
+    return stub.source_id in _visible_sources(request)
 
 
 def _visible_sources(request: web.Request) -> set[str]:

@@ -78,6 +78,11 @@ class Cassette:
             raise CassetteError(f"cassette {file} is not a HAR 1.2 file: {error}") from None
         return cls(file, document, entries)
 
+    @classmethod
+    def empty(cls, path: str | os.PathLike[str]) -> Cassette:
+        """A cassette that starts empty; its first recording replaces whatever the file held."""
+        return cls(Path(path).expanduser().resolve(), _empty_har())
+
     def find(self, request: OutboundRequest, redactor: Redactor) -> OutboundResponse | None:
         """The response recorded for this request (compared as it was recorded: redacted)."""
         key = request_key(request.method, redactor.text(request.url))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .cassette import CassetteError
-from .exchange import Exchange, OutboundRequest
+from .exchange import Exchange, OutboundRequest, OutboundResponse
 from .modes import HttpSetting
 from .network import Network, NetworkError
 from .redaction import Redactor
@@ -26,7 +26,7 @@ class OutboundHttp:
 
     def __init__(self, *, mode: str = "live", cassette: str | None = None, extra_ca_certs: str | None = None,
                  new_id: Callable[[str], str]) -> None:
-        self.setting = HttpSetting.open(mode, cassette)
+        self.setting = self.initial = HttpSetting.open(mode, cassette)
         self.per_source: dict[str, HttpSetting] = {}
         self.stubs = StubRegistry()
         self.network = Network(extra_ca_certs=extra_ca_certs)
@@ -34,6 +34,10 @@ class OutboundHttp:
         self.recent: deque[tuple[str, Exchange]] = deque(maxlen=RECENT_EXCHANGES)
         self.listeners: list[ExchangeListener] = []
         self.counts = {"network": 0, "stub": 0, "cassette": 0, "blocked": 0}
+
+    def use(self, setting: HttpSetting) -> None:
+        """Makes an already opened setting the emulator's (the pytest plugin's record modes)."""
+        self.setting = setting
 
     def setting_for(self, source_id: str | None) -> HttpSetting:
         return self.per_source.get(source_id or "", self.setting)
@@ -55,9 +59,12 @@ class OutboundHttp:
         return [exchange for owner, exchange in self.recent if source_id is None or owner == source_id]
 
     def reset(self) -> None:
+        """Back to the start: the configured mode, no API stubs, no overrides, nothing recorded."""
         self.stubs.clear()
         self.per_source.clear()
         self.recent.clear()
+        self.counts = dict.fromkeys(self.counts, 0)
+        self.setting = self.initial
         if self.setting.cassette:
             self.setting.cassette.rewind()
 
@@ -71,12 +78,10 @@ class OutboundHttp:
             if stub.delay_ms:
                 await asyncio.sleep(stub.delay_ms / 1000)
             exchange.answered_by, exchange.stub_id, exchange.response = "stub", stub.id, stub.response()
+        elif (recorded := self._recorded(setting, request, redactor)) is not None:
+            exchange.answered_by, exchange.response = "cassette", recorded
         elif setting.mode in ("replay", "offline"):
-            recorded = setting.cassette.find(request, redactor) if setting.cassette else None
-            if recorded is not None:
-                exchange.answered_by, exchange.response = "cassette", recorded
-            else:
-                exchange.error = self._refusal(request, setting, source_id)
+            exchange.error = self._refusal(request, setting, source_id)
         else:
             try:
                 exchange.response = await self.network.send(request)
@@ -90,6 +95,12 @@ class OutboundHttp:
         exchange.duration_ms = (time.perf_counter() - started) * 1000
         self._note(source_id, exchange)
         return exchange
+
+    @staticmethod
+    def _recorded(setting: HttpSetting, request: OutboundRequest, redactor: Redactor) -> OutboundResponse | None:
+        if setting.cassette is None or not (setting.mode in ("replay", "offline") or setting.replay_first):
+            return None
+        return setting.cassette.find(request, redactor)
 
     def _refusal(self, request: OutboundRequest, setting: HttpSetting, source_id: str) -> str:
         where = "the source's" if source_id in self.per_source else "the emulator's"

@@ -38,7 +38,10 @@ INLINE_SHAPE = ProcessShape(read_paths=(), private_folder=True, resolve_hooks=Fa
 
 
 class SandboxHost:
-    """Supervises the Node workers; start() before use, close() (or `async with`) after."""
+    """Supervises the Node workers; start() before use, close() (or `async with`) after.
+
+    `on_http` answers the workers' outbound HTTP requests (without it they go to the network);
+    `intercept_http=False` starts workers without the interceptors (for the interception benchmark)."""
 
     def __init__(
         self,
@@ -47,8 +50,10 @@ class SandboxHost:
         node: str = "node",
         on_respond: Callable[[str, dict], None] | None = None,
         on_http: HttpHandler | None = None,
+        intercept_http: bool = True,
     ) -> None:
         self.limits = limits
+        self._intercept_http = intercept_http
         self.on_http = on_http
         self._node = node
         self._on_respond = on_respond
@@ -79,7 +84,8 @@ class SandboxHost:
             logger.warning("Node.js (%r) not found: sources cannot run", self._node)
             return
         root = await asyncio.to_thread(lambda: os.path.realpath(tempfile.mkdtemp(prefix="pd-sandbox-")))
-        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root))
+        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root),
+                              intercept_http=self._intercept_http)
         self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 

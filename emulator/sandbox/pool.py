@@ -68,8 +68,10 @@ class PooledProcess:
 class NodePool:
     """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
 
-    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE) -> None:
+    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE,
+                 intercept_http: bool = True) -> None:
         self._runtime = runtime
+        self._env = {**NODE_ENV, **({} if intercept_http else {"PD_SANDBOX_INTERCEPT": "0"})}
         self._memory_mb = memory_mb
         self._root = root
         self._spares = spares
@@ -256,7 +258,7 @@ class NodePool:
 
         process = NodeProcess(label)
         try:
-            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env={**inherited_env(), **NODE_ENV})
+            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env={**inherited_env(), **self._env})
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

@@ -24,6 +24,7 @@ from emulator.runtime.control_plane import replace_state, reset
 from emulator.server.runner import Emulator, ThreadedEmulator
 from emulator.server.services import Services
 from emulator.domain.state_document import export_state
+from emulator.testing.http_control import HttpControl
 
 LOG_LINES_KEPT = 200
 CONTROL_TIMEOUT_S = 30.0
@@ -44,10 +45,11 @@ class ApiCallError(AssertionError):
 
 
 def fixture_config(folders: Sequence[str | Path] = (), speed: float | None = None, **overrides: Any) -> Config:
-    """A test emulator: free port, no watcher, virtual clock unless a speed asks for a real one."""
+    """A test emulator: free port, no watcher, virtual clock unless a speed asks for a real one, and
+    offline: a source's request reaches no real service unless a stub or a cassette answers it."""
     settings: dict[str, Any] = {"port": 0, "folders": tuple(str(Path(f).resolve()) for f in folders),
                                 "watch": False, "clock_mode": "real" if speed else "virtual",
-                                "speed": speed or 1.0, "dashboard": False}
+                                "speed": speed or 1.0, "dashboard": False, "http_mode": "offline"}
     settings.update(overrides)
     return Config(**settings)
 
@@ -169,6 +171,7 @@ class PdEmulator:
         self.search_paths = [*self.emulator.services.folders, *map(Path, search_paths), Path.cwd()]
         self.log = EmulatorLog(self.emulator.services, threading.get_ident())
         self.clock = ClockControl(self)
+        self.http = HttpControl(self.services.outbound, self.services.ids.new, self.http_request)
         self._client: aiohttp.ClientSession | None = None
         self._plain: aiohttp.ClientSession | None = None
         self._clock_start_ms = self.emulator.services.clock.now_ms()
@@ -268,7 +271,11 @@ class PdEmulator:
     async def set_db(self, source_id: str, db: dict[str, Any]) -> dict[str, Any]:
         return (await self.call("PUT", f"/_emulator/sources/{source_id}/db", json={"db": db}))["data"]
 
-    async def http(self, source_id: str, method: str = "POST", path: str = "/", **kwargs: Any) -> HttpAnswer:
+    async def sample(self, source_id: str) -> dict[str, Any]:
+        """Emit the component's `sampleEmit` as an event (as if run() had); answers the event."""
+        return (await self.call("POST", f"/_emulator/sources/{source_id}/sample"))["data"]
+
+    async def http_request(self, source_id: str, method: str = "POST", path: str = "/", **kwargs: Any) -> HttpAnswer:
         """Send a request to the source's endpoint; returns once the run it started has finished."""
         source = (await self.call("GET", f"/v1/sources/{source_id}"))["data"]
         endpoint = next((v["endpoint_url"] for v in source["configured_props"].values()

@@ -91,3 +91,14 @@ async def test_axios_error_for_a_4xx_carries_the_response(api: ApiClient, upstre
     error = emitted(run)["results"][0]["error"]
     assert error["name"] == "AxiosError - Request failed with status code 404"
     assert run["requests"][0]["status"] == 404
+
+
+async def test_an_error_with_a_cause_is_reported_with_it(api: ApiClient) -> None:
+    body = await api.ok("POST", "/v1/sources", json={"component_code": """
+export default { key: "k", name: "n", version: "0.0.1", type: "source", props: {},
+  async run() {
+    const cause = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" });
+    throw new TypeError("fetch failed", { cause });
+  } };"""})
+    run = (await api.ok("POST", f"/_emulator/sources/{body['data']['id']}/run", json={}))["data"]
+    assert run["error"]["message"] == "fetch failed (cause: connect ECONNREFUSED 10.0.0.1:443)"

@@ -55,3 +55,13 @@ def test_serve_refuses_to_replay_a_missing_cassette(tmp_path: Path, capsys: pyte
     code = main(["serve", str(tmp_path), "--port", "0", "--http", "replay", "--cassette", str(missing)])
     assert code == 2
     assert f"cassette {missing} does not exist" in capsys.readouterr().out
+
+
+def test_sample_command_emits_the_sample_event(cli: Cli) -> None:  # noqa: F811
+    source = cli.deploy("""export default { key: "s", name: "S", version: "0.0.1", type: "source", props: {},
+      async run() {}, sampleEmit: { id: "x1", text: "hello" } };""", name="sampled")
+    code, out, _ = cli("sample", "sampled")
+    assert code == 0
+    assert "emit" in out and "sample event" in out and '"hello"' in out
+    code, out, _ = cli("sample", source["id"], "--format", "json")
+    assert code == 0 and "deduped" not in out

@@ -38,7 +38,9 @@ if (options.has("--block-workers")) {
 
 const channel = openChannel({ inFd, outFd, onMessage: dispatch, onClose: () => realExit(0) });
 
-const settleHttp = installOutbound({ channel, currentRunId: () => current?.id ?? null });
+const settleHttp = process.env.PD_SANDBOX_INTERCEPT === "0"
+  ? () => {}
+  : installOutbound({ channel, currentRunId: () => current?.id ?? null });
 
 process.exit = function exit(code) {
   const exitCode = Number(code ?? process.exitCode ?? 0) || 0;

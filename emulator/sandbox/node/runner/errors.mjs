@@ -15,6 +15,12 @@ function cleanStack(stack, display) {
   return lines.join("\n");
 }
 
+/** "fetch failed" alone says nothing: the cause (a refused connection, a TLS error) goes with it. */
+function withCause(message, cause) {
+  const text = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "";
+  return text && !message.includes(text) ? `${message} (cause: ${text})` : message;
+}
+
 export function describeError(error, display) {
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
     let message = String(error.message ?? "");
@@ -22,7 +28,7 @@ export function describeError(error, display) {
     if (error.code === "ERR_ACCESS_DENIED" && error.resource) message += ` (${error.permission}: ${error.resource})`;
     const described = {
       name: String(error.name ?? "Error"),
-      message,
+      message: withCause(message, error.cause),
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
