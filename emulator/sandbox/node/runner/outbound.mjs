@@ -3,6 +3,7 @@
 // network (the host makes the real request), or a refusal that fails inside the component as the
 // network error a refused connection raises, its message naming the request and the way to answer it.
 import { ClientRequestInterceptor, FetchInterceptor } from "../vendor/interceptors.mjs";
+import { applySocketFixes } from "./socket-fixes.mjs";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -71,6 +72,7 @@ export function installOutbound({ channel, currentRunId }) {
     interceptor.apply();
     interceptor.on("request", (args) => answer(kind, args));
   }
+  applySocketFixes();
 
   return function settle(params) {
     const resolve = waiting.get(params.seq);
