@@ -11,6 +11,7 @@ from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.outbound.oauth_signer import signer_uri
 from emulator.outbound.redaction import secret_values
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.timing.scheduler import Scheduler
@@ -96,7 +97,10 @@ class Runtime:
             kind = kinds.get(name)
             if kind == "app" and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
-                props[name] = {"$auth": dict(account.auth) if account else {}}
+                auth = dict(account.auth) if account else {}
+                if account is not None and "oauth_consumer_key" in auth:
+                    auth.setdefault("oauth_signer_uri", signer_uri(account.id))
+                props[name] = {"$auth": auth}
             elif kind == "$.interface.http":
                 props[name] = {"endpoint": self.endpoint_url(source)}
             elif kind == "$.service.db":
