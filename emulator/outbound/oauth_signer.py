@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, cast, get_args
 from urllib.parse import urlencode, urlsplit
 
 from oauthlib.oauth1 import SIGNATURE_TYPE_AUTH_HEADER, Client
@@ -18,6 +18,7 @@ from .exchange import OutboundRequest, OutboundResponse
 
 SIGNER_ORIGIN = "https://oauth-signer.pd-emulator.invalid"
 FORM = "application/x-www-form-urlencoded"
+Method = Literal["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"]
 
 # (source id, account id) → the account's auth when the source's owner owns it, else None
 CredentialsLookup = Callable[[str, str], "dict[str, Any] | None"]
@@ -47,14 +48,16 @@ def sign(request: OutboundRequest, source_id: str, credentials: CredentialsLooku
         method, url = str(data["method"]).upper(), str(data["url"])
     except (ValueError, KeyError, TypeError):
         return _refuse(400, "expected JSON {\"requestData\": {\"method\", \"url\", \"data\"?}, \"token\": {\"key\", \"secret\"}}")
+    if method not in get_args(Method):
+        return _refuse(400, f"requestData.method {method!r} is not an HTTP method")
     client = Client(consumer_key, client_secret=consumer_secret, resource_owner_key=token.get("key"),
                     resource_owner_secret=token.get("secret"), signature_type=SIGNATURE_TYPE_AUTH_HEADER)
     form = data.get("data")
     if isinstance(form, dict) and form:
-        _, headers, _ = client.sign(url, http_method=method, body=urlencode(form, doseq=True),
+        _, headers, _ = client.sign(url, http_method=cast(Method, method), body=urlencode(form, doseq=True),
                                     headers={"Content-Type": FORM})
     else:
-        _, headers, _ = client.sign(url, http_method=method)
+        _, headers, _ = client.sign(url, http_method=cast(Method, method))
     return OutboundResponse(status=200, headers=[("Content-Type", "text/plain")],
                             body=headers["Authorization"].encode())
 
