@@ -37,6 +37,7 @@ class OutboundHttp:
         self.recent: deque[tuple[str, Exchange]] = deque(maxlen=RECENT_EXCHANGES)
         self.listeners: list[ExchangeListener] = []
         self.counts = {"network": 0, "stub": 0, "cassette": 0, "blocked": 0}
+        self._recording = asyncio.Lock()
 
     def use(self, setting: HttpSetting) -> None:
         """Makes an already opened setting the emulator's (the pytest plugin's record modes)."""
@@ -76,11 +77,10 @@ class OutboundHttp:
         started_wall, started = datetime.now(UTC), time.perf_counter()
         setting = self.setting_for(source_id)
         exchange = Exchange(request=request, answered_by="blocked", redactor=redactor)
-        stub = None if is_signer_request(request) else self.stubs.match(request, source_id)
         if is_signer_request(request):
             exchange.answered_by, exchange.stub_id = "stub", "oauth_signer"
             exchange.response = sign(request, source_id, self.credentials)
-        elif stub is not None:
+        elif (stub := self.stubs.match(request, source_id)) is not None:
             if stub.delay_ms:
                 await asyncio.sleep(stub.delay_ms / 1000)
             exchange.answered_by, exchange.stub_id, exchange.response = "stub", stub.id, stub.response()
@@ -96,8 +96,10 @@ class OutboundHttp:
                 exchange.answered_by, exchange.error = "network", f"{request.describe} failed: {failure}"
                 exchange.error_code = failure.code
             if exchange.response is not None and setting.mode == "record" and setting.cassette:
-                await asyncio.to_thread(setting.cassette.append, request, exchange.response, started=started_wall,
-                                        duration_ms=(time.perf_counter() - started) * 1000, redactor=redactor)
+                async with self._recording:          # parallel requests append (and write the file) in turn
+                    await asyncio.to_thread(setting.cassette.append, request, exchange.response,
+                                            started=started_wall, redactor=redactor,
+                                            duration_ms=(time.perf_counter() - started) * 1000)
         exchange.duration_ms = (time.perf_counter() - started) * 1000
         self._note(source_id, exchange)
         return exchange
