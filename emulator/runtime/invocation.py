@@ -13,6 +13,7 @@ from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
 from emulator.outbound.oauth_signer import signer_uri
 from emulator.outbound.redaction import secret_values
+from emulator.outbound.run_errors import with_unanswered_requests
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.timing.scheduler import Scheduler
 from emulator.domain.store import Store
@@ -114,6 +115,8 @@ class Runtime:
 
     def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
+        if result.outcome != "ok" and result.error is not None:
+            record.error = with_unanswered_requests(result.error, result.requests)
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
         record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
@@ -122,8 +125,8 @@ class Runtime:
             record.db_changes = result.db_changes
             self._deliver_emits(source, component, record, result.emits)
         else:
-            self._append(source, ERRORS_CHANNEL, {"error": result.error, "original_event": record.event},
-                         {"summary": (result.error or {}).get("message", result.outcome)}, record)
+            self._append(source, ERRORS_CHANNEL, {"error": record.error, "original_event": record.event},
+                         {"summary": (record.error or {}).get("message", result.outcome)}, record)
         record.db_after = dict(source.db)
         self.store.changed()
         self.runs.add(record)

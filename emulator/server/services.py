@@ -79,7 +79,7 @@ def build_services(config: Config) -> Services:
 
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response),
-                          on_http=on_http)
+                          on_http=on_http, intercept_http=config.http_interception)
     webhooks = WebhookDelivery()
     folders = config.folder_paths()
 
