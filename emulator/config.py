@@ -31,6 +31,7 @@ class Config:
     http_mode: str = "live"               # outbound HTTP of components: live | offline | record | replay
     cassette: str | None = None           # the HAR file for record / replay
     extra_ca_certs: str | None = None     # trusted for live requests besides the system CAs (NODE_EXTRA_CA_CERTS)
+    http_interception: bool = True        # False: workers run without the interceptors (benchmarks only)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:

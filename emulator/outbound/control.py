@@ -13,6 +13,7 @@ from .cassette import CassetteError
 from .exchange import Exchange, OutboundRequest, OutboundResponse
 from .modes import HttpSetting
 from .network import Network, NetworkError
+from .oauth_signer import CredentialsLookup, is_signer_request, sign
 from .redaction import Redactor
 from .stubs import StubRegistry
 
@@ -25,15 +26,18 @@ class OutboundHttp:
     """The emulator's outbound HTTP policy; one per emulator."""
 
     def __init__(self, *, mode: str = "live", cassette: str | None = None, extra_ca_certs: str | None = None,
-                 new_id: Callable[[str], str]) -> None:
+                 new_id: Callable[[str], str], credentials: CredentialsLookup = lambda source_id, account_id: None
+                 ) -> None:
         self.setting = self.initial = HttpSetting.open(mode, cassette)
         self.per_source: dict[str, HttpSetting] = {}
         self.stubs = StubRegistry()
         self.network = Network(extra_ca_certs=extra_ca_certs)
         self.new_id = new_id
+        self.credentials = credentials
         self.recent: deque[tuple[str, Exchange]] = deque(maxlen=RECENT_EXCHANGES)
         self.listeners: list[ExchangeListener] = []
         self.counts = {"network": 0, "stub": 0, "cassette": 0, "blocked": 0}
+        self._recording = asyncio.Lock()
 
     def use(self, setting: HttpSetting) -> None:
         """Makes an already opened setting the emulator's (the pytest plugin's record modes)."""
@@ -73,8 +77,10 @@ class OutboundHttp:
         started_wall, started = datetime.now(UTC), time.perf_counter()
         setting = self.setting_for(source_id)
         exchange = Exchange(request=request, answered_by="blocked", redactor=redactor)
-        stub = self.stubs.match(request, source_id)
-        if stub is not None:
+        if is_signer_request(request):
+            exchange.answered_by, exchange.stub_id = "stub", "oauth_signer"
+            exchange.response = sign(request, source_id, self.credentials)
+        elif (stub := self.stubs.match(request, source_id)) is not None:
             if stub.delay_ms:
                 await asyncio.sleep(stub.delay_ms / 1000)
             exchange.answered_by, exchange.stub_id, exchange.response = "stub", stub.id, stub.response()
@@ -90,8 +96,10 @@ class OutboundHttp:
                 exchange.answered_by, exchange.error = "network", f"{request.describe} failed: {failure}"
                 exchange.error_code = failure.code
             if exchange.response is not None and setting.mode == "record" and setting.cassette:
-                await asyncio.to_thread(setting.cassette.append, request, exchange.response, started=started_wall,
-                                        duration_ms=(time.perf_counter() - started) * 1000, redactor=redactor)
+                async with self._recording:          # parallel requests append (and write the file) in turn
+                    await asyncio.to_thread(setting.cassette.append, request, exchange.response,
+                                            started=started_wall, redactor=redactor,
+                                            duration_ms=(time.perf_counter() - started) * 1000)
         exchange.duration_ms = (time.perf_counter() - started) * 1000
         self._note(source_id, exchange)
         return exchange

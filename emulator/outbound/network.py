@@ -13,7 +13,9 @@ from .cassette import DROPPED_RESPONSE_HEADERS
 from .exchange import OutboundRequest, OutboundResponse
 
 # Set by the client for the body it sends, or describing the connection: aiohttp sets its own.
-DROPPED_REQUEST_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "keep-alive"}
+# Accept-Encoding too: aiohttp asks only for what it can decode (the component gets the body decoded).
+DROPPED_REQUEST_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "keep-alive",
+                           "accept-encoding"}
 TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=30)
 
 

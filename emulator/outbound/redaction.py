@@ -7,7 +7,8 @@ from urllib.parse import quote, quote_plus
 
 REDACTED = "[REDACTED]"
 SENSITIVE_HEADERS = re.compile(r"^(authorization|proxy-authorization|cookie|set-cookie|x-.*-key|.*-token)$", re.I)
-MIN_SECRET_CHARS = 4          # shorter values ("1", "us") would redact unrelated text
+MIN_SECRET_CHARS = 4
+NOT_SECRET = {"oauth_signer_uri"}     # an `$auth` value the emulator adds itself          # shorter values ("1", "us") would redact unrelated text
 
 
 class Redactor:
@@ -48,7 +49,7 @@ def secret_values(props: dict, secret_prop_names: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for value in props.values():
         if isinstance(value, dict) and isinstance(value.get("$auth"), dict):
-            _strings(value["$auth"], found)
+            _strings({k: v for k, v in value["$auth"].items() if k not in NOT_SECRET}, found)
     for name in secret_prop_names:
         _strings(props.get(name), found)
     return found

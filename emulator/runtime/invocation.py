@@ -11,7 +11,9 @@ from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.outbound.oauth_signer import signer_uri
 from emulator.outbound.redaction import secret_values
+from emulator.outbound.run_errors import with_unanswered_requests
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
@@ -97,7 +99,10 @@ class Runtime:
             kind = kinds.get(name)
             if kind == "app" and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
-                props[name] = {"$auth": dict(account.auth) if account else {}}
+                auth = dict(account.auth) if account else {}
+                if account is not None and "oauth_consumer_key" in auth:
+                    auth.setdefault("oauth_signer_uri", signer_uri(account.id))
+                props[name] = {"$auth": auth}
             elif kind == "$.interface.http":
                 props[name] = {"endpoint": self.endpoint_url(source)}
             elif kind == "$.service.db":
@@ -111,6 +116,8 @@ class Runtime:
 
     def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
+        if result.outcome != "ok" and result.error is not None:
+            record.error = with_unanswered_requests(result.error, result.requests)
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
         record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
@@ -119,8 +126,8 @@ class Runtime:
             record.db_changes = result.db_changes
             self._deliver_emits(source, component, record, result.emits)
         else:
-            self._append(source, ERRORS_CHANNEL, {"error": result.error, "original_event": record.event},
-                         {"summary": (result.error or {}).get("message", result.outcome)}, record)
+            self._append(source, ERRORS_CHANNEL, {"error": record.error, "original_event": record.event},
+                         {"summary": (record.error or {}).get("message", result.outcome)}, record)
         record.db_after = dict(source.db)
         self.store.changed()
         self.runs.add(record)

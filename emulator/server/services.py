@@ -60,8 +60,14 @@ def build_services(config: Config) -> Services:
     store = Store(ids, clock.now_ms)
     bus = ActivityBus()
     runtime_ref: dict[str, Runtime] = {}
+    def account_auth(source_id: str, account_id: str) -> dict[str, Any] | None:
+        source, account = store.sources.get(source_id), store.accounts.get(account_id)
+        if source is None or account is None or account.user_id != source.user_id:
+            return None
+        return dict(account.auth)
+
     outbound = OutboundHttp(mode=config.http_mode, cassette=config.cassette, extra_ca_certs=config.extra_ca_certs,
-                            new_id=ids.new)
+                            new_id=ids.new, credentials=account_auth)
 
     def publish_exchange(source_id: str, exchange: Exchange) -> None:
         bus.publish("outbound", source_id=source_id, **exchange.summary())
@@ -73,7 +79,7 @@ def build_services(config: Config) -> Services:
 
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response),
-                          on_http=on_http)
+                          on_http=on_http, intercept_http=config.http_interception)
     webhooks = WebhookDelivery()
     folders = config.folder_paths()
 

@@ -91,6 +91,12 @@ async def start_upstream(ssl_context: ssl.SSLContext | None = None) -> Upstream:
         upstream.received.append(seen)
         if request.path == "/status/404":
             return web.json_response({"error": "nope"}, status=404)
+        if request.path == "/redirect":
+            raise web.HTTPFound("/final")
+        if request.path == "/gzip":
+            response = web.json_response({"compressed": "x" * 2000})
+            response.enable_compression(web.ContentCoding.gzip)
+            return response
         return web.json_response({"seen": seen, "n": len(upstream.received)},
                                  headers={"Set-Cookie": "session=abc123; Path=/"})
 

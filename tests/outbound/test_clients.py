@@ -102,3 +102,19 @@ export default { key: "k", name: "n", version: "0.0.1", type: "source", props: {
   } };"""})
     run = (await api.ok("POST", f"/_emulator/sources/{body['data']['id']}/run", json={}))["data"]
     assert run["error"]["message"] == "fetch failed (cause: connect ECONNREFUSED 10.0.0.1:443)"
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+async def test_compressed_responses_arrive_decoded(api: ApiClient, upstream: Upstream, client: str) -> None:
+    source = await create_caller(api)
+    run = await call(api, source["id"], {"client": client, "url": f"{upstream.url}/gzip",
+                                         "headers": {"accept-encoding": "gzip"}})
+    assert body_json(emitted(run)["results"][0]) == {"compressed": "x" * 2000}
+
+
+async def test_fetch_follows_a_redirect_each_hop_a_request_of_its_own(api: ApiClient, upstream: Upstream) -> None:
+    source = await create_caller(api)
+    run = await call(api, source["id"], {"client": "fetch", "url": f"{upstream.url}/redirect"})
+    assert body_json(emitted(run)["results"][0])["seen"]["path"] == "/final"
+    assert [(r["url"], r["status"]) for r in run["requests"]] == [
+        (f"{upstream.url}/redirect", 302), (f"{upstream.url}/final", 200)]

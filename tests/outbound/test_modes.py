@@ -132,3 +132,18 @@ async def test_a_file_that_is_not_har_is_refused(api: ApiClient, tmp_path: Path)
     (tmp_path / "bad.har").write_text('{"not": "har"}')
     status, body = await api.put("/_emulator/http", json={"mode": "replay", "cassette": str(tmp_path / "bad.har")})
     assert status == 400 and "is not a HAR 1.2 file" in body["error"]
+
+
+async def test_parallel_requests_are_all_recorded(api: ApiClient, upstream: Upstream, tmp_path: Path) -> None:
+    cassette = tmp_path / "parallel.har"
+    await api.ok("PUT", "/_emulator/http", json={"mode": "record", "cassette": str(cassette)})
+    body = await api.ok("POST", "/v1/sources", json={"component_code": """
+export default { key: "k", name: "n", version: "0.0.1", type: "source", props: {},
+  async run() {
+    const texts = await Promise.all([1, 2, 3, 4].map((n) => fetch("%s/p" + n).then((r) => r.text())));
+    this.$emit({ n: texts.length });
+  } };""" % upstream.url})
+    run = (await api.ok("POST", f"/_emulator/sources/{body['data']['id']}/run", json={}))["data"]
+    assert [r["answered_by"] for r in run["requests"]] == ["network"] * 4
+    urls = sorted(e["request"]["url"] for e in json.loads(cassette.read_text())["log"]["entries"])
+    assert urls == [f"{upstream.url}/p{n}" for n in (1, 2, 3, 4)]

@@ -65,3 +65,31 @@ def test_sample_command_emits_the_sample_event(cli: Cli) -> None:  # noqa: F811
     assert "emit" in out and "sample event" in out and '"hello"' in out
     code, out, _ = cli("sample", source["id"], "--format", "json")
     assert code == 0 and "deduped" not in out
+
+
+WRAPPING_SDK = """
+export default { key: "sdk", name: "SDK", version: "0.0.1", type: "source", props: {},
+  async run(event) {
+    for (let attempt = 0; attempt < (event.attempts ?? 1); attempt++) {
+      try { await fetch("https://api.vendor.test/v1/charges?limit=3"); } catch {}
+    }
+    if (event.hang) await new Promise(() => {});
+    throw new Error("An error occurred with our connection to Vendor.");
+  } };
+"""
+
+
+@pytest.mark.emulator_config(http_mode="offline", run_timeout_s=2.0)
+async def test_a_failed_runs_error_names_the_request_an_sdk_hid(api: ApiClient) -> None:
+    source = (await api.ok("POST", "/v1/sources", json={"component_code": WRAPPING_SDK}))["data"]
+    run = await call_run(api, source["id"], {"attempts": 3})
+    message = run["error"]["message"]
+    assert message.startswith("An error occurred with our connection to Vendor. [after 3 unanswered requests, "
+                              "the last: GET https://api.vendor.test/v1/charges?limit=3 was blocked")
+    timed_out = await call_run(api, source["id"], {"hang": True})
+    assert timed_out["outcome"] == "timeout"
+    assert "GET https://api.vendor.test/v1/charges?limit=3 was blocked" in timed_out["error"]["message"]
+
+
+async def call_run(api: ApiClient, source_id: str, event: dict) -> dict:
+    return (await api.ok("POST", f"/_emulator/sources/{source_id}/run", json={"event": event}))["data"]

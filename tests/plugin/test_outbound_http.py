@@ -158,3 +158,32 @@ def test_record_mode_all_records_afresh(http_project: pytest.Pytester,
     cassette.write_text(json.dumps({"log": {"version": "1.2", "entries": []}}))
     http_project.runpytest("--pd-record-mode=all").assert_outcomes(passed=1)
     assert len(json.loads(cassette.read_text())["log"]["entries"]) == 1
+
+
+NEW_EPISODES_TEST = """
+import pytest
+
+@pytest.mark.asyncio
+@pytest.mark.pd_cassette("issues")
+async def test_replayed(pd_emulator):
+    old = await pd_emulator.deploy("issues.mjs", configured_props={"baseUrl": "%s"})
+    new = await pd_emulator.deploy("issues.mjs", configured_props={"baseUrl": "%s/v2"})
+    await pd_emulator.clock.advance(900)
+    assert [e["event"]["title"] for e in await pd_emulator.events(old["id"])] == ["Recorded"]
+    assert [e["event"]["title"] for e in await pd_emulator.events(new["id"])] == ["Changed"]
+"""
+
+
+def test_new_episodes_replays_what_is_recorded_and_records_the_rest(
+        http_project: pytest.Pytester, static_api: tuple[str, subprocess.Popen[bytes]], tmp_path: Path) -> None:
+    url, _ = static_api
+    http_project.makepyfile(test_issues=CASSETTE_TEST % url)
+    http_project.runpytest("--pd-record-mode=once").assert_outcomes(passed=1)
+    (tmp_path / "issues.json").write_text(json.dumps([{"id": 9, "title": "Changed"}]))
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "issues.json").write_text(json.dumps([{"id": 10, "title": "Changed"}]))
+    http_project.makepyfile(test_issues=NEW_EPISODES_TEST % (url, url))
+    http_project.runpytest("--pd-record-mode=new_episodes").assert_outcomes(passed=1)
+    cassette = http_project.path / "cassettes" / "test_issues" / "issues.har"
+    urls = [e["request"]["url"] for e in json.loads(cassette.read_text())["log"]["entries"]]
+    assert urls == [f"{url}/issues.json?state=open", f"{url}/v2/issues.json?state=open"]
