@@ -105,6 +105,9 @@ async def test_an_unstubbed_sdk_request_fails_the_run_naming_it(emulator: PdEmul
     run = await emulator.run(source["id"], {})
 
     assert run["outcome"] == "error", run
+    # Stripe wraps the refusal in its own "An error occurred with our connection to Stripe.".
+    assert "GET https://api.stripe.com/v1/charges?" in run["error"]["message"]
+    assert "no stub answers it" in run["error"]["message"]
     [request] = run["requests"]
     assert request["answered_by"] == "blocked" and request["method"] == "GET"
     assert request["url"].startswith("https://api.stripe.com/v1/charges")
