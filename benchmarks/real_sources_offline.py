@@ -32,7 +32,8 @@ def table(outcomes: list[Outcome]) -> str:
     for outcome in outcomes:
         rows.append((outcome.scenario.name, outcome.scenario.kind, "yes" if outcome.ok else "NO",
                      f"{outcome.events}/{outcome.scenario.expected_events}", outcome.requests_summary(),
-                     "" if outcome.ok else outcome.reason))
+                     "" if outcome.ok else outcome.reason + (f" ({outcome.scenario.spec['note']})"
+                                                             if "note" in outcome.scenario.spec else "")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
                      for row in rows)

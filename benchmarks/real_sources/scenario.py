@@ -8,6 +8,7 @@ what must be emitted. Strings may hold `{{db.KEY}}`, `{{headers.NAME}}`, `{{body
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -159,21 +160,25 @@ async def _play(emulator: PdEmulator, scenario: Scenario, modules: Path, outcome
     component, prop_name, app = await app_prop(emulator, modules / "@pipedream" / spec["component"])
     account = await emulator.call("POST", "/_emulator/accounts", json={"app": app, "auth": spec["auth"]})
     props = {prop_name: {"authProvisionId": account["id"]}, **spec.get("props", {})}
+    activity = emulator.services.bus.subscribe()
     try:
         source = await emulator.deploy(component["id"], configured_props=props)
     except ApiCallError as error:
-        outcome.reason = f"deploy failed: {_message(error.body)}"
-        await _collect_requests(emulator, outcome)
+        code = error.body.get("code", "deploy_failed") if isinstance(error.body, dict) else "deploy_failed"
+        outcome.reason = f"{code.replace('_', ' ')}: {_message(error.body)}"
+        _collect_requests(outcome, _runs_published(emulator, activity))
         return
+    finally:
+        emulator.services.bus.unsubscribe(activity)
     await _trigger(emulator, source, spec["trigger"])
     events = await emulator.events(source["id"])
     outcome.events = len(events)
     runs = await emulator.logs(source["id"], limit=50)
-    await _collect_requests(emulator, outcome, runs)
+    _collect_requests(outcome, list(reversed(runs)))
     failed = [r for r in runs if r.get("error")]
     deactivate = await _delete(emulator, source["id"], outcome)
     if deactivate is not None:
-        await _collect_requests(emulator, outcome, [deactivate])
+        _collect_requests(outcome, [deactivate])
         if deactivate.get("error"):
             failed.append(deactivate)
     problem = _check(spec["expect"], events, failed, outcome)
@@ -209,6 +214,18 @@ async def _send(emulator: PdEmulator, source: dict[str, Any], request: dict[str,
                         headers=headers, data=body.encode())
 
 
+def _runs_published(emulator: PdEmulator, activity: asyncio.Queue[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The full records of the runs announced on `activity` (also those of a source since removed)."""
+    runs = []
+    while not activity.empty():
+        message = activity.get_nowait()
+        summary = message.get("run") if message.get("kind") == "run" else None
+        record = emulator.services.runtime.runs.get(summary["id"]) if summary else None
+        if record is not None:
+            runs.append(record.to_api())
+    return runs
+
+
 async def _delete(emulator: PdEmulator, source_id: str, outcome: Outcome) -> dict[str, Any] | None:
     """Deletes the source (its deactivate hook runs) and answers that deactivate run, if any."""
     activity = emulator.services.bus.subscribe()
@@ -218,19 +235,13 @@ async def _delete(emulator: PdEmulator, source_id: str, outcome: Outcome) -> dic
         outcome.details.append(f"delete: {_message(error.body)}")
     finally:
         emulator.services.bus.unsubscribe(activity)
-    while not activity.empty():
-        record = activity.get_nowait()
-        run = record.get("run") if record.get("kind") == "run" else None
-        if run and run["source_id"] == source_id and run.get("method") == "deactivate":
-            record = emulator.services.runtime.runs.get(run["id"])
-            return record.to_api() if record else None
-    return None
+    return next((r for r in _runs_published(emulator, activity)
+                 if r["source_id"] == source_id and r["method"] == "deactivate"), None)
 
 
-async def _collect_requests(emulator: PdEmulator, outcome: Outcome, runs: list[dict[str, Any]] | None = None) -> None:
-    if runs is None:
-        runs = (await emulator.call("GET", "/_emulator/runs", params={"limit": "50"}))["data"]
-    for run in reversed(runs):
+def _collect_requests(outcome: Outcome, runs: list[dict[str, Any]]) -> None:
+    """Adds the requests of `runs` (oldest first) to the outcome, and a detail line for each."""
+    for run in runs:
         for request in run.get("requests", []):
             outcome.requests.append(request)
             outcome.details.append(f"{run.get('method', run.get('trigger', '?'))}: {request.get('method')} "
