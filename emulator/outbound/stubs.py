@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from .exchange import NOT_JSON, OutboundRequest, OutboundResponse
 
@@ -42,7 +42,7 @@ class Stub:
     _query: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.url)
+        parts = without_default_port(urlsplit(self.url))
         base = parts._replace(query="", fragment="").geturl()
         self._pattern = url_pattern(base)
         self._query = parse_qsl(parts.query, keep_blank_values=True)
@@ -56,7 +56,7 @@ class Stub:
             return False
         if self.method and self.method != request.method:
             return False
-        parts = urlsplit(request.url)
+        parts = without_default_port(urlsplit(request.url))
         assert self._pattern is not None
         if not self._pattern.fullmatch(parts._replace(query="", fragment="").geturl()):
             return False
@@ -94,6 +94,14 @@ class Stub:
         if self.origin:
             data["file"] = self.origin
         return data
+
+
+def without_default_port(parts: SplitResult) -> SplitResult:
+    """`https://host:443/x` is `https://host/x`: a stub written either way matches both."""
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    if default is not None and parts.netloc.endswith(f":{default}"):
+        return parts._replace(netloc=parts.netloc[: -len(f":{default}")])
+    return parts
 
 
 def url_pattern(pattern: str) -> re.Pattern[str]:

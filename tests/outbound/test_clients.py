@@ -118,3 +118,19 @@ async def test_fetch_follows_a_redirect_each_hop_a_request_of_its_own(api: ApiCl
     assert body_json(emitted(run)["results"][0])["seen"]["path"] == "/final"
     assert [(r["url"], r["status"]) for r in run["requests"]] == [
         (f"{upstream.url}/redirect", 302), (f"{upstream.url}/final", 200)]
+
+
+async def test_proxy_variables_reach_the_workers_and_route_live_requests(
+        upstream: Upstream, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", upstream.url)
+    monkeypatch.setenv("HTTPS_PROXY", upstream.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with Emulator(emulator_config()) as emulator, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emulator.url, emulator.api_key)
+        source = await create_caller(api)
+        run = await call(api, source["id"], {"client": "fetch", "url": "http://api.example.test/via-proxy"})
+    event = emitted(run)
+    assert event["proxy"] == upstream.url
+    assert body_json(event["results"][0])["seen"]["path"] == "/via-proxy"
+    assert upstream.received[0]["headers"]["Host"] == "api.example.test"

@@ -165,3 +165,11 @@ async def test_live_stub_answers_before_the_network(api: ApiClient, upstream: Up
     assert [r["answered_by"] for r in run["requests"]] == ["stub", "network"]
     assert run["requests"][0]["duration_ms"] >= 20
     assert len(upstream.received) == 1
+
+
+async def test_a_default_port_in_the_url_does_not_matter(api: ApiClient, offline_caller: dict) -> None:
+    await stub(api, url=f"{HOST}/plain", json="plain")
+    await stub(api, url="https://api.example.test:443/explicit", json="explicit")
+    got = await answers(api, offline_caller["id"], {"url": "https://api.example.test:443/plain"},
+                        {"url": f"{HOST}/explicit"}, {"url": "https://api.example.test:8443/plain"})
+    assert got == ["plain", "explicit", "blocked"]
