@@ -53,11 +53,19 @@ def stripe_project() -> Path:
     if not (PROJECT / "node_modules" / "stripe" / "package.json").is_file():
         if shutil.which("npm") is None:
             pytest.fail("npm is needed to install the Stripe SDK for this test")
-        PROJECT.mkdir(parents=True, exist_ok=True)
-        (PROJECT / "package.json").write_text(json.dumps({"name": "pd-emulator-test-stripe", "private": True}))
+        # Installed beside the cache and renamed into place: parallel workers never see half a folder.
+        staging = PROJECT.with_name(f"{PROJECT.name}.{os.getpid()}.tmp")
+        staging.mkdir(parents=True, exist_ok=True)
+        (staging / "package.json").write_text(json.dumps({"name": "pd-emulator-test-stripe", "private": True}))
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", f"stripe@{STRIPE_VERSION}"],
-                       cwd=PROJECT, check=True, capture_output=True, timeout=300)
-    (PROJECT / "new-charges.mjs").write_text(NEW_CHARGES)
+                       cwd=staging, check=True, capture_output=True, timeout=300)
+        try:
+            staging.rename(PROJECT)
+        except OSError:              # another worker finished first
+            shutil.rmtree(staging, ignore_errors=True)
+    source = PROJECT / "new-charges.mjs"
+    if not source.is_file() or source.read_text() != NEW_CHARGES:
+        source.write_text(NEW_CHARGES)
     return PROJECT
 
 
