@@ -71,7 +71,8 @@ class FolderReloader:
         return affected
 
     async def _register(self, path: Path) -> Component | None:
-        component, error = await register_file(self.services.store, path)
+        component, error = await register_file(self.services.store, path, containment=self.services.sandbox.containment,
+                                               folders=self.services.folders)
         if component is None:
             self.failures[str(path)] = error or {}
             return None
@@ -82,7 +83,8 @@ class FolderReloader:
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
         store = self.services.store
         previous = store.components.get(registry_component_id(str(path)))
-        component, error = await register_file(store, path)
+        component, error = await register_file(store, path, containment=self.services.sandbox.containment,
+                                               folders=self.services.folders)
         if component is None:
             return self._failed(path, previous, error or {})
         missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)

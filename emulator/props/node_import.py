@@ -1,36 +1,55 @@
-"""Importing components in a separate `node` process, to complete what static extraction cannot know."""
+"""Importing components in a separate `node` process, to complete what static extraction cannot know.
+
+That process runs component code, so it is contained exactly like a run's worker (see
+emulator/sandbox/containment.py), never with the server's environment, folder or rights."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-import shutil
-import subprocess
+import os
+import signal
 from dataclasses import replace
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from emulator.props.configurable import METADATA_FIELDS
 from emulator.props.diagnostics import Diagnostic
+from emulator.sandbox.containment import CLEAN_ENV, Containment
+from emulator.sandbox.import_scan import needs_resolve_hooks
+from emulator.sandbox.node_runtime import NodeRuntime, find_node_sync
 
 if TYPE_CHECKING:
     from emulator.props.extract import Extraction
 
 IMPORT_SCRIPT = Path(__file__).parent / "node" / "import_props.mjs"
-PLATFORM_REGISTER = Path(__file__).parent.parent / "sandbox" / "node" / "register.mjs"
 _MARKER = "@@pd-props "
+MAX_OUTPUT_BYTES = 16 * 2**20      # what Node may print before it is stopped
+STDERR_TAIL_BYTES = 4096
 
 
 class NodeImportError(Exception):
     """Node is missing, timed out, or could not import a file."""
 
 
-def node_command(paths: list[str]) -> list[str]:
-    """The command that imports `paths` in Node, with the platform shim when the sandbox provides one."""
-    node = shutil.which("node")
-    if node is None:
+def node_command(
+    paths: list[str], *, containment: Containment, roots: Sequence[str] = (), runtime: NodeRuntime | None = None,
+) -> tuple[list[str], str]:
+    """(argv, cwd) importing `paths` in Node within `containment`: read-only to the files, their
+    folders (or `roots`) and what they import; no writes, child processes, workers or listening;
+    the memory cap; the cwd in the (first) component's folder. Reads files: call it in a thread."""
+    runtime = runtime or find_node_sync()
+    if runtime is None:
         raise NodeImportError("`node` is not on PATH")
-    register = ["--import", PLATFORM_REGISTER.as_uri()] if PLATFORM_REGISTER.is_file() else []
-    return [node, *register, str(IMPORT_SCRIPT), *[str(Path(p).resolve()) for p in paths]]
+    files = [str(Path(p).resolve()) for p in paths]
+    readable: set[str] = set()
+    for file in files:
+        readable |= set(containment.scope(file, roots).readable)
+    argv = runtime.contained_argv(IMPORT_SCRIPT, files, read_paths=sorted(readable),
+                                  memory_mb=containment.memory_mb,
+                                  resolve_hooks=any(needs_resolve_hooks(file) for file in files))
+    return argv, os.path.dirname(files[0]) if files else str(IMPORT_SCRIPT.parent)
 
 
 def parse_node_output(stdout: bytes, stderr: bytes, paths: list[str]) -> list[dict]:
@@ -43,26 +62,50 @@ def parse_node_output(stdout: bytes, stderr: bytes, paths: list[str]) -> list[di
     return results
 
 
-def import_with_node_sync(paths: list[str], *, timeout_s: float = 60.0) -> list[dict]:
-    """Blocking variant for the command line and benchmarks."""
-    try:
-        done = subprocess.run(node_command(paths), capture_output=True, timeout=timeout_s, check=False)
-    except subprocess.TimeoutExpired as error:
-        raise NodeImportError(f"node did not finish within {timeout_s:g} s") from error
-    return parse_node_output(done.stdout, done.stderr, paths)
+def import_with_node_sync(paths: list[str], *, timeout_s: float = 60.0,
+                          containment: Containment = Containment()) -> list[dict]:
+    """Blocking variant for the command line and benchmarks (not from a running event loop)."""
+    return asyncio.run(import_with_node(paths, timeout_s=timeout_s, containment=containment))
 
 
-async def import_with_node(paths: list[str], *, timeout_s: float) -> list[dict]:
+async def import_with_node(paths: list[str], *, timeout_s: float, containment: Containment = Containment(),
+                           roots: Sequence[str] = ()) -> list[dict]:
+    """Imports `paths` in one contained Node process; its output is capped, its time too."""
+    argv, cwd = await asyncio.to_thread(node_command, paths, containment=containment, roots=roots)
     process = await asyncio.create_subprocess_exec(
-        *node_command(paths), stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        *argv, cwd=cwd, env=dict(CLEAN_ENV), stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True)
+    assert process.stdout is not None and process.stderr is not None
     try:
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
-    except asyncio.TimeoutError as error:
-        process.kill()
-        await process.wait()
+        async with asyncio.timeout(timeout_s):
+            stdout, stderr = await asyncio.gather(_read_capped(process.stdout), _read_tail(process.stderr))
+            await process.wait()
+    except TimeoutError as error:
         raise NodeImportError(f"node did not finish within {timeout_s:g} s") from error
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await process.wait()
     return parse_node_output(stdout, stderr, paths)
+
+
+async def _read_capped(stream: asyncio.StreamReader) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await stream.read(65536):
+        size += len(chunk)
+        if size > MAX_OUTPUT_BYTES:
+            raise NodeImportError(f"node printed more than {MAX_OUTPUT_BYTES // 2**20} MB while importing")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _read_tail(stream: asyncio.StreamReader) -> bytes:
+    tail = b""
+    while chunk := await stream.read(65536):
+        tail = (tail + chunk)[-STDERR_TAIL_BYTES:]
+    return tail
 
 
 def static_view(extraction: Extraction) -> dict[str, Any]:
@@ -96,11 +139,13 @@ def differences(static: dict[str, Any], node: dict[str, Any]) -> list[str]:
     return found
 
 
-async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: float = 10.0) -> Extraction:
-    """The extraction with metadata and props computed by importing `path` in Node; unchanged on failure."""
+async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: float = 10.0,
+                             containment: Containment = Containment(), roots: Sequence[str] = ()) -> Extraction:
+    """The extraction with metadata and props computed by importing `path` in a contained Node
+    (read roots `roots`, else the file's folder); unchanged, with a warning, on failure."""
     where = Diagnostic("", str(Path(path).resolve()), 1, 1)
     try:
-        result = (await import_with_node([path], timeout_s=timeout_s))[0]
+        result = (await import_with_node([path], timeout_s=timeout_s, containment=containment, roots=roots))[0]
         if not result.get("ok"):
             raise NodeImportError(result.get("error", "import failed").splitlines()[0])
     except (NodeImportError, OSError, ValueError) as error:

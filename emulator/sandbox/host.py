@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from .containment import Containment
 from .component_module import ComponentModule, file_module, write_inline_module
 from .import_scan import needs_resolve_hooks
 from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
@@ -46,8 +47,11 @@ class SandboxHost:
         *,
         node: str = "node",
         on_respond: Callable[[str, dict], None] | None = None,
+        denied: tuple[tuple[str, str], ...] = (),
     ) -> None:
+        """`denied`: (path, why) of files no component may read (containment.emulator_files)."""
         self.limits = limits
+        self.containment = Containment(memory_mb=limits.memory_mb, denied=denied)
         self._node = node
         self._on_respond = on_respond
         self._started = False
@@ -127,7 +131,7 @@ class SandboxHost:
                 return current
             del self._workers[inv.source_id]
             pool.retire(current.pooled)
-        shape = await asyncio.to_thread(_shape_for, inv)
+        shape = await asyncio.to_thread(_shape_for, inv, self.containment)
         pooled = await pool.acquire(shape, inv.source_id)
         try:
             module = await _module_for(inv, pooled)
@@ -148,7 +152,7 @@ class SandboxHost:
         """Keeps a Node process ready for sources like `inv` (its code location and read roots), so the
         first of them does not wait for Node to start."""
         if self._pool is not None:
-            self._pool.keep_warm(await asyncio.to_thread(_shape_for, inv))
+            self._pool.keep_warm(await asyncio.to_thread(_shape_for, inv, self.containment))
 
     async def evict(self, source_id: str) -> None:
         """Stops the source's process after its current invocation, without waiting for it to exit
@@ -179,19 +183,16 @@ class SandboxHost:
                     worker.kill("memory")
 
 
-def _shape_for(inv: Invocation) -> ProcessShape:
-    """What the source's process may read (the read roots, and the component's folder when no root
-    holds it) and whether it loads the resolve hooks. Reads files: call it in a thread.
+def _shape_for(inv: Invocation, containment: Containment) -> ProcessShape:
+    """What the source's process may read (read_scope: its roots, its folder, what it imports,
+    never the emulator's files) and whether it loads the resolve hooks. Reads files: call it in a thread.
 
     Inline code goes to a private folder that links our @pipedream packages, so it needs no hooks."""
-    roots = {os.path.abspath(root) for root in inv.read_roots} | {os.path.realpath(root) for root in inv.read_roots}
+    scope = containment.scope(inv.path, inv.read_roots)
     if inv.path is None:
-        return ProcessShape(tuple(sorted(roots)), private_folder=True, resolve_hooks=False)
-    folder = os.path.dirname(os.path.abspath(inv.path))
-    for candidate in (folder, os.path.realpath(folder)):
-        if not any(candidate == root or candidate.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
-            roots.add(candidate)
-    return ProcessShape(tuple(sorted(roots)), private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path))
+        return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied)
+    return ProcessShape(scope.readable, private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path),
+                        denied=scope.denied)
 
 
 async def _module_for(inv: Invocation, pooled: PooledProcess) -> ComponentModule:

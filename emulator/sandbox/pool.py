@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .component_module import prepare_private_folder
+from .containment import CLEAN_ENV
 from .node_runtime import NODE_DIR, NodeRuntime
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 15.0
-# Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
-NODE_ENV = {"TZ": "UTC"}
 SPARES_PER_SHAPE = 1
 # A shape lent again within QUICK_SUCCESSION_S of its last lend, with no spare ready, keeps one
 # more spare (up to MAX_SPARES_PER_SHAPE) until it has not been lent for TRIM_AFTER_S.
@@ -40,12 +39,14 @@ class ProcessShape:
     """What is fixed when Node starts, so what a spare must match to serve a source.
 
     read_paths: what Node may read besides the runner's folder; private_folder: a folder of the
-    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs.
+    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs;
+    denied: (path, why) of the emulator's files kept out of read_paths, to explain a denial.
     """
 
     read_paths: tuple[str, ...]
     private_folder: bool
     resolve_hooks: bool
+    denied: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(eq=False)
@@ -248,7 +249,7 @@ class NodePool:
 
         process = NodeProcess(label)
         try:
-            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(NODE_ENV))
+            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(CLEAN_ENV))
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

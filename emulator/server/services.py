@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from emulator.config import Config
 from emulator.server.faults import FaultInjector
 from emulator.domain.ids import IdFactory
 from emulator.runtime.invocation import Runtime
+from emulator.sandbox.containment import emulator_files
 from emulator.sandbox.host import SandboxHost, SandboxLimits
 from emulator.timing.scheduler import Scheduler
 from emulator.runtime.lifecycle import SourceLifecycle
@@ -57,6 +59,7 @@ def build_services(config: Config) -> Services:
     bus = ActivityBus()
     runtime_ref: dict[str, Runtime] = {}
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
+                          denied=emulator_files(state_file=config.state_file, connection_folder=os.getcwd()),
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response))
     webhooks = WebhookDelivery()
     folders = config.folder_paths()

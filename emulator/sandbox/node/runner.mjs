@@ -1,6 +1,5 @@
 // The sandbox worker: serves one source's invocations, one at a time, over the pipes given as
-// argv[2] (requests in) and argv[3] (replies out). Load it after register.mjs (--import).
-import { createRequire, syncBuiltinESMExports } from "node:module";
+// argv[2] (requests in) and argv[3] (replies out). Load it after containment.mjs and register.mjs (--import).
 import { openChannel } from "./runner/channel.mjs";
 import { installEmulatedClock } from "./runner/clock.mjs";
 import { installOutputCapture } from "./runner/capture.mjs";
@@ -10,7 +9,6 @@ import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
-const options = new Set(process.argv.slice(4));
 const realExit = process.exit.bind(process);
 const clock = installEmulatedClock();
 let current = null;
@@ -20,19 +18,6 @@ const rawStderr = installOutputCapture((level, message) => {
   if (current) current.log(level, message);
   else rawStderr(`[${level} outside a run] ${message}\n`);
 });
-
-if (options.has("--block-workers")) {
-  // The permission model must allow workers for module.register() (its hooks run on a thread);
-  // components still get none.
-  const workerThreads = createRequire(import.meta.url)("node:worker_threads");
-  workerThreads.Worker = class Worker {
-    constructor() {
-      throw Object.assign(new Error("Access to this API has been restricted"),
-        { code: "ERR_ACCESS_DENIED", permission: "WorkerThreads" });
-    }
-  };
-  syncBuiltinESMExports();
-}
 
 const channel = openChannel({ inFd, outFd, onMessage: dispatch, onClose: () => realExit(0) });
 
