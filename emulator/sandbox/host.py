@@ -10,11 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 
 from .containment import Containment
@@ -23,6 +20,7 @@ from .import_scan import needs_resolve_hooks
 from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
 from .pool import NodePool, PooledProcess, ProcessShape
+from .temp_roots import make_root, remove_abandoned_roots
 from .transport import SpawnError
 from .worker import NodeWorker
 
@@ -48,8 +46,11 @@ class SandboxHost:
         node: str = "node",
         on_respond: Callable[[str, dict], None] | None = None,
         denied: tuple[tuple[str, str], ...] = (),
+        on_trouble: Callable[[str, str], None] | None = None,
     ) -> None:
-        """`denied`: (path, why) of files no component may read (containment.emulator_files)."""
+        """`denied`: (path, why) of files no component may read (containment.emulator_files);
+        `on_trouble(source_id, message)`: what the sandbox did to a source between runs (a console line)."""
+        self._on_trouble = on_trouble
         self.limits = limits
         self.containment = Containment(memory_mb=limits.memory_mb, denied=denied)
         self._node = node
@@ -80,8 +81,11 @@ class SandboxHost:
         if self._runtime is None:
             logger.warning("Node.js (%r) not found: sources cannot run", self._node)
             return
-        root = await asyncio.to_thread(lambda: os.path.realpath(tempfile.mkdtemp(prefix="pd-sandbox-")))
-        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root))
+        await asyncio.to_thread(remove_abandoned_roots)
+        root = await asyncio.to_thread(make_root)
+        # A little over the largest reply a run may send, for the frame's envelope.
+        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=root,
+                              max_frame_bytes=self.limits.max_reply_bytes + 65536)
         self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 
@@ -157,10 +161,13 @@ class SandboxHost:
     async def evict(self, source_id: str) -> None:
         """Stops the source's process after its current invocation, without waiting for it to exit
         (close() does); the next invoke takes another."""
-        async with self._locks.setdefault(source_id, asyncio.Lock()):
+        lock = self._locks.setdefault(source_id, asyncio.Lock())
+        async with lock:
             worker = self._workers.pop(source_id, None)
             if worker is not None and self._pool is not None:
                 self._pool.retire(worker.pooled)
+        if not lock.locked() and self._locks.get(source_id) is lock:
+            del self._locks[source_id]      # a deleted source leaves nothing behind
 
     async def ping(self, source_id: str) -> bool:
         """True when the source has a Node process that is alive and answers."""
@@ -168,19 +175,32 @@ class SandboxHost:
         return worker is not None and await worker.ping()
 
     async def _watch_memory(self) -> None:
+        """Every worker, running or not: memory a component keeps growing after run() returned
+        counts too. A busy one fails its run; an idle one is stopped and the next run gets a new one."""
         limit_mb = self.limits.memory_mb + RSS_HEADROOM_MB
         while True:
             await asyncio.sleep(MEMORY_POLL_S)
             for worker in list(self._workers.values()):
-                if not worker.busy:
-                    continue
                 rss_mb = worker.rss_mb()
-                if rss_mb is not None and rss_mb > limit_mb:
-                    logger.warning(
-                        "source %s uses %.0f MB (limit %d MB): killing its Node process",
-                        worker.source_id, rss_mb, limit_mb,
-                    )
+                if rss_mb is None or rss_mb <= limit_mb:
+                    continue
+                if worker.busy:
+                    logger.warning("source %s uses %.0f MB (limit %d MB): killing its Node process",
+                                   worker.source_id, rss_mb, limit_mb)
                     worker.kill("memory")
+                else:
+                    self._stop_idle(worker, f"its Node process grew to {rss_mb:.0f} MB after its run "
+                                            f"(limit {limit_mb} MB) and was stopped; the next run starts a new one")
+
+    def _stop_idle(self, worker: NodeWorker, why: str) -> None:
+        worker.kill("memory")
+        if self._workers.get(worker.source_id) is worker:
+            del self._workers[worker.source_id]
+        if self._pool is not None:
+            self._pool.retire(worker.pooled)
+        logger.warning("source %s: %s", worker.source_id, why)
+        if self._on_trouble is not None:
+            self._on_trouble(worker.source_id, why)
 
 
 def _shape_for(inv: Invocation, containment: Containment) -> ProcessShape:

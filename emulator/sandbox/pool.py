@@ -18,6 +18,7 @@ from pathlib import Path
 from .component_module import prepare_private_folder
 from .containment import CLEAN_ENV
 from .node_runtime import NODE_DIR, NodeRuntime
+from .protocol import MAX_FRAME_BYTES
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
@@ -61,8 +62,10 @@ class PooledProcess:
 class NodePool:
     """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
 
-    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE) -> None:
+    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE,
+                 max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
         self._runtime = runtime
+        self._max_frame_bytes = max_frame_bytes
         self._memory_mb = memory_mb
         self._root = root
         self._spares = spares
@@ -247,7 +250,7 @@ class NodePool:
                 resolve_hooks=shape.resolve_hooks,
             )
 
-        process = NodeProcess(label)
+        process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
             await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(CLEAN_ENV))
         except SpawnError:

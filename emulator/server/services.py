@@ -60,6 +60,8 @@ def build_services(config: Config) -> Services:
     runtime_ref: dict[str, Runtime] = {}
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
                           denied=emulator_files(state_file=config.state_file, connection_folder=os.getcwd()),
+                          on_trouble=lambda source_id, message: bus.publish("error", source_id=source_id,
+                                                                            message=message),
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response))
     webhooks = WebhookDelivery()
     folders = config.folder_paths()

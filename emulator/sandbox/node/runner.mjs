@@ -7,10 +7,12 @@ import { loadComponent } from "./runner/loader.mjs";
 import { buildComponentThis } from "./runner/component-this.mjs";
 import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
+import { installTimerTracking } from "./runner/leftovers.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
 const realExit = process.exit.bind(process);
 const clock = installEmulatedClock();
+const leftovers = installTimerTracking();
 let current = null;
 let settled = false;
 
@@ -78,6 +80,8 @@ async function invoke(id, params) {
   } finally {
     current = null;
   }
+  const stopped = leftovers.stopAll();
+  if (stopped) run.log("warn", `[${stopped} timer(s) the run left pending were stopped: nothing runs after run() ends]`);
   channel.sendText(run.finish(outcome, error, performance.now() - started));
 }
 
