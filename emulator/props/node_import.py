@@ -12,16 +12,14 @@ import signal
 from dataclasses import replace
 from pathlib import Path
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.props.configurable import METADATA_FIELDS
 from emulator.props.diagnostics import Diagnostic
+from emulator.props.extraction import Extraction
 from emulator.sandbox.containment import CLEAN_ENV, Containment
 from emulator.sandbox.import_scan import needs_resolve_hooks
 from emulator.sandbox.node_runtime import NodeRuntime, find_node_sync
-
-if TYPE_CHECKING:
-    from emulator.props.extract import Extraction
 
 IMPORT_SCRIPT = Path(__file__).parent / "node" / "import_props.mjs"
 _MARKER = "@@pd-props "
@@ -143,7 +141,7 @@ async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: fl
                              containment: Containment = Containment(), roots: Sequence[str] = ()) -> Extraction:
     """The extraction with metadata and props computed by importing `path` in a contained Node
     (read roots `roots`, else the file's folder); unchanged, with a warning, on failure."""
-    where = Diagnostic("", str(Path(path).resolve()), 1, 1)
+    where = Diagnostic("", str(await asyncio.to_thread(Path(path).resolve)), 1, 1)
     try:
         result = (await import_with_node([path], timeout_s=timeout_s, containment=containment, roots=roots))[0]
         if not result.get("ok"):
@@ -153,6 +151,7 @@ async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: fl
         return replace(extraction, warnings=[*extraction.warnings, note])
     note = replace(where, message="configurable props completed by importing the module in Node "
                                   "(static extraction could not know every value)")
-    return replace(extraction, **{name: result.get(name) for name in METADATA_FIELDS},
+    metadata: dict[str, Any] = {name: result.get(name) for name in METADATA_FIELDS}
+    return replace(extraction, **metadata,
                    configurable_props=result["configurable_props"],
                    warnings=[*extraction.warnings, note], completed_by_node=True)
