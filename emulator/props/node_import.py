@@ -17,7 +17,7 @@ from typing import Any
 from emulator.props.configurable import METADATA_FIELDS
 from emulator.props.diagnostics import Diagnostic
 from emulator.props.extraction import Extraction
-from emulator.sandbox.containment import CLEAN_ENV, Containment
+from emulator.sandbox.containment import CLEAN_ENV, DEFAULT_CONTAINMENT, Containment
 from emulator.sandbox.import_scan import needs_resolve_hooks
 from emulator.sandbox.node_runtime import NodeRuntime, find_node_sync
 
@@ -61,12 +61,12 @@ def parse_node_output(stdout: bytes, stderr: bytes, paths: list[str]) -> list[di
 
 
 def import_with_node_sync(paths: list[str], *, timeout_s: float = 60.0,
-                          containment: Containment = Containment()) -> list[dict]:
+                          containment: Containment = DEFAULT_CONTAINMENT) -> list[dict]:
     """Blocking variant for the command line and benchmarks (not from a running event loop)."""
     return asyncio.run(import_with_node(paths, timeout_s=timeout_s, containment=containment))
 
 
-async def import_with_node(paths: list[str], *, timeout_s: float, containment: Containment = Containment(),
+async def import_with_node(paths: list[str], *, timeout_s: float, containment: Containment = DEFAULT_CONTAINMENT,
                            roots: Sequence[str] = ()) -> list[dict]:
     """Imports `paths` in one contained Node process; its output is capped, its time too."""
     argv, cwd = await asyncio.to_thread(node_command, paths, containment=containment, roots=roots)
@@ -138,7 +138,7 @@ def differences(static: dict[str, Any], node: dict[str, Any]) -> list[str]:
 
 
 async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: float = 10.0,
-                             containment: Containment = Containment(), roots: Sequence[str] = ()) -> Extraction:
+                             containment: Containment = DEFAULT_CONTAINMENT, roots: Sequence[str] = ()) -> Extraction:
     """The extraction with metadata and props computed by importing `path` in a contained Node
     (read roots `roots`, else the file's folder); unchanged, with a warning, on failure."""
     where = Diagnostic("", str(await asyncio.to_thread(Path(path).resolve)), 1, 1)

@@ -13,7 +13,7 @@ from emulator.domain.ids import BASE62
 from emulator.domain.models import Component
 from emulator.props.extract import Extraction, ExtractionError, complete_with_node, extract_code
 from emulator.domain.store import Store
-from emulator.sandbox.containment import Containment
+from emulator.sandbox.containment import DEFAULT_CONTAINMENT, Containment
 
 COMPLETION_TIMEOUT_S = 10.0
 
@@ -52,7 +52,7 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path], *,
-                          containment: Containment = Containment()) -> Component:
+                          containment: Containment = DEFAULT_CONTAINMENT) -> Component:
     path = resolve_component_url(url, folders)
     code = _read_code(path)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path, containment=containment,
@@ -60,7 +60,7 @@ async def create_from_url(store: Store, user_id: str, url: str, folders: list[Pa
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
 
 
-async def complete_if_needed(extraction: Extraction, path: Path, *, containment: Containment = Containment(),
+async def complete_if_needed(extraction: Extraction, path: Path, *, containment: Containment = DEFAULT_CONTAINMENT,
                              roots: list[str] | None = None) -> Extraction:
     """Values static reading cannot know are completed by importing the file in Node, contained
     like a run (`roots`: what it may read besides its imports; default its folder), bounded in time."""
@@ -114,7 +114,7 @@ def registry_component_id(path: str) -> str:
                            for b in digest[:8])
 
 
-async def register_file(store: Store, path: Path, *, containment: Containment = Containment(),
+async def register_file(store: Store, path: Path, *, containment: Containment = DEFAULT_CONTAINMENT,
                         folders: list[Path] | None = None) -> tuple[Component | None, dict[str, Any] | None]:
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))

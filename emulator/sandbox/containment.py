@@ -29,6 +29,9 @@ class Containment:
         return read_scope(component, roots, dict(self.denied))
 
 
+DEFAULT_CONTAINMENT = Containment()
+
+
 def emulator_files(*, state_file: str | None, connection_folder: str | None) -> tuple[tuple[str, str], ...]:
     """The emulator's own files as Containment.denied: its --state file (and the temporary files
     it is written through) and the connection file `serve` leaves in its folder."""

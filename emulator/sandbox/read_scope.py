@@ -140,7 +140,7 @@ def _package_name(specifier: str) -> str:
 
 def _find_package(folder: Path, name: str) -> Path | None:
     """The folder Node finds `name` in, looking in node_modules from `folder` upwards."""
-    if not name or name in STAND_INS and not _installed_anywhere(folder, name):
+    if not name or (name in STAND_INS and not _installed_anywhere(folder, name)):
         return None
     for directory in (folder, *folder.parents):
         candidate = directory / "node_modules" / name

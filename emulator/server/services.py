@@ -58,10 +58,13 @@ def build_services(config: Config) -> Services:
     store = Store(ids, clock.now_ms)
     bus = ActivityBus()
     runtime_ref: dict[str, Runtime] = {}
+
+    def sandbox_trouble(source_id: str, message: str) -> None:
+        bus.publish("error", source_id=source_id, message=message)
+
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
                           denied=emulator_files(state_file=config.state_file, connection_folder=os.getcwd()),
-                          on_trouble=lambda source_id, message: bus.publish("error", source_id=source_id,
-                                                                            message=message),
+                          on_trouble=sandbox_trouble,
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response))
     webhooks = WebhookDelivery()
     folders = config.folder_paths()
