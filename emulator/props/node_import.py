@@ -17,7 +17,7 @@ from typing import Any
 from emulator.props.configurable import METADATA_FIELDS
 from emulator.props.diagnostics import Diagnostic
 from emulator.props.extraction import Extraction
-from emulator.sandbox.containment import CLEAN_ENV, DEFAULT_CONTAINMENT, Containment
+from emulator.sandbox.containment import DEFAULT_CONTAINMENT, Containment, node_environment
 from emulator.sandbox.import_scan import needs_resolve_hooks
 from emulator.sandbox.node_runtime import NodeRuntime, find_node_sync
 
@@ -33,8 +33,8 @@ class NodeImportError(Exception):
 
 def node_command(
     paths: list[str], *, containment: Containment, roots: Sequence[str] = (), runtime: NodeRuntime | None = None,
-) -> tuple[list[str], str]:
-    """(argv, cwd) importing `paths` in Node within `containment`: read-only to the files, their
+) -> tuple[list[str], str, dict[str, str]]:
+    """(argv, cwd, env) importing `paths` in Node within `containment`: read-only to the files, their
     folders (or `roots`) and what they import; no writes, child processes, workers or listening;
     the memory cap; the cwd in the (first) component's folder. Reads files: call it in a thread."""
     runtime = runtime or find_node_sync()
@@ -42,12 +42,16 @@ def node_command(
         raise NodeImportError("`node` is not on PATH")
     files = [str(Path(p).resolve()) for p in paths]
     readable: set[str] = set()
+    denied: set[tuple[str, str]] = set()
     for file in files:
-        readable |= set(containment.scope(file, roots).readable)
+        scope = containment.scope(file, roots)
+        readable |= set(scope.readable)
+        denied |= set(scope.denied)
     argv = runtime.contained_argv(IMPORT_SCRIPT, files, read_paths=sorted(readable),
                                   memory_mb=containment.memory_mb,
                                   resolve_hooks=any(needs_resolve_hooks(file) for file in files))
-    return argv, os.path.dirname(files[0]) if files else str(IMPORT_SCRIPT.parent)
+    cwd = os.path.dirname(files[0]) if files else str(IMPORT_SCRIPT.parent)
+    return argv, cwd, node_environment(tuple(sorted(denied)))
 
 
 def parse_node_output(stdout: bytes, stderr: bytes, paths: list[str]) -> list[dict]:
@@ -69,9 +73,9 @@ def import_with_node_sync(paths: list[str], *, timeout_s: float = 60.0,
 async def import_with_node(paths: list[str], *, timeout_s: float, containment: Containment = DEFAULT_CONTAINMENT,
                            roots: Sequence[str] = ()) -> list[dict]:
     """Imports `paths` in one contained Node process; its output is capped, its time too."""
-    argv, cwd = await asyncio.to_thread(node_command, paths, containment=containment, roots=roots)
+    argv, cwd, env = await asyncio.to_thread(node_command, paths, containment=containment, roots=roots)
     process = await asyncio.create_subprocess_exec(
-        *argv, cwd=cwd, env=dict(CLEAN_ENV), stdin=asyncio.subprocess.DEVNULL,
+        *argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True)
     assert process.stdout is not None and process.stderr is not None
     try:

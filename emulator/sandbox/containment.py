@@ -4,6 +4,7 @@ completion alike. The permission model and containment.mjs are in the command li
 a component may never read, and the environment Node starts with."""
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from .read_scope import ReadScope, read_scope
 
 # Node's whole environment: nothing of the server's (keys, tokens, paths). TZ=UTC as in the cloud.
 CLEAN_ENV = {"TZ": "UTC"}
+DENIED_VARIABLE = "PD_SANDBOX_DENIED"     # read and removed by containment.mjs before any component loads
 CONNECTION_FILE_WHY = "the emulator's connection file (its URL and API key)"
 STATE_FILE_WHY = "the emulator's --state file (every user's data)"
 
@@ -30,6 +32,11 @@ class Containment:
 
 
 DEFAULT_CONTAINMENT = Containment()
+
+
+def node_environment(denied: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Node's environment: CLEAN_ENV, plus the denied files' reasons for containment.mjs to explain a denial."""
+    return {**CLEAN_ENV, DENIED_VARIABLE: json.dumps(dict(denied))} if denied else dict(CLEAN_ENV)
 
 
 def emulator_files(*, state_file: str | None, connection_folder: str | None) -> tuple[tuple[str, str], ...]:

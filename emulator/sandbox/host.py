@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -211,8 +212,12 @@ def _shape_for(inv: Invocation, containment: Containment) -> ProcessShape:
     scope = containment.scope(inv.path, inv.read_roots)
     if inv.path is None:
         return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied)
+    folder = os.path.dirname(os.path.abspath(inv.path))
+    # Node may chdir() only into a readable folder; one split around a denied file is started in.
+    # Otherwise spares stay shared between the folders of one read root.
+    cwd = None if any(folder == path or folder.startswith(path + os.sep) for path in scope.readable) else folder
     return ProcessShape(scope.readable, private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path),
-                        denied=scope.denied)
+                        denied=scope.denied, cwd=cwd)
 
 
 async def _module_for(inv: Invocation, pooled: PooledProcess) -> ComponentModule:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .component_module import prepare_private_folder
-from .containment import CLEAN_ENV
+from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
 from .protocol import MAX_FRAME_BYTES
 from .transport import NodeProcess, SpawnError
@@ -41,13 +41,16 @@ class ProcessShape:
 
     read_paths: what Node may read besides the runner's folder; private_folder: a folder of the
     process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs;
-    denied: (path, why) of the emulator's files kept out of read_paths, to explain a denial.
+    denied: (path, why) of the emulator's files kept out of read_paths, to explain a denial;
+    cwd: where Node starts, when the component's folder is not readable as a whole (it holds a
+    denied file), since chdir() there would be denied; else None and the runner changes folder.
     """
 
     read_paths: tuple[str, ...]
     private_folder: bool
     resolve_hooks: bool
     denied: tuple[tuple[str, str], ...] = ()
+    cwd: str | None = None
 
 
 @dataclass(eq=False)
@@ -252,7 +255,7 @@ class NodePool:
 
         process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
-            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(CLEAN_ENV))
+            await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=node_environment(shape.denied))
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

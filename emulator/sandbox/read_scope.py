@@ -169,3 +169,4 @@ def _outermost(paths: set[str]) -> set[str]:
         if not any(_inside(path, outer) for outer in kept):
             kept.append(path)
     return set(kept)
+

@@ -81,7 +81,7 @@ class NodeWorker:
         trace = _RunTrace(self.source_id, self._on_respond)
         params = {
             "method": invocation.method,
-            "module": self.module.to_runner(),
+            "module": self.module.to_runner(started_in=self.pooled.shape.cwd),
             "props": invocation.props,
             "db": invocation.db,
             "event": invocation.event,

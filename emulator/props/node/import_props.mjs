@@ -3,6 +3,7 @@
 // Usage: node [--import register.mjs] import_props.mjs FILE...
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
+import { explainDenial } from "../../sandbox/node/containment.mjs";
 
 const MARKER = "@@pd-props ";
 const FIELDS = ["key", "name", "version", "description", "type", "dedupe"];
@@ -62,6 +63,7 @@ for (const file of process.argv.slice(2)) {
   try {
     result = await describeFile(file);
   } catch (error) {
+    explainDenial(error);
     result = { file, ok: false, error: String(error?.stack ?? error).split("\n").slice(0, 3).join("\n") };
   }
   await write(MARKER + JSON.stringify(result) + "\n");
