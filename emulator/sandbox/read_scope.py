@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .import_scan import STAND_INS, _is_builtin, _read, _resolve_relative, _specifiers
+from emulator.props.node_resolution import is_relative, resolve_relative
+from emulator.props.parse import javascript_parser
+
+from .import_scan import STAND_INS, _imports, _is_builtin, _read
 
 CONNECTION_FILE_NAME = ".pd-emulator.json"
 MAX_SOURCE_FILES = 500
@@ -77,6 +80,7 @@ def _imported_paths(component: Path) -> set[str]:
     packages: list[Path] = []
     seen: set[Path] = set()
     pending = [component]
+    parser = javascript_parser()
     while pending and len(seen) < MAX_SOURCE_FILES:
         file = pending.pop()
         if file in seen:
@@ -84,11 +88,12 @@ def _imported_paths(component: Path) -> set[str]:
         seen.add(file)
         paths |= _both_forms([str(file)])
         text = _read(file) if file.suffix != ".json" else None
-        for specifier in (_specifiers(text) or _literal_specifiers(text)) if text else []:
-            if specifier.startswith((".", "/")):
-                target = _resolve_relative(file.parent, specifier)
+        imports = _imports(parser, text, file) if text else None
+        for specifier, _ in [*imports.loads, *imports.resolves] if imports else []:
+            if is_relative(specifier):
+                target = resolve_relative(specifier, str(file))
                 if target is not None:
-                    pending.append(target)
+                    pending.append(Path(target))
             elif not _is_builtin(specifier):
                 package = _find_package(file.parent, _package_name(specifier))
                 if package is not None:
@@ -124,13 +129,6 @@ def _dependencies(package: Path) -> list[str]:
         if isinstance(manifest, dict) and isinstance(manifest.get(field), dict):
             names += [name for name in manifest[field] if isinstance(name, str)]
     return names
-
-
-def _literal_specifiers(text: str) -> list[str]:
-    """When some import is computed at run time, the literal ones are still worth following."""
-    from .import_scan import _CALLED_SPECIFIER, _STATIC_SPECIFIER
-    found = [match[2] for match in _STATIC_SPECIFIER.finditer(text)]
-    return found + [match[2] for match in _CALLED_SPECIFIER.finditer(text) if match[2]]
 
 
 def _package_name(specifier: str) -> str:
