@@ -11,9 +11,10 @@ from urllib.parse import unquote, urlparse
 from emulator.errors import Unprocessable
 from emulator.domain.ids import BASE62
 from emulator.domain.models import Component
-from emulator.props.extract import Extraction, ExtractionError, complete_with_node, extract_code
+from emulator.props.extract import Extraction, ExtractionError, extract_code
 from emulator.domain.store import Store
 from emulator.sandbox.containment import DEFAULT_CONTAINMENT, Containment
+from emulator.sandbox.props_import import complete_with_node
 
 COMPLETION_TIMEOUT_S = 10.0
 
