@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "check":
         from emulator.props.check import check_command
-        return check_command(args.files, fmt=args.format)
+        from emulator.sandbox.props_import import import_with_node_sync
+        return check_command(args.files, fmt=args.format, import_with_node=import_with_node_sync)
     return companion.run(args)
 
 

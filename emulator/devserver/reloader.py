@@ -76,7 +76,8 @@ class FolderReloader:
         return affected
 
     async def _register(self, path: Path) -> Component | None:
-        component, error = await register_file(self.store, path)
+        component, error = await register_file(self.store, path, containment=self.lifecycle.runtime.sandbox.containment,
+                                               folders=self.folders)
         if component is None:
             self.failures[str(path)] = error or {}
             return None
@@ -86,7 +87,8 @@ class FolderReloader:
 
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
         previous = self.store.components.get(registry_component_id(str(path)))
-        component, error = await register_file(self.store, path)
+        component, error = await register_file(self.store, path, containment=self.lifecycle.runtime.sandbox.containment,
+                                               folders=self.folders)
         if component is None:
             return self._failed(path, previous, error or {})
         missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)

@@ -28,7 +28,8 @@ class SourceLifecycle:
         if params.get("component_code"):
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
-            return await create_from_url(self.store, user.id, params["component_url"], self.folders)
+            return await create_from_url(self.store, user.id, params["component_url"], self.folders,
+                                         containment=self.runtime.sandbox.containment)
         if params.get("key"):
             return self.store.get_component(user.id, params["key"])
         return None

@@ -1,6 +1,7 @@
 """The composition root: every part of one emulator, built once in dependency order, reached through one AppKey."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from emulator.runtime.invocation import Runtime
 from emulator.runtime.lifecycle import SourceLifecycle
 from emulator.runtime.timers import SourceTimers
 from emulator.runtime.webhook_delivery import WebhookDelivery
+from emulator.sandbox.containment import emulator_files
 from emulator.sandbox.host import SandboxHost, SandboxLimits
 from emulator.server.faults import FaultInjector
 from emulator.timing.clock import Clock
@@ -57,10 +59,15 @@ def build_services(config: Config) -> Services:
     clock = Clock(config.clock_mode, config.speed, config.start_ms)
     store = Store(ids, clock.now_ms)
     bus = ActivityBus()
+
+    def sandbox_trouble(source_id: str, message: str) -> None:
+        bus.publish("error", source_id=source_id, message=message)
+
     folders = config.folder_paths()
     responses = PendingResponses()
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
-                          on_respond=responses.answer)
+                          denied=emulator_files(state_file=config.state_file, connection_folder=os.getcwd()),
+                          on_trouble=sandbox_trouble, on_respond=responses.answer)
     scheduler = Scheduler(clock)
     webhooks = WebhookDelivery()
     runtime = Runtime(store, clock, sandbox, scheduler, bus, webhooks, ids, folders=[str(f) for f in folders],
