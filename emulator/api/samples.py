@@ -8,7 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from emulator.api.auth import own_source
-from emulator.api.control import run_with_events
+from emulator.domain.event_summary import run_with_events
 from emulator.errors import Unprocessable
 from emulator.server.services import services_of
 
@@ -23,5 +23,5 @@ async def emit_sample(request: web.Request) -> web.Response:
     error = record.error or {}
     if record.outcome != "ok" and error.get("name") == "NoSampleEmit":
         raise Unprocessable(f"source {source.id}: {error['message']}")
-    run = run_with_events(services, record)
+    run = run_with_events(record, services.store.events)
     return web.json_response({"data": run["events"][0] if run["events"] else None, "run": run})

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.cli import companion
 from emulator.cli.client import CONNECTION_FILE
 from emulator.config import DEFAULT_PORT, Config
@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "check":
         from emulator.props.check import check_command
-        return check_command(args.files, fmt=args.format)
+        from emulator.sandbox.props_import import import_with_node_sync
+        return check_command(args.files, fmt=args.format, import_with_node=import_with_node_sync)
     return companion.run(args)
 
 

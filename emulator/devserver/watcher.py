@@ -60,5 +60,4 @@ def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Pat
     return changed, deleted
 
 
-RELOADER = web.AppKey("reloader", FolderReloader)
 WATCHER: web.AppKey[FolderWatcher | None] = web.AppKey("watcher", object)  # type: ignore[arg-type]

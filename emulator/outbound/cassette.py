@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from emulator import __version__
+from emulator.version import __version__
 
 from .exchange import NOT_JSON, OutboundRequest, OutboundResponse, parse_json
 from .redaction import Redactor

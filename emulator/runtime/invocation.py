@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.http_responses import PendingResponses
 from emulator.timing.clock import Clock
 from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
@@ -14,6 +15,7 @@ from emulator.domain.run_log import RunLog, RunRecord
 from emulator.outbound.oauth_signer import signer_uri
 from emulator.outbound.redaction import secret_values
 from emulator.outbound.run_errors import with_unanswered_requests
+from emulator.props import prop_types
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
@@ -29,7 +31,8 @@ class Runtime:
     """Runs sources and routes what they emit; the only caller of the sandbox."""
 
     def __init__(self, store: Store, clock: Clock, sandbox: SandboxHost, scheduler: Scheduler,
-                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str]) -> None:
+                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str],
+                 responses: PendingResponses | None = None) -> None:
         self.store, self.clock, self.sandbox, self.scheduler = store, clock, sandbox, scheduler
         self.bus, self.webhooks, self.ids = bus, webhooks, ids
         self.folders = folders
@@ -37,7 +40,7 @@ class Runtime:
         self.runs = RunLog()
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
-        self._responders: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.responses = responses or PendingResponses()      # the sandbox answers them (on_respond)
 
     # invocation ----------------------------------------------------------------------------------
     async def invoke(self, source: Source, method: str, event: Any = None, *, trigger: str = "control",
@@ -54,11 +57,11 @@ class Runtime:
                 return record
             component = self.store.components[source.component_id]
             if respond is not None:
-                self._responders[source.id] = respond
+                self.responses.expect(source.id, respond)
             try:
                 result = await self.sandbox.invoke(self._invocation(source, component, method, event))
             finally:
-                self._responders.pop(source.id, None)
+                self.responses.forget(source.id)
             self._apply(source, component, record, result)
         await self._fan_out(source, record, depth)
         return record
@@ -97,15 +100,15 @@ class Runtime:
         props: dict[str, Any] = {}
         for name, value in source.configured_props.items():
             kind = kinds.get(name)
-            if kind == "app" and isinstance(value, dict):
+            if kind == prop_types.APP and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
                 auth = dict(account.auth) if account else {}
                 if account is not None and "oauth_consumer_key" in auth:
                     auth.setdefault("oauth_signer_uri", signer_uri(account.id))
                 props[name] = {"$auth": auth}
-            elif kind == "$.interface.http":
+            elif kind == prop_types.HTTP:
                 props[name] = {"endpoint": self.endpoint_url(source)}
-            elif kind == "$.service.db":
+            elif kind == prop_types.DB:
                 continue
             else:
                 props[name] = value
@@ -219,12 +222,6 @@ class Runtime:
                                      f"{emitter.id} → {listener_id} (event {event.id})")
             return
         await self.invoke(listener, "run", event.event, trigger="subscription", depth=depth + 1)
-
-    def on_respond(self, source_id: str, response: dict[str, Any]) -> None:
-        """The sandbox saw `this.http.respond(...)`: answer the waiting HTTP request now."""
-        waiter = self._responders.get(source_id)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(response)
 
     # housekeeping -------------------------------------------------------------------------------
     def _lock(self, source_id: str) -> asyncio.Lock:

@@ -1,6 +1,7 @@
 // Turns whatever a component threw into {name, message, stack[, code]} for the host.
 import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
+import { explainDenial } from "../containment.mjs";
 
 const RUNNER_DIR = fileURLToPath(new URL("../", import.meta.url));
 const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs|vendor/)`);
@@ -22,6 +23,7 @@ function withCause(message, cause) {
 }
 
 export function describeError(error, display) {
+  explainDenial(error);
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
     let message = String(error.message ?? "");
     // Node's permission errors name the denied file only in properties: put it in the message.
@@ -32,6 +34,9 @@ export function describeError(error, display) {
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
+    // A permission denial names what was denied; the host adds why (it knows the read scope).
+    if (typeof error.permission === "string") described.permission = error.permission;
+    if (typeof error.resource === "string") described.resource = error.resource;
     return described;
   }
   const message = typeof error === "string" ? error : inspect(error, { depth: 2 });

@@ -17,6 +17,7 @@ export class Run {
     this.channel = channel;
     this.maxLogBytes = params.limits.max_log_bytes;
     this.maxEventBytes = params.limits.max_event_bytes;
+    this.maxReplyBytes = params.limits.max_reply_bytes ?? Infinity;
     this.logBytes = 0;
     this.logsTruncated = false;
     this.open = true;
@@ -107,9 +108,16 @@ export class Run {
   finish(outcome, error, durationMs) {
     this.open = false;
     const changes = [...this.changed].map((key) => [key, this.values.get(key) ?? "null"]);
-    return `{"id":${this.id},"result":{"outcome":${JSON.stringify(outcome)},`
+    const reply = `{"id":${this.id},"result":{"outcome":${JSON.stringify(outcome)},`
       + `"error":${JSON.stringify(error)},"duration_ms":${durationMs},`
       + `"emits":[${this.emits.join(",")}],"db":${jsonObject([...this.values])},`
       + `"db_changes":${jsonObject(changes)},"http_response":${JSON.stringify(this.response)}}}`;
+    const bytes = Buffer.byteLength(reply, "utf8");
+    if (bytes <= this.maxReplyBytes) return reply;
+    // The host refuses (and kills) a process that sends more: fail the run instead, keeping nothing.
+    const tooLarge = { name: "ReplyTooLarge", stack: "", message: `the run's result (${this.emits.length} emits `
+      + `and the db) is ${bytes} bytes, over the ${this.maxReplyBytes}-byte limit; nothing was kept` };
+    return `{"id":${this.id},"result":{"outcome":"error","error":${JSON.stringify(tooLarge)},`
+      + `"duration_ms":${durationMs},"emits":[],"db":{},"db_changes":{},"http_response":${JSON.stringify(this.response)}}}`;
   }
 }
