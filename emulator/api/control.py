@@ -24,8 +24,12 @@ routes = web.RouteTableDef()
 async def health(request: web.Request) -> web.Response:
     services = services_of(request)
     store = services.store
+    body: dict[str, Any] = {}
+    if services.saver is not None:
+        body["state_file"] = services.saver.health()
+    status = "ok" if services.saver is None or services.saver.failure is None else "degraded"
     return web.json_response({
-        "status": "ok", "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
+        "status": status, **body, "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
         "clock": services.clock.to_api(), "node": services.sandbox.node_version(),
         "counts": {"users": len(store.users), "components": len(store.components), "sources": len(store.sources),
                    "events": store.events.count()}})

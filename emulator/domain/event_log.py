@@ -82,6 +82,10 @@ class EventLog:
                  "metadata": e.metadata, "indexed_at_ms": e.indexed_at_ms}
                 for channels in self._channels.values() for events in channels.values() for e in events]
 
+    def snapshot_lists(self) -> list[list[Event]]:
+        """Each channel's events, oldest first, as copies: a consistent view for a background save."""
+        return [events.copy() for channels in self._channels.values() for events in channels.values()]
+
     def load(self, records: Iterable[dict[str, Any]]) -> None:
         self.clear()
         for data in records:

@@ -13,6 +13,10 @@ from emulator.runtime.control_plane import refresh_endpoint_urls
 from emulator.server.services import SERVICES, Services
 
 
+class ListenError(OSError):
+    """The server could not listen on its host and port (in use, not permitted, no such address)."""
+
+
 class Emulator:
     """An emulator serving on a real port (port 0 picks a free one); use `async with`."""
 
@@ -36,9 +40,11 @@ class Emulator:
         site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
         try:
             await site.start()
-        except BaseException:
+        except BaseException as exc:
             # The background work (sandbox, timers, watcher) is already up: stop it, or it outlives us.
             await self.close()
+            if isinstance(exc, OSError):
+                raise ListenError(exc.errno, exc.strerror or str(exc)) from exc
             raise
         port = self._runner.addresses[0][1]
         host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"

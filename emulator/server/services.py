@@ -41,6 +41,7 @@ class Services:
     internal_errors: list[str] = field(default_factory=list)       # 500s answered: a bug, surfaced in tests
     streams: set[asyncio.Task[Any]] = field(default_factory=set)     # open SSE responses, ended at shutdown
     closing: bool = False                                             # shutting down: no new streams
+    saver: Any = None                                                 # the --state StateSaver, if any
 
 
 SERVICES = web.AppKey("services", Services)
