@@ -60,9 +60,9 @@ async def test_an_unserialisable_value_fails_the_save_visibly_and_the_saver_keep
                 break
             await asyncio.sleep(0.05)
         assert health["status"] == "degraded"
-        assert "db of a source" in health["state_file"]["error"] and source["id"] in health["state_file"]["error"]
+        assert "db of source" in health["state_file"]["error"] and source["id"] in health["state_file"]["error"]
 
-        await api.put(f"/_emulator/sources/{source['id']}/db", json={"db": {"fixed": True}})
+        await api.ok("PUT", f"/_emulator/sources/{source['id']}/db", json={"db": {"fixed": True}})
         for _ in range(100):
             _, health = await api.get("/_emulator/health")
             if health["status"] == "ok":

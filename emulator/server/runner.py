@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
 from aiohttp import web
 
+from emulator.devserver.state_file import StateSaveError
 from emulator.server.app import build_app
 from emulator.config import Config
 from emulator.runtime.control_plane import refresh_endpoint_urls
 from emulator.server.services import SERVICES, Services
+
+log = logging.getLogger("emulator")
 
 
 class ListenError(OSError):
@@ -61,8 +65,13 @@ class Emulator:
     async def __aenter__(self) -> Emulator:
         return await self.start()
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            await self.close()
+        except StateSaveError:
+            if exc_type is None:
+                raise
+            log.exception("while closing after an error")   # the error already leaving wins
 
 
 class ThreadedEmulator:
