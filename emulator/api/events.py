@@ -11,7 +11,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api.auth import own_source
-from emulator.api.params import read_params, shape
+from emulator.api.json_body import json_response
+from emulator.api.params import read_params, shaper, unchanged
 from emulator.errors import BadRequest
 from emulator.domain.event_log import event_sort_key
 from emulator.domain.ids import parse_event_id
@@ -26,7 +27,8 @@ RAW_DEFAULT_LIMIT = 100
 
 def summary(event: Event, expand: bool) -> dict[str, Any]:
     if expand or event.size <= TRUNCATE_BYTES:
-        return event.to_summary(event.event)
+        return {"id": event.id, "indexed_at_ms": event.indexed_at_ms, "event": event.event,
+                "metadata": event.metadata}
     text = json.dumps(event.event, separators=(",", ":"), default=str)
     return event.to_summary({"$truncated": True, "size": event.size, "preview": text[:TRUNCATE_BYTES]})
 
@@ -49,7 +51,9 @@ async def list_event_summaries(request: web.Request) -> web.Response:
                     limit=parse_limit(params.get("limit"), MAX_LIMIT),
                     after=_event_cursor(params["after"], "after") if params.get("after") else None,
                     before=_event_cursor(params["before"], "before") if params.get("before") else None)
-    return web.json_response(page.to_api(lambda e: shape(summary(e, expand), params)))
+    shape = shaper(params)
+    render = (lambda e: summary(e, expand)) if shape is unchanged else (lambda e: shape(summary(e, expand)))
+    return json_response(page.to_api(render))
 
 
 @routes.get("/v1/sources/{id}/events")
@@ -60,8 +64,8 @@ async def list_source_events(request: web.Request) -> web.Response:
     source = own_source(request)
     limit = params.get("limit") or params.get("n") or RAW_DEFAULT_LIMIT
     events = services.store.events.newest_first(source.id, params.get("event_name") or "")[:limit]
-    return web.json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
-                                       for e in events]})
+    return json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
+                                   for e in events]})
 
 
 @routes.delete("/v1/sources/{id}/events")
