@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api.auth import own_source
-from emulator.api.json_body import json_response
+from emulator.api.json_body import dumps, json_response
 from emulator.api.params import read_params, shaper, unchanged
 from emulator.errors import BadRequest
 from emulator.domain.event_log import event_sort_key
@@ -33,6 +33,13 @@ def summary(event: Event, expand: bool) -> dict[str, Any]:
     return event.to_summary({"$truncated": True, "size": event.size, "preview": text[:TRUNCATE_BYTES]})
 
 
+def summary_json(event: Event) -> bytes:
+    """The plain (unexpanded, unshaped) summary, encoded once per event."""
+    if event.summary_json is None:
+        event.summary_json = dumps(summary(event, False))
+    return event.summary_json
+
+
 def _event_cursor(value: str, param: str) -> tuple[int, int]:
     parsed = parse_event_id(value)
     if parsed is None:
@@ -52,8 +59,11 @@ async def list_event_summaries(request: web.Request) -> web.Response:
                     after=_event_cursor(params["after"], "after") if params.get("after") else None,
                     before=_event_cursor(params["before"], "before") if params.get("before") else None)
     shape = shaper(params)
-    render = (lambda e: summary(e, expand)) if shape is unchanged else (lambda e: shape(summary(e, expand)))
-    return json_response(page.to_api(render))
+    if shape is unchanged and not expand:
+        rows = b",".join([summary_json(e) for e in page.items])
+        return web.Response(body=b'{"page_info":' + dumps(page.info()) + b',"data":[' + rows + b"]}",
+                            content_type="application/json")
+    return json_response(page.to_api(lambda e: shape(summary(e, expand))))
 
 
 @routes.get("/v1/sources/{id}/events")
