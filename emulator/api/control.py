@@ -9,6 +9,7 @@ from aiohttp import web
 from emulator import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.events import summary
+from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
 from emulator.runtime.control_plane import replace_state, reset
@@ -86,12 +87,13 @@ async def run_source(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
-    return web.json_response({"data": run_with_events(services, record)})
+    return json_response({"data": run_with_events(services, record)})
 
 
 def run_with_events(services: Any, record: Any) -> dict[str, Any]:
     body = record.to_api()
-    found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
+    retained = services.store.events.by_id(record.source_id)
+    found = [retained.get(ident) for ident in record.emitted]
     body["events"] = [summary(e, expand=True) for e in found if e is not None]
     return body
 

@@ -45,6 +45,10 @@ class EventLog:
     def get(self, source_id: str, channel: str, ident: str) -> Event | None:
         return next((e for e in self._channels.get(source_id, {}).get(channel, []) if e.id == ident), None)
 
+    def by_id(self, source_id: str) -> dict[str, Event]:
+        """A source's retained events by id: one pass, for looking many up."""
+        return {e.id: e for events in self._channels.get(source_id, {}).values() for e in events}
+
     def find(self, source_id: str, ident: str) -> Event | None:
         for events in self._channels.get(source_id, {}).values():
             for event in events:

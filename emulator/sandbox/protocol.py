@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 HEADER = struct.Struct(">I")
 
 NoticeHandler = Callable[[str, dict], None]
@@ -38,7 +40,10 @@ async def read_frame(reader: asyncio.StreamReader) -> dict | None:
         body = await reader.readexactly(size)
     except asyncio.IncompleteReadError:
         return None
-    return json.loads(body)
+    try:
+        return orjson.loads(body)      # a run's reply can hold 100,000 emits: parse it fast
+    except orjson.JSONDecodeError:
+        return json.loads(body)        # lone surrogates, integers past 64 bits
 
 
 @dataclass
@@ -70,6 +75,7 @@ class Connection:
         try:
             while (message := await read_frame(self._reader)) is not None:
                 self._dispatch(message)
+                await asyncio.sleep(0)     # frames already buffered would otherwise hold the loop
         finally:
             self.close()
 

@@ -29,10 +29,13 @@ class _RunTrace:
         self.logs: list[dict] = []
         self.http_response: dict | None = None
         self.exit_code: int | None = None
+        self.emits: list[dict] = []          # a long run's earlier emits, sent ahead of its reply
 
     def notice(self, kind: str, params: dict) -> None:
         if kind == "log":
             self.logs.append(params)
+        elif kind == "emits":
+            self.emits.extend(params.get("emits") or [])
         elif kind == "respond":
             self.http_response = params
             if self.on_respond is not None:
@@ -117,7 +120,7 @@ class NodeWorker:
         return InvocationResult(
             outcome=reply["outcome"],
             error=reply["error"],
-            emits=reply["emits"],
+            emits=trace.emits + reply["emits"] if trace.emits else reply["emits"],
             db=reply["db"],
             db_changes=reply["db_changes"],
             http_response=reply["http_response"],

@@ -10,6 +10,8 @@ function jsonObject(entries) {
   return `{${entries.map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(",")}}`;
 }
 
+const EMITS_PER_FRAME = 1000;
+
 export class Run {
   constructor({ id, params, clock, channel }) {
     this.id = id;
@@ -103,9 +105,15 @@ export class Run {
     this.channel.send({ id: this.id, notice: "respond", params: response });
   }
 
-  /** Ends the run and returns its reply frame as JSON text (emits and db go in as written). */
+  /** Ends the run and returns its reply frame as JSON text (emits and db go in as written).
+   * Past EMITS_PER_FRAME emits, the earlier ones go first as "emits" notices: the host parses
+   * each frame in one go, and a single frame of 100,000 emits would stall it. */
   finish(outcome, error, durationMs) {
     this.open = false;
+    while (this.emits.length > EMITS_PER_FRAME) {
+      const batch = this.emits.splice(0, EMITS_PER_FRAME);
+      this.channel.sendText(`{"id":${this.id},"notice":"emits","params":{"emits":[${batch.join(",")}]}}`);
+    }
     const changes = [...this.changed].map((key) => [key, this.values.get(key) ?? "null"]);
     return `{"id":${this.id},"result":{"outcome":${JSON.stringify(outcome)},`
       + `"error":${JSON.stringify(error)},"duration_ms":${durationMs},`
