@@ -21,7 +21,7 @@ from .component_module import ComponentModule, file_module, write_inline_module
 from .import_scan import needs_resolve_hooks
 from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
-from .pool import NodePool, PooledProcess, ProcessShape
+from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
 from .transport import SpawnError
 from .worker import NodeWorker
 
@@ -46,9 +46,11 @@ class SandboxHost:
         *,
         node: str = "node",
         on_respond: Callable[[str, dict], None] | None = None,
+        spares: int = SPARES_PER_SHAPE,
     ) -> None:
         self.limits = limits
         self._node = node
+        self._spares = spares
         self._on_respond = on_respond
         self._started = False
         self._runtime: NodeRuntime | None = None
@@ -77,7 +79,7 @@ class SandboxHost:
             logger.warning("Node.js (%r) not found: sources cannot run", self._node)
             return
         root = await asyncio.to_thread(lambda: os.path.realpath(tempfile.mkdtemp(prefix="pd-sandbox-")))
-        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root))
+        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root), spares=self._spares)
         self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 

@@ -58,6 +58,7 @@ def build_services(config: Config) -> Services:
     bus = ActivityBus()
     runtime_ref: dict[str, Runtime] = {}
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
+                          spares=config.node_spares,
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response))
     webhooks = WebhookDelivery()
     folders = config.folder_paths()
