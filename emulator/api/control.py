@@ -6,13 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
-from emulator.api.events import summary
 from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
-from emulator.runtime.control_plane import replace_state, reset
+from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -87,15 +86,7 @@ async def run_source(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
-    return json_response({"data": run_with_events(services, record)})
-
-
-def run_with_events(services: Any, record: Any) -> dict[str, Any]:
-    body = record.to_api()
-    retained = services.store.events.by_id(record.source_id)
-    found = [retained.get(ident) for ident in record.emitted]
-    body["events"] = [summary(e, expand=True) for e in found if e is not None]
-    return body
+    return json_response({"data": run_with_events(record, services.store.events)})
 
 
 @routes.get("/_emulator/sources/{id}/logs")
@@ -146,7 +137,7 @@ async def create_account(request: web.Request) -> web.Response:
 async def reset_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "a reset")
     params = await read_params(request, "reset")
-    await reset(services_of(request), keep_users=not params.get("all", False))
+    await services_of(request).control.reset(keep_users=not params.get("all", False))
     return web.json_response({"data": {"reset": True, "all": bool(params.get("all", False))}})
 
 
@@ -161,7 +152,7 @@ async def put_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
-    await replace_state(services, params)
+    await services.control.replace_state(params)
     store = services.store
     return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
                                        "events": store.events.count()}})

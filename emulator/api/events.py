@@ -1,12 +1,11 @@
 """A source's retained events: `event_summaries`, the raw `events` list, and ranged deletes.
 
 Differences from the cloud: an event whose JSON is over 1 KB is listed in `event_summaries` as
-`{"$truncated": true, "size": <bytes>, "preview": "<first 1 KB of its JSON>"}` unless `expand=event`.
+`{"$truncated": true, "size": <bytes>, "preview": "<first 1 KB of its JSON>"}` unless `expand=event`
+(domain/event_summary.py).
 """
 from __future__ import annotations
 
-import json
-from typing import Any
 
 from aiohttp import web
 
@@ -16,27 +15,19 @@ from emulator.api.params import read_params, shaper, unchanged
 from emulator.errors import BadRequest
 from emulator.domain.event_log import event_sort_key
 from emulator.domain.ids import parse_event_id
+from emulator.domain.event_summary import event_summary
 from emulator.domain.models import Event
 from emulator.domain.pagination import MAX_LIMIT, paginate, parse_limit
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
-TRUNCATE_BYTES = 1024
 RAW_DEFAULT_LIMIT = 100
 
 
-def summary(event: Event, expand: bool) -> dict[str, Any]:
-    if expand or event.size <= TRUNCATE_BYTES:
-        return {"id": event.id, "indexed_at_ms": event.indexed_at_ms, "event": event.event,
-                "metadata": event.metadata}
-    text = json.dumps(event.event, separators=(",", ":"), default=str)
-    return event.to_summary({"$truncated": True, "size": event.size, "preview": text[:TRUNCATE_BYTES]})
-
-
 def summary_json(event: Event) -> bytes:
-    """The plain (unexpanded, unshaped) summary, encoded once per event."""
+    """The plain (unexpanded, unshaped) summary, encoded once per event: a stored event never changes."""
     if event.summary_json is None:
-        event.summary_json = dumps(summary(event, False))
+        event.summary_json = dumps(event_summary(event, expand=False))
     return event.summary_json
 
 
@@ -63,7 +54,7 @@ async def list_event_summaries(request: web.Request) -> web.Response:
         rows = b",".join([summary_json(e) for e in page.items])
         return web.Response(body=b'{"page_info":' + dumps(page.info()) + b',"data":[' + rows + b"]}",
                             content_type="application/json")
-    return json_response(page.to_api(lambda e: shape(summary(e, expand))))
+    return json_response(page.to_api(lambda e: shape(event_summary(e, expand=expand))))
 
 
 @routes.get("/v1/sources/{id}/events")
@@ -75,7 +66,7 @@ async def list_source_events(request: web.Request) -> web.Response:
     limit = params.get("limit") or params.get("n") or RAW_DEFAULT_LIMIT
     events = services.store.events.newest_first(source.id, params.get("event_name") or "")[:limit]
     return json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
-                                   for e in events]})
+                                       for e in events]})
 
 
 @routes.delete("/v1/sources/{id}/events")

@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.cli import companion
+from emulator.cli.client import CONNECTION_FILE
 from emulator.config import DEFAULT_PORT, Config
 from emulator.devserver.console import Console
 from emulator.devserver.state_file import StateFileError, StateSaveError
 
 DEFAULT_FOLDER = "sample_components"
-CONNECTION_FILE = ".pd-emulator.json"     # what `serve` leaves for the companion commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "check":
         from emulator.props.check import check_command
-        return check_command(args.files, fmt=args.format)
+        from emulator.sandbox.props_import import import_with_node_sync
+        return check_command(args.files, fmt=args.format, import_with_node=import_with_node_sync)
     return companion.run(args)
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emulator.api.params import validate
 from emulator.errors import ApiError
 from emulator.contract.openapi import request_schema
+from emulator.contract.validation import validate
 from emulator.devserver.state_snapshot import UnserialisableState, serialise, take_snapshot
 
 log = logging.getLogger("emulator")

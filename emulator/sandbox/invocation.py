@@ -16,6 +16,7 @@ class SandboxLimits:
     memory_mb: int = 256
     max_log_bytes: int = 64_000
     max_event_bytes: int = 1_000_000
+    max_reply_bytes: int = 64 * 2**20      # a run's whole result (emits, db); a larger frame kills the process
 
 
 @dataclass

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .component_module import prepare_private_folder
+from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
+from .protocol import MAX_FRAME_BYTES
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 15.0
-# Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
-NODE_ENV = {"TZ": "UTC"}
 SPARES_PER_SHAPE = 1
 # A shape lent again within QUICK_SUCCESSION_S of its last lend, with no spare ready, keeps one
 # more spare (up to MAX_SPARES_PER_SHAPE) until it has not been lent for TRIM_AFTER_S.
@@ -40,12 +40,17 @@ class ProcessShape:
     """What is fixed when Node starts, so what a spare must match to serve a source.
 
     read_paths: what Node may read besides the runner's folder; private_folder: a folder of the
-    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs.
+    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs;
+    denied: (path, why) of the emulator's files kept out of read_paths, to explain a denial;
+    cwd: where Node starts, when the component's folder is not readable as a whole (it holds a
+    denied file), since chdir() there would be denied; else None and the runner changes folder.
     """
 
     read_paths: tuple[str, ...]
     private_folder: bool
     resolve_hooks: bool
+    denied: tuple[tuple[str, str], ...] = ()
+    cwd: str | None = None
 
 
 @dataclass(eq=False)
@@ -60,8 +65,10 @@ class PooledProcess:
 class NodePool:
     """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
 
-    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE) -> None:
+    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE,
+                 max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
         self._runtime = runtime
+        self._max_frame_bytes = max_frame_bytes
         self._memory_mb = memory_mb
         self._root = root
         self._spares = spares
@@ -246,9 +253,9 @@ class NodePool:
                 resolve_hooks=shape.resolve_hooks,
             )
 
-        process = NodeProcess(label)
+        process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
-            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(NODE_ENV))
+            await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=node_environment(shape.denied))
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

@@ -84,7 +84,7 @@ class NodeWorker:
         trace = _RunTrace(self.source_id, self._on_respond)
         params = {
             "method": invocation.method,
-            "module": self.module.to_runner(),
+            "module": self.module.to_runner(started_in=self.pooled.shape.cwd),
             "props": invocation.props,
             "db": invocation.db,
             "event": invocation.event,
@@ -94,6 +94,7 @@ class NodeWorker:
             "limits": {
                 "max_log_bytes": self._limits.max_log_bytes,
                 "max_event_bytes": self._limits.max_event_bytes,
+                "max_reply_bytes": self._limits.max_reply_bytes,
             },
         }
         call = f"{invocation.method}() of source {self.source_id}"
@@ -150,6 +151,10 @@ class NodeWorker:
     def _death_result(
         self, invocation: Invocation, trace: _RunTrace, started: float, failure: Exception
     ) -> InvocationResult:
+        violation = self._node.connection.violation if self._node.connection else None
+        if violation:
+            message = f"{violation}; its Node process was killed (source {self.source_id})"
+            return self._unanswered(invocation, trace, started, "crash", "ProtocolViolation", message)
         if self._kill_reason == "memory" or self._node.heap_exhausted:
             message = f"the run exceeded the {self._limits.memory_mb} MB memory limit; its Node process was killed"
             return self._unanswered(invocation, trace, started, "memory", "MemoryLimitExceeded", message)

@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from emulator.props.extract import complete_with_node, extract_file
+from emulator.props.extract import extract_file
+from emulator.sandbox.props_import import complete_with_node
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 

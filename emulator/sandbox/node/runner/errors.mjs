@@ -1,6 +1,7 @@
 // Turns whatever a component threw into {name, message, stack[, code]} for the host.
 import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
+import { explainDenial } from "../containment.mjs";
 
 const RUNNER_DIR = fileURLToPath(new URL("../", import.meta.url));
 const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs)`);
@@ -16,6 +17,7 @@ function cleanStack(stack, display) {
 }
 
 export function describeError(error, display) {
+  explainDenial(error);
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
     const described = {
       name: String(error.name ?? "Error"),
@@ -23,6 +25,9 @@ export function describeError(error, display) {
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
+    // A permission denial names what was denied; the host adds why (it knows the read scope).
+    if (typeof error.permission === "string") described.permission = error.permission;
+    if (typeof error.resource === "string") described.resource = error.resource;
     return described;
   }
   const message = typeof error === "string" ? error : inspect(error, { depth: 2 });
