@@ -21,6 +21,7 @@ class Config:
     state_file: str | None = None
     run_timeout_s: float = 30.0
     memory_mb: int = 256
+    node_spares: int = 1                  # Node processes started ahead per component shape; 0: on demand
     watch: bool = True
     deploy: bool = False
     seed: int | None = None               # makes ids and emit ids repeatable

@@ -15,7 +15,7 @@ from emulator.cli import companion
 from emulator.cli.client import CONNECTION_FILE
 from emulator.config import DEFAULT_PORT, Config
 from emulator.devserver.console import Console
-from emulator.devserver.state_file import StateFileError
+from emulator.devserver.state_file import StateFileError, StateSaveError
 from emulator.outbound.cassette import CassetteError
 
 DEFAULT_FOLDER = "sample_components"
@@ -79,14 +79,10 @@ def serve(args: argparse.Namespace) -> int:
     except (StateFileError, CassetteError) as exc:
         console.line("error", str(exc))
         return 2
-    except OSError as exc:
-        console.line("error", f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}. "
-                              "Hint: another emulator may be running; try --port 0 for a free port.")
-        return 2
 
 
 async def _serve(config: Config, console: Console) -> int:
-    from emulator.server.runner import Emulator
+    from emulator.server.runner import Emulator, ListenError
 
     emulator = Emulator(config)
     emulator.services.bus.printers.append(console)
@@ -94,14 +90,23 @@ async def _serve(config: Config, console: Console) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await emulator.start()
+    try:
+        await emulator.start()
+    except ListenError as exc:
+        console.line("error", f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}. "
+                              "Hint: another emulator may be running; try --port 0 for a free port.")
+        return 2
     if config.dashboard:
         console.dashboard_url = f"{emulator.url}/dashboard"
     _write_connection_file(emulator)
     print_banner(console, emulator)
     await stop.wait()
     console.line("info", "stopping: Node workers, watcher, timers" + (", saving state" if config.state_file else ""))
-    await emulator.close()
+    try:
+        await emulator.close()
+    except StateSaveError as exc:
+        console.line("error", f"stopped, but {exc}")
+        return 1
     console.line("ok", "stopped")
     return 0
 

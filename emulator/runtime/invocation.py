@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
@@ -23,6 +24,7 @@ from emulator.domain.store import Store
 from emulator.runtime.webhook_delivery import WebhookDelivery
 
 MAX_CHAIN_DEPTH = 16
+PACE_S = 0.005               # longest stretch of emit processing between two turns of the loop
 SCHEDULED_CHANNEL = "$in"
 ERRORS_CHANNEL = "$errors"
 
@@ -62,7 +64,7 @@ class Runtime:
                 result = await self.sandbox.invoke(self._invocation(source, component, method, event))
             finally:
                 self.responses.forget(source.id)
-            self._apply(source, component, record, result)
+            await self._apply(source, component, record, result)
         await self._fan_out(source, record, depth)
         return record
 
@@ -117,7 +119,8 @@ class Runtime:
     def endpoint_url(self, source: Source) -> str | None:
         return f"{self.base_url}/http/{source.endpoint_id}" if source.endpoint_id else None
 
-    def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
+    async def _apply(self, source: Source, component: Component, record: RunRecord,
+                     result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
         if result.outcome != "ok" and result.error is not None:
             record.error = with_unanswered_requests(result.error, result.requests)
@@ -127,7 +130,7 @@ class Runtime:
         if result.outcome == "ok":
             source.db = result.db
             record.db_changes = result.db_changes
-            self._deliver_emits(source, component, record, result.emits)
+            await self._deliver_emits(source, component, record, result.emits)
         else:
             self._append(source, ERRORS_CHANNEL, {"error": record.error, "original_event": record.event},
                          {"summary": (record.error or {}).get("message", result.outcome)}, record)
@@ -136,13 +139,20 @@ class Runtime:
         self.runs.add(record)
         self.bus.publish("run", run=_run_summary(record))
 
-    def _deliver_emits(self, source: Source, component: Component, record: RunRecord,
-                       emits: list[dict[str, Any]]) -> None:
-        ordered = _delivery_order(emits)
-        keys = [dedupe_key((e.get("metadata") or {}).get("id")) for e in ordered]
+    async def _deliver_emits(self, source: Source, component: Component, record: RunRecord,
+                             emits: list[dict[str, Any]]) -> None:
+        """Store each emit in order, yielding to the loop every few ms: a run emitting 100,000
+        events must not hold up other clients' requests."""
+        pace = LoopPacer()
+        ordered = await _delivery_order(emits, pace)
+        keys = []
+        for emit in ordered:
+            await pace()
+            keys.append(dedupe_key((emit.get("metadata") or {}).get("id")))
         flags = select_emits(component.dedupe, keys, source.dedupe_state)
         now = self.clock.now_ms()
         for emit, key, keep in zip(ordered, keys, flags):
+            await pace()
             meta = emit.get("metadata") or {}
             if not keep:
                 reason = (f"no metadata id, so the '{component.dedupe}' dedupe strategy drops it"
@@ -201,8 +211,11 @@ class Runtime:
 
     # fan-out ------------------------------------------------------------------------------------
     async def _fan_out(self, source: Source, record: RunRecord, depth: int) -> None:
+        retained = self.store.events.by_id(source.id) if record.emitted else {}
+        pace = LoopPacer()
         for event_id in list(record.emitted):
-            event = self.store.events.find(source.id, event_id)
+            await pace()
+            event = retained.get(event_id)
             if event is None:
                 continue
             for listener_id in self.store.listeners_of(source, event.channel):
@@ -249,13 +262,29 @@ class Runtime:
         await asyncio.gather(*self._background, return_exceptions=True)
 
 
-def _delivery_order(emits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+class LoopPacer:
+    """Awaited once per item of a long loop: lets the event loop run after every PACE_S of work."""
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+
+    async def __call__(self) -> None:
+        if time.perf_counter() - self._since >= PACE_S:
+            await asyncio.sleep(0)
+            self._since = time.perf_counter()
+
+
+async def _delivery_order(emits: list[dict[str, Any]], pace: LoopPacer) -> list[dict[str, Any]]:
     """Oldest first by `ts` when every emit has one (as the cloud documents), else call order."""
-    def ts(emit: dict[str, Any]) -> Any:
-        return (emit.get("metadata") or {}).get("ts")
-    if emits and all(isinstance(ts(e), (int, float)) and not isinstance(ts(e), bool) for e in emits):
-        return sorted(emits, key=ts)
-    return list(emits)
+    stamps = []
+    for emit in emits:
+        await pace()
+        ts = (emit.get("metadata") or {}).get("ts")
+        if not isinstance(ts, (int, float)) or isinstance(ts, bool):
+            return list(emits)
+        stamps.append(ts)
+    order = sorted(range(len(emits)), key=stamps.__getitem__)     # stable, like sorting the emits
+    return [emits[i] for i in order]
 
 
 def _run_summary(record: RunRecord) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from .component_module import ComponentModule, file_module, write_inline_module
 from .import_scan import needs_resolve_hooks
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
-from .pool import NodePool, PooledProcess, ProcessShape
+from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
 from .temp_roots import make_root, remove_abandoned_roots
 from .transport import SpawnError
 from .worker import NodeWorker
@@ -53,6 +53,7 @@ class SandboxHost:
         on_trouble: Callable[[str, str], None] | None = None,
         on_http: HttpHandler | None = None,
         intercept_http: bool = True,
+        spares: int = SPARES_PER_SHAPE,
     ) -> None:
         """`denied`: (path, why) of files no component may read (containment.emulator_files);
         `on_trouble(source_id, message)`: what the sandbox did to a source between runs (a console line)."""
@@ -62,6 +63,7 @@ class SandboxHost:
         self._intercept_http = intercept_http
         self.on_http = on_http
         self._node = node
+        self._spares = spares
         self._on_respond = on_respond
         self._started = False
         self._runtime: NodeRuntime | None = None
@@ -94,7 +96,7 @@ class SandboxHost:
         # A little over the largest reply a run may send, for the frame's envelope.
         self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=root,
                               max_frame_bytes=self.limits.max_reply_bytes + 65536,
-                              intercept_http=self._intercept_http)
+                              intercept_http=self._intercept_http, spares=self._spares)
         self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 

@@ -36,6 +36,7 @@ class _RunTrace:
         self.exit_code: int | None = None
         self.requests: dict[int, dict] = {}
         self.answering: set[asyncio.Task[None]] = set()
+        self.emits: list[dict] = []          # a long run's earlier emits, sent ahead of its reply
 
     def notice(self, kind: str, params: dict) -> None:
         if kind == "log":
@@ -44,6 +45,8 @@ class _RunTrace:
             task = asyncio.get_running_loop().create_task(self._answer_http(params))
             self.answering.add(task)
             task.add_done_callback(self.answering.discard)
+        elif kind == "emits":
+            self.emits.extend(params.get("emits") or [])
         elif kind == "respond":
             self.http_response = params
             if self.on_respond is not None:
@@ -162,7 +165,7 @@ class NodeWorker:
         return InvocationResult(
             outcome=reply["outcome"],
             error=reply["error"],
-            emits=reply["emits"],
+            emits=trace.emits + reply["emits"] if trace.emits else reply["emits"],
             db=reply["db"],
             db_changes=reply["db_changes"],
             http_response=reply["http_response"],

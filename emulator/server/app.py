@@ -38,7 +38,8 @@ def build_app(config: Config) -> web.Application:
     add_routes(app)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)
-    app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
+    # Persistence first, so it is torn down last: the final save follows every run still in flight.
+    app.cleanup_ctx.extend([_persistence_ctx, _sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx])
     app.on_shutdown.append(app[STREAMS].end_all)
     return app
 
@@ -116,7 +117,9 @@ async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:
     if not services.config.state_file:
         yield
         return
-    saver = StateSaver(services.store, Path(services.config.state_file))
+    saver = StateSaver(services.store, Path(services.config.state_file),
+                       report=lambda kind, data: services.bus.publish(kind, **data))
+    services.saver = saver
     await saver.start()
     yield
     await saver.close()

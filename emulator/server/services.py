@@ -49,6 +49,7 @@ class Services:
     outbound: OutboundHttp
     folders: list[Path]
     started_wall_s: float = 0.0          # monotonic time of the start, for the health check's uptime
+    saver: Any = None                    # the --state StateSaver, while the app runs with one
 
 
 SERVICES = web.AppKey("services", Services)
@@ -79,7 +80,7 @@ def build_services(config: Config) -> Services:
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
                           denied=emulator_files(state_file=config.state_file, connection_folder=os.getcwd()),
                           on_trouble=sandbox_trouble, on_respond=responses.answer, on_http=on_http,
-                          intercept_http=config.http_interception)
+                          intercept_http=config.http_interception, spares=config.node_spares)
     scheduler = Scheduler(clock)
     webhooks = WebhookDelivery()
     runtime = Runtime(store, clock, sandbox, scheduler, bus, webhooks, ids, folders=[str(f) for f in folders],
