@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 HEADER = struct.Struct(">I")
 MAX_FRAME_BYTES = 64 * 2**20
 
@@ -45,7 +47,10 @@ async def read_frame(reader: asyncio.StreamReader, max_bytes: int = MAX_FRAME_BY
         body = await reader.readexactly(size)
     except asyncio.IncompleteReadError:
         return None
-    message = json.loads(body)
+    try:
+        message = orjson.loads(body)   # a run's reply can hold 100,000 emits: parse it fast
+    except orjson.JSONDecodeError:
+        message = json.loads(body)     # lone surrogates, integers past 64 bits
     if not isinstance(message, dict):
         raise ValueError("a frame is not a JSON object")
     return message
@@ -83,6 +88,7 @@ class Connection:
         try:
             while (message := await read_frame(self._reader, self._max_frame_bytes)) is not None:
                 self._dispatch(message)
+                await asyncio.sleep(0)     # frames already buffered would otherwise hold the loop
         except (FrameTooLarge, ValueError) as failure:
             self.violation = f"the Node process broke the protocol: {failure}"
         finally:
@@ -124,6 +130,16 @@ class Connection:
             return await future
         finally:
             del self._pending[request_id]
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        """Sends a message that gets no reply (an answer to something the runner asked); dropped
+        when the runner is gone."""
+        if self.closed:
+            return
+        try:
+            self._write(encode_frame({"method": method, "params": params}))
+        except ChannelClosed:
+            pass
 
     def close(self) -> None:
         self.closed = True
