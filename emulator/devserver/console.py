@@ -83,6 +83,21 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
     if kind == "http":
         level = "info" if record["status"] < 400 else "warn"
         return level, f"http  {record['method']} {record['path']} → {record['status']}"
+    if kind == "outbound":
+        return describe_outbound(record, verbose)
     if kind == "clock" and verbose:
         return "info", f"clock {record['clock']}"
     return None
+
+
+def describe_outbound(record: dict[str, Any], verbose: bool) -> tuple[str, str] | None:
+    """A blocked request always; every other one with --verbose."""
+    what = f"{record['source_id']} {record['method']} {record['url']}"
+    if record["answered_by"] == "blocked":
+        return "warn", f"net   {what} BLOCKED: {record.get('error', '')}"
+    if not verbose:
+        return None
+    if record.get("error"):
+        return "error", f"net   {what} failed: {record['error']}"
+    by = f"stub {record['stub_id']}" if record.get("stub_id") else record["answered_by"]
+    return "info", f"net   {what} → {record['status']} ({by}, {record['duration_ms']:.0f} ms)"

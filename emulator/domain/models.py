@@ -97,6 +97,7 @@ class Source:
     component_url: str | None = None
     status_note: str | None = None
     timer_anchor_ms: int | None = None    # interval timers fire every interval from here, across restarts
+    run_hooks: bool = True                # False: created with "run_hooks": false, its hooks never run
 
     def to_api(self) -> dict[str, Any]:
         body = {

@@ -13,8 +13,12 @@ from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.outbound.oauth_signer import signer_uri
+from emulator.outbound.redaction import secret_values
+from emulator.outbound.run_errors import with_unanswered_requests
 from emulator.props import prop_types
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
+from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
 from emulator.domain.store import Store
 from emulator.runtime.webhook_delivery import WebhookDelivery
@@ -68,16 +72,22 @@ class Runtime:
         return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
-                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component))
+                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component),
+                          secrets=sorted(self.secret_values(source, component)))
+
+    def secret_values(self, source: Source, component: Component) -> set[str]:
+        """What never reaches a record or a cassette: `$auth` strings and the values of `secret` props."""
+        secret_props = [str(p.get("name")) for p in component.configurable_props if p.get("secret")]
+        return secret_values(self.sandbox_props(source, component), secret_props)
 
     def _read_roots(self, component: Component) -> list[str]:
-        """What a component's process may read: its watched folder, else its own folder."""
+        """What a component's process may read: its watched folder, else its package and node_modules."""
         if not component.path:
             return []
         for folder in self.folders:
             if component.path.startswith(folder + os.sep):
                 return [folder]
-        return [os.path.dirname(component.path)]
+        return package_read_roots(component.path)
 
     async def warm_up(self, components: list[Component]) -> None:
         """Have Node processes ready for these components' sources before the first is deployed."""
@@ -94,7 +104,10 @@ class Runtime:
             kind = kinds.get(name)
             if kind == prop_types.APP and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
-                props[name] = {"$auth": dict(account.auth) if account else {}}
+                auth = dict(account.auth) if account else {}
+                if account is not None and "oauth_consumer_key" in auth:
+                    auth.setdefault("oauth_signer_uri", signer_uri(account.id))
+                props[name] = {"$auth": auth}
             elif kind == prop_types.HTTP:
                 props[name] = {"endpoint": self.endpoint_url(source)}
             elif kind == prop_types.DB:
@@ -109,15 +122,18 @@ class Runtime:
     async def _apply(self, source: Source, component: Component, record: RunRecord,
                      result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
+        if result.outcome != "ok" and result.error is not None:
+            record.error = with_unanswered_requests(result.error, result.requests)
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
+        record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
         if result.outcome == "ok":
             source.db = result.db
             record.db_changes = result.db_changes
             await self._deliver_emits(source, component, record, result.emits)
         else:
-            self._append(source, ERRORS_CHANNEL, {"error": result.error, "original_event": record.event},
-                         {"summary": (result.error or {}).get("message", result.outcome)}, record)
+            self._append(source, ERRORS_CHANNEL, {"error": record.error, "original_event": record.event},
+                         {"summary": (record.error or {}).get("message", result.outcome)}, record)
         record.db_after = dict(source.db)
         self.store.changed()
         self.runs.add(record)
@@ -276,5 +292,6 @@ def _run_summary(record: RunRecord) -> dict[str, Any]:
             "outcome": record.outcome, "duration_ms": round(record.duration_ms, 1),
             "emitted": len(record.emitted), "dropped": len(record.dropped),
             "error": (record.error or {}).get("message"), "started_at_ms": record.started_at_ms,
-            "logs": len(record.logs)}
+            "logs": len(record.logs), "requests": len(record.requests),
+            "blocked": sum(1 for r in record.requests if r.get("answered_by") == "blocked")}
 

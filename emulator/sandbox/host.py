@@ -18,7 +18,7 @@ from types import TracebackType
 from .containment import Containment
 from .component_module import ComponentModule, file_module, write_inline_module
 from .import_scan import needs_resolve_hooks
-from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
+from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
 from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
 from .temp_roots import make_root, remove_abandoned_roots
@@ -38,7 +38,10 @@ INLINE_SHAPE = ProcessShape(read_paths=(), private_folder=True, resolve_hooks=Fa
 
 
 class SandboxHost:
-    """Supervises the Node workers; start() before use, close() (or `async with`) after."""
+    """Supervises the Node workers; start() before use, close() (or `async with`) after.
+
+    `on_http` answers the workers' outbound HTTP requests (without it they go to the network);
+    `intercept_http=False` starts workers without the interceptors (for the interception benchmark)."""
 
     def __init__(
         self,
@@ -48,6 +51,8 @@ class SandboxHost:
         on_respond: Callable[[str, dict], None] | None = None,
         denied: tuple[tuple[str, str], ...] = (),
         on_trouble: Callable[[str, str], None] | None = None,
+        on_http: HttpHandler | None = None,
+        intercept_http: bool = True,
         spares: int = SPARES_PER_SHAPE,
     ) -> None:
         """`denied`: (path, why) of files no component may read (containment.emulator_files);
@@ -55,6 +60,8 @@ class SandboxHost:
         self._on_trouble = on_trouble
         self.limits = limits
         self.containment = Containment(memory_mb=limits.memory_mb, denied=denied)
+        self._intercept_http = intercept_http
+        self.on_http = on_http
         self._node = node
         self._spares = spares
         self._on_respond = on_respond
@@ -88,7 +95,8 @@ class SandboxHost:
         root = await asyncio.to_thread(make_root)
         # A little over the largest reply a run may send, for the frame's envelope.
         self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=root,
-                              max_frame_bytes=self.limits.max_reply_bytes + 65536, spares=self._spares)
+                              max_frame_bytes=self.limits.max_reply_bytes + 65536,
+                              intercept_http=self._intercept_http, spares=self._spares)
         self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 
@@ -150,10 +158,15 @@ class SandboxHost:
             raise
         worker = NodeWorker(
             inv.source_id, pooled, module=module, signature=signature,
-            limits=self.limits, on_respond=self._on_respond,
+            limits=self.limits, on_respond=self._on_respond, on_http=self._answer_http,
         )
         self._workers[inv.source_id] = worker
         return worker
+
+    async def _answer_http(self, inv: Invocation, params: dict) -> tuple[dict, dict]:
+        if self.on_http is None:
+            return {"passthrough": True}, {}          # a bare sandbox: Node makes the request itself
+        return await self.on_http(inv, params)
 
     async def prepare(self, inv: Invocation) -> None:
         """Keeps a Node process ready for sources like `inv` (its code location and read roots), so the

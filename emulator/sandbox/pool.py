@@ -11,6 +11,7 @@ import collections
 import functools
 import itertools
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,13 @@ from .transport import NodeProcess, SpawnError
 logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 15.0
+# Taken from the emulator's environment, so a local HTTPS mock or a corporate proxy works.
+INHERITED_ENV = ("NODE_EXTRA_CA_CERTS", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+                 "http_proxy", "https_proxy", "no_proxy")
+
+
+def inherited_env() -> dict[str, str]:
+    return {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
 SPARES_PER_SHAPE = 1
 # A shape lent again within QUICK_SUCCESSION_S of its last lend, with no spare ready, keeps one
 # more spare (up to MAX_SPARES_PER_SHAPE) until it has not been lent for TRIM_AFTER_S.
@@ -66,9 +74,10 @@ class NodePool:
     """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
 
     def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE,
-                 max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
+                 max_frame_bytes: int = MAX_FRAME_BYTES, intercept_http: bool = True) -> None:
         self._runtime = runtime
         self._max_frame_bytes = max_frame_bytes
+        self._intercept_env = {} if intercept_http else {"PD_SANDBOX_INTERCEPT": "0"}
         self._memory_mb = memory_mb
         self._root = root
         self._spares = spares
@@ -255,7 +264,8 @@ class NodePool:
 
         process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
-            await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=node_environment(shape.denied))
+            env = {**inherited_env(), **node_environment(shape.denied), **self._intercept_env}
+            await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

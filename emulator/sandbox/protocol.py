@@ -131,6 +131,16 @@ class Connection:
         finally:
             del self._pending[request_id]
 
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        """Sends a message that gets no reply (an answer to something the runner asked); dropped
+        when the runner is gone."""
+        if self.closed:
+            return
+        try:
+            self._write(encode_frame({"method": method, "params": params}))
+        except ChannelClosed:
+            pass
+
     def close(self) -> None:
         self.closed = True
         why = self.violation or "the Node process went away before answering"

@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, control, dashboard, endpoints, events, sources, sse,
-                          subscriptions, users)
+from emulator.api import (activity, components, control, dashboard, endpoints, events, outbound_http, samples,
+                          sources, sse, subscriptions, users)
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.api.event_stream import STREAMS, OpenStreams
@@ -21,7 +21,8 @@ from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
 from emulator.server.services import SERVICES, build_services, services_of
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
+                subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, samples.routes, activity.routes,
+                dashboard.routes)
 
 
 def build_app(config: Config) -> web.Application:
@@ -79,6 +80,7 @@ async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await services.runtime.close()
     await services.sandbox.close()
+    await services.outbound.close()
 
 
 async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -8,6 +8,8 @@ import { buildComponentThis } from "./runner/component-this.mjs";
 import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
 import { installTimerTracking } from "./runner/leftovers.mjs";
+import { installOutbound } from "./runner/outbound.mjs";
+import { emitSample } from "./runner/sample.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
 const realExit = process.exit.bind(process);
@@ -22,6 +24,10 @@ const rawStderr = installOutputCapture((level, message) => {
 });
 
 const channel = openChannel({ inFd, outFd, onMessage: dispatch, onClose: () => realExit(0) });
+
+const settleHttp = process.env.PD_SANDBOX_INTERCEPT === "0"
+  ? () => {}
+  : installOutbound({ channel, currentRunId: () => current?.id ?? null });
 
 process.exit = function exit(code) {
   const exitCode = Number(code ?? process.exitCode ?? 0) || 0;
@@ -52,6 +58,7 @@ function settleIn(module) {
 }
 
 function callMethod(component, method, self, event) {
+  if (method === "sample") return emitSample(component, self);
   const target = method === "run" ? component.run : component.hooks?.[method];
   if (typeof target === "function") return target.call(self, event);
   if (method === "run") throw new TypeError("the component has no run() method");
@@ -91,6 +98,8 @@ function dispatch(message) {
       current = null;
       channel.send({ id: message.id, error: { message: `runner failed: ${failure?.stack ?? failure}` } });
     });
+  } else if (message.method === "http_reply") {
+    settleHttp(message.params);
   } else if (message.method === "ping") {
     channel.send({ id: message.id, result: { pong: true } });
   } else {
