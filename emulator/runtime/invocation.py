@@ -192,7 +192,7 @@ class Runtime:
     async def _deliver_to(self, listener_id: str, event: Event, emitter: Source, depth: int) -> None:
         hook = self.store.webhooks.get(listener_id)
         if hook is not None:
-            self.webhooks.deliver(hook, {"id": event.id, "event": event.event, "metadata": event.metadata})
+            self.webhooks.deliver(hook, event)
             return
         listener = self.store.sources.get(listener_id)
         if listener is None or not listener.active:
