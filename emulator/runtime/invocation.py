@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.configured_props import run_value
 from emulator.timing.clock import Clock
 from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
@@ -83,10 +84,10 @@ class Runtime:
 
     def sandbox_props(self, source: Source, component: Component) -> dict[str, Any]:
         """What `this.<prop>` is inside the run: app credentials, the endpoint, the timer, the values."""
-        kinds = {p.get("name"): p.get("type") for p in component.configurable_props}
+        declared = {p.get("name"): p for p in component.configurable_props}
         props: dict[str, Any] = {}
         for name, value in source.configured_props.items():
-            kind = kinds.get(name)
+            kind = (declared.get(name) or {}).get("type")
             if kind == "app" and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
                 props[name] = {"$auth": dict(account.auth) if account else {}}
@@ -95,7 +96,7 @@ class Runtime:
             elif kind == "$.service.db":
                 continue
             else:
-                props[name] = value
+                props[name] = run_value(declared.get(name), value)
         return props
 
     def endpoint_url(self, source: Source) -> str | None:
