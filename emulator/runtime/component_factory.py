@@ -50,7 +50,11 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path]) -> Component:
+    """A file of a watched folder is its registered component (one file, one component, reloaded on save)."""
     path = resolve_component_url(url, folders)
+    registered = store.components.get(registry_component_id(str(path)))
+    if registered is not None and registered.user_id is None and registered.path == str(path):
+        return registered
     code = _read_code(path)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path)
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))

@@ -169,3 +169,21 @@ async def test_an_import_of_a_missing_file_keeps_the_last_good_version(watched: 
     failure = await eventually(failed)
     assert "gone.mjs" in failure["message"] and failure["line"] == 2
     assert await _greeting(watched, source["id"]) == "hello world"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_source_deployed_by_file_url_follows_the_file(watched: Watched) -> None:
+    url = (watched.folder / "greeter.mjs").as_uri()
+    component = (await watched.api.ok("POST", "/v1/components", json={"component_url": url}))["data"]
+    assert component["id"] == registry_component_id(str(watched.folder / "greeter.mjs"))   # one file, one component
+    source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": url}))["data"]
+    assert source["component_id"] == component["id"]
+    assert await _greeting(watched, source["id"]) == "hello world"
+
+    watched.write("greeter.mjs", source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"v2"'))
+    report = await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    assert report["sources"] == 1
+    assert await _greeting(watched, source["id"]) == "v2"
+    _, reloads = await watched.api.get("/_emulator/reloads")
+    [listed] = [c for c in reloads["components"] if c["key"] == "greeter"]
+    assert listed["sources"] == 1
