@@ -1,10 +1,12 @@
 """Watched component folders: find component files, register them, and reload them on change."""
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any
 
+from emulator.devserver.last_good import error_location, is_last_good_copy, pin_last_good, unpin_last_good
 from emulator.runtime.component_factory import register_file, registry_component_id
 from emulator.errors import HookFailed
 from emulator.domain.models import Component
@@ -21,12 +23,13 @@ def component_candidates(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        found += [Path(root, f).resolve() for f in sorted(files) if f.endswith(COMPONENT_SUFFIXES)]
+        found += [Path(root, f).resolve() for f in sorted(files)
+                  if f.endswith(COMPONENT_SUFFIXES) and not is_last_good_copy(Path(f))]
     return found
 
 
 def is_watched_source_file(path: Path) -> bool:
-    return path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))
+    return path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts)) and not is_last_good_copy(path)
 
 
 class FolderReloader:
@@ -84,14 +87,15 @@ class FolderReloader:
         previous = store.components.get(registry_component_id(str(path)))
         component, error = await register_file(store, path)
         if component is None:
-            return self._failed(path, previous, error or {})
+            return await self._failed(path, previous, error or {})
         missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)
         if missing_import and previous is not None:
-            return self._failed(path, previous, missing_import)
+            return await self._failed(path, previous, missing_import)
         self.failures.pop(str(path), None)
         if previous is not None and previous.code_hash == component.code_hash \
                 and not changed_names & set(previous.imported_files + component.imported_files):
             previous.errors = []          # an editor's touch, or a revert to the last good code
+            await asyncio.to_thread(unpin_last_good, previous)
             return None
         sources = store.sources_of_component(component.id)
         for source in sources:
@@ -103,19 +107,31 @@ class FolderReloader:
         except HookFailed as exc:
             if previous is not None:
                 store.put_component(previous)
+                await asyncio.to_thread(pin_last_good, previous)      # restore runs the last good code
                 for source in sources:
                     await self.services.lifecycle.restore_code(source)
-            return self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
-                                                 "file": str(path), "line": 0, "column": 0})
+            line, column = error_location((exc.run.get("error") or {}).get("stack") or "", path)
+            return await self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
+                                                       "file": str(path), "line": line, "column": column,
+                                                       "run_id": exc.run.get("id")})
+        if previous is not None:
+            await asyncio.to_thread(unpin_last_good, previous)
         return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
                             component_id=component.id, sources=len(sources))
 
-    def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
+    async def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
         self.failures[str(path)] = error
         if previous is not None:
             previous.errors = [error]
+            # A Node process started later (a restart, a crash) must not import the broken file.
+            await asyncio.to_thread(pin_last_good, previous)
         return self._report("reload_failed", path, message=error.get("message", "error"), line=error.get("line", 0),
                             column=error.get("column", 0), component_id=previous.id if previous else None)
+
+    async def close(self) -> None:
+        """Remove the last good copies written next to broken files."""
+        for component in self.services.store.registry_components():
+            await asyncio.to_thread(unpin_last_good, component)
 
     async def _deleted(self, path: Path) -> list[dict[str, Any]]:
         self.failures.pop(str(path), None)

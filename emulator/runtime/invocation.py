@@ -20,6 +20,7 @@ from emulator.runtime.webhook_delivery import WebhookDelivery
 MAX_CHAIN_DEPTH = 16
 SCHEDULED_CHANNEL = "$in"
 ERRORS_CHANNEL = "$errors"
+FAILED_DEPLOYS_KEPT = 200
 
 
 class Runtime:
@@ -35,6 +36,7 @@ class Runtime:
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._responders: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.failed_deploys: dict[str, str] = {}     # source id → user id, for the runs of a failed create
 
     # invocation ----------------------------------------------------------------------------------
     async def invoke(self, source: Source, method: str, event: Any = None, *, trigger: str = "control",
@@ -61,7 +63,8 @@ class Runtime:
         return record
 
     def _invocation(self, source: Source, component: Component, method: str, event: Any) -> Invocation:
-        return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
+        return Invocation(source_id=source.id, method=method, code=component.code,
+                          path=component.run_path or component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
                           env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component))
@@ -214,6 +217,18 @@ class Runtime:
     # housekeeping -------------------------------------------------------------------------------
     def _lock(self, source_id: str) -> asyncio.Lock:
         return self._locks.setdefault(source_id, asyncio.Lock())
+
+    def keep_runs_of_failed_deploy(self, source: Source) -> None:
+        """A source whose deploy failed is gone, but its runs stay readable by its owner."""
+        self._locks.pop(source.id, None)
+        self.failed_deploys[source.id] = source.user_id
+        while len(self.failed_deploys) > FAILED_DEPLOYS_KEPT:
+            del self.failed_deploys[next(iter(self.failed_deploys))]
+
+    def run_owner(self, source_id: str) -> str | None:
+        """The user whose source made these runs: a live source's, or a failed deploy's."""
+        source = self.store.sources.get(source_id)
+        return source.user_id if source is not None else self.failed_deploys.get(source_id)
 
     def forget(self, source_id: str) -> None:
         self._locks.pop(source_id, None)

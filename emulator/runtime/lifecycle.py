@@ -51,9 +51,10 @@ class SourceLifecycle:
             await self._hook(source, "deploy")
             await self._hook(source, "activate")
         except HookFailed:
+            # The source goes, as in the cloud; its hook runs stay listed (the answer names them).
             await self.runtime.sandbox.evict(source.id)
             self.store.remove_source(source.id)
-            self.runtime.forget(source.id)
+            self.runtime.keep_runs_of_failed_deploy(source)
             raise
         self._start_timer(source, component)
         for auto in self.store.auto_subscriptions_of(user.id):
@@ -156,7 +157,7 @@ class SourceLifecycle:
         record = await self.runtime.invoke(source, method, trigger="hook")
         if record.outcome != "ok":
             message = (record.error or {}).get("message") or f"{method} hook failed ({record.outcome})"
-            raise HookFailed(message, code=f"{method}_failed")
+            raise HookFailed(message, code=f"{method}_failed", run=record.to_api())
 
     async def _quiet_hook(self, source: Source, method: str) -> None:
         """A hook whose failure is logged and shown but does not stop the operation (deactivate)."""

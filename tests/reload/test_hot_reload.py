@@ -92,6 +92,8 @@ async def test_broken_save_keeps_the_last_good_version_until_fixed(watched: Watc
     assert component["data"]["version"] == "0.0.1"
     assert component["data"]["errors"][0]["line"] == failure["line"]
     assert await _greeting(watched, source["id"]) == "hello world"
+    await watched.emu.services.sandbox.evict(source["id"])          # a new Node process: still the last good code
+    assert await _greeting(watched, source["id"]) == "hello world"
 
     watched.write("greeter.mjs", source_code("0.0.3", "Who"))
     await eventually(lambda: _reload_of(watched, "greeter.mjs"))
@@ -102,7 +104,8 @@ async def test_broken_save_keeps_the_last_good_version_until_fixed(watched: Watc
 @pytest.mark.parametrize("watched", [START], indirect=True)
 async def test_a_throwing_activate_hook_keeps_the_last_good_version(watched: Watched) -> None:
     source = await _deploy(watched)
-    broken = source_code("0.0.2", "Who").replace("async activate() {", "async activate() { throw new Error('no!');")
+    broken = source_code("0.0.2", "Who").replace("async activate() {", "async activate() { throw new Error('no!');") \
+        .replace("common.methods.greet(this.who)", '"new code"')
     watched.write("greeter.mjs", broken)
 
     async def failed() -> dict | None:
@@ -110,9 +113,19 @@ async def test_a_throwing_activate_hook_keeps_the_last_good_version(watched: Wat
 
     failure = await eventually(failed)
     assert "no!" in failure["message"]
+    assert (failure["line"], failure["column"]) == (7, 30)      # where the new activate threw
     _, component = await watched.api.get("/v1/components/registry/greeter")
     assert component["data"]["version"] == "0.0.1"
-    assert await _greeting(watched, source["id"]) == "hello world"
+    for _ in range(2):          # each run really runs the last good code, in a fresh Node process too
+        assert await _greeting(watched, source["id"]) == "hello world"
+        await watched.emu.services.sandbox.evict(source["id"])
+    _, db = await watched.api.get(f"/_emulator/sources/{source['id']}/db")
+    assert db["data"]["deactivated"] == "0.0.1"     # the last good code's own hooks ran on the way back
+
+    watched.write("greeter.mjs", source_code("0.0.3", "Who").replace("common.methods.greet(this.who)", '"v3"'))
+    await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    assert await _greeting(watched, source["id"]) == "v3"
+    assert [p.name for p in watched.folder.iterdir() if p.name.startswith(".")] == []   # the last good copy is gone
 
 
 @pytest.mark.parametrize("watched", [START], indirect=True)
