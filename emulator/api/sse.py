@@ -46,14 +46,16 @@ async def send(response: web.StreamResponse, ident: str | None, data: Any) -> No
 
 
 async def pump(request: web.Request, response: web.StreamResponse, queue: asyncio.Queue[Any],
-               render: Any, heartbeat_s: float = HEARTBEAT_S) -> None:
-    """Forward queue items until the client goes away or the server shuts down."""
+               render: Any, heartbeat_s: float = HEARTBEAT_S, already_sent: Any = None) -> None:
+    """Forward queue items (but those `already_sent` says were) until the client or the server goes."""
     try:
         while True:
             try:
                 item = await asyncio.wait_for(queue.get(), heartbeat_s)
             except asyncio.TimeoutError:
                 await response.write(b":sse-handshake\n\n")
+                continue
+            if already_sent is not None and already_sent(item):
                 continue
             ident, data = render(item)
             await send(response, ident, data)
@@ -81,13 +83,17 @@ async def stream_source_events(request: web.Request) -> web.StreamResponse:
     try:
         response = await open_stream(request)
         resume = parse_event_id(request.headers.get("Last-Event-ID", ""))
+        replayed: set[str] = set()
         if resume:
             backlog = [e for channel in services.store.events.channels(source.id) if not channel.startswith("$")
                        for e in services.store.events.newest_first(source.id, channel)]
             for event in sorted(backlog, key=event_sort_key):
                 if event_sort_key(event) > resume:
+                    replayed.add(event.id)
                     await send(response, event.id, summary(event, expand=True))
-        await pump(request, response, queue, lambda e: (e.id, summary(e, expand=True)))
+        # An event emitted while the stream opened is both queued and replayed: send it once.
+        await pump(request, response, queue, lambda e: (e.id, summary(e, expand=True)),
+                   already_sent=lambda e: e.id in replayed)
     finally:
         services.store.events.listeners.remove(listener)
     return response

@@ -10,6 +10,7 @@ import pytest
 
 from emulator.cli.companion import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
+from emulator.server.runner import ThreadedEmulator
 from tests.cli.conftest import Cli, Follower, start_server
 from tests.conftest import EMITTER
 
@@ -174,7 +175,8 @@ def test_events_follow_prints_new_events_and_ends_cleanly_on_ctrl_c(cli: Cli) ->
     cli.api.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"count": 1}})
     follower = Follower("events", source["id"], "--follow", "--url", cli.server.url, "--api-key", cli.server.api_key)
     try:
-        follower.wait_for("item 0")
+        follower.wait_for("item 0", timeout=60)             # a loaded machine starts Python slowly
+        _wait_for_a_stream(cli.server)
         cli.api.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"count": 2}})
         follower.wait_for("item 1")
         follower.process.send_signal(signal.SIGINT)
@@ -183,6 +185,14 @@ def test_events_follow_prints_new_events_and_ends_cleanly_on_ctrl_c(cli: Cli) ->
         follower.kill()
     assert code == 0 and "Traceback" not in stderr
     assert sum("item 0" in line for line in follower.seen) == 2       # the old one once, the new one once
+
+
+def _wait_for_a_stream(server: ThreadedEmulator) -> None:
+    assert server.emulator is not None
+    deadline = time.monotonic() + 30
+    while not server.emulator.services.streams:
+        assert time.monotonic() < deadline, "the follower never opened its stream"
+        time.sleep(0.02)
 
 
 def test_logs_follow_ends_cleanly_when_the_emulator_stops() -> None:
