@@ -15,7 +15,7 @@ from emulator.runtime.control_plane import replace_state, reset
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
-from emulator.domain.state_document import export_state
+from emulator.domain.state_document import export_state, owned_by_key, owners
 
 routes = web.RouteTableDef()
 
@@ -155,10 +155,13 @@ async def put_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
-    await replace_state(services, params)
+    state = {k: v for k, v in params.items() if k not in ("owner", "include", "exclude")}
+    if params.get("owner") == "me":
+        state = owned_by_key(state, services.api_key)
+    await replace_state(services, state)
     store = services.store
     return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
-                                       "events": store.events.count()}})
+                                       "events": store.events.count(), "owners": owners(store, services.api_key)}})
 
 
 @routes.post("/_emulator/faults")
