@@ -14,6 +14,7 @@ import pytest
 from emulator.cli.companion import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
 from emulator.server.runner import ThreadedEmulator
+from emulator.testing import SEEDS
 from tests.cli.conftest import Cli, Follower, start_server
 from tests.conftest import EMITTER
 
@@ -196,7 +197,7 @@ def test_state_export_then_import_round_trips(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_state_import_gives_a_fixtures_sources_to_your_key_or_says_whose_they_are(cli: Cli) -> None:
-    fixture = str(Path(__file__).parents[2] / "fixtures" / "busy_sources.json")
+    fixture = str(SEEDS / "busy_sources.json")
     code, out, _ = cli("state", "import", fixture)
     assert code == 0 and "3 sources" in out and "not to your key" not in out
     assert len(cli.api.call("GET", "/v1/users/me/sources")["data"]) == 3
