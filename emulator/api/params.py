@@ -77,8 +77,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"{name} must be of type {error.validator_value}, got {json.dumps(error.instance)[:80]}"
     if error.validator == "additionalProperties":
         return f"unknown parameter in {name}: {error.message}"
-    if error.validator in ("anyOf", "oneOf") and error.schema.get("description"):
-        return f"{name}: {error.schema['description']}"
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator in ("anyOf", "oneOf") and schema.get("description"):
+        return f"{name}: {schema['description']}"
     return f"{name}: {error.message}"
 
 

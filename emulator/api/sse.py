@@ -52,7 +52,7 @@ async def pump(request: web.Request, response: web.StreamResponse, queue: asynci
         while True:
             try:
                 item = await asyncio.wait_for(queue.get(), heartbeat_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await response.write(b":sse-handshake\n\n")
                 continue
             if already_sent is not None and already_sent(item):

@@ -21,6 +21,7 @@ from typing import Any
 from emulator.config import DEFAULT_PORT
 
 LIST_HINT = "`pd-emulator list` shows your sources' ids and names"
+CONNECTION_FILE = ".pd-emulator.json"     # what `serve` leaves for the companion commands
 
 
 class CompanionError(Exception):
@@ -39,8 +40,6 @@ class Connection:
 
 
 def resolve_connection(args: argparse.Namespace, cwd: Path | None = None) -> Connection:
-    from emulator.cli.main import CONNECTION_FILE
-
     saved: dict[str, Any] = {}
     path = (cwd or Path.cwd()) / CONNECTION_FILE
     if path.is_file():

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulator.cli.client import LIST_HINT, Client, CompanionError, resolve_connection
+from emulator.cli.client import CONNECTION_FILE, LIST_HINT, Client, CompanionError, resolve_connection
 from emulator.config import DEFAULT_PORT
 from emulator.devserver.console import Console
 
@@ -55,10 +55,8 @@ class Output:
 
 
 # the commands ----------------------------------------------------------------------------------
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add the companion subcommands to the `pd-emulator` parser."""
-    from emulator.cli.main import CONNECTION_FILE
-
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--url", help=f"the emulator (default: $PD_EMULATOR_URL, ./{CONNECTION_FILE}, "
                                       f"http://127.0.0.1:{DEFAULT_PORT})")

@@ -9,7 +9,7 @@ from tree_sitter import Node
 from emulator.props import builtins
 from emulator.props.linking import Linker, Scope
 from emulator.props.operators import UNSUPPORTED, truthy
-from emulator.props.parse import string_literal
+from emulator.props.parse import field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown
 
 _MAX_CALL_DEPTH = 32
@@ -22,8 +22,8 @@ class FunctionCalls(Linker):
     _call_depth = 0
 
     def _eval_call_expression(self, node: Node, scope: Scope) -> Any:
-        callee = node.child_by_field_name("function")
-        arguments_node = node.child_by_field_name("arguments")
+        callee = field_of(node, "function")
+        arguments_node = field_of(node, "arguments")
         argument_nodes = [a for a in arguments_node.named_children if a.type != "comment"]
         parsed = scope.record.parsed
         if callee.type == "identifier" and parsed.text(callee) == "require" and not self._is_bound(scope, "require") \
@@ -50,7 +50,7 @@ class FunctionCalls(Linker):
         call = functools.partial(self.call_function, scope=scope)
         text = scope.record.parsed.text
         if callee.type == "member_expression":
-            owner, name = callee.child_by_field_name("object"), text(callee.child_by_field_name("property"))
+            owner, name = field_of(callee, "object"), text(field_of(callee, "property"))
             is_global = owner.type == "identifier" and not self._is_bound(scope, text(owner))
             if is_global and text(owner) in builtins.GLOBAL_OBJECTS:
                 try:
@@ -92,14 +92,14 @@ class FunctionCalls(Linker):
         local = Scope(function.scope.record, {}, function.scope)
         single = node.child_by_field_name("parameter")
         parameters = [single] if single is not None else [
-            p for p in node.child_by_field_name("parameters").named_children if p.type != "comment"]
+            p for p in field_of(node, "parameters").named_children if p.type != "comment"]
         for index, parameter in enumerate(parameters):
             if parameter.type == "rest_pattern":
                 self.bind_pattern(parameter.named_children[0], arguments[index:], local, local.values)
             else:
                 argument = arguments[index] if index < len(arguments) else UNDEFINED
                 self.bind_pattern(parameter, argument, local, local.values)
-        body = node.child_by_field_name("body")
+        body = field_of(node, "body")
         self._call_depth += 1
         try:
             if body.type != "statement_block":
@@ -118,7 +118,7 @@ class FunctionCalls(Linker):
                 for declarator in (d for d in statement.named_children if d.type == "variable_declarator"):
                     value_node = declarator.child_by_field_name("value")
                     value = self.evaluate(value_node, scope) if value_node is not None else UNDEFINED
-                    self.bind_pattern(declarator.child_by_field_name("name"), value, scope, scope.values)
+                    self.bind_pattern(field_of(declarator, "name"), value, scope, scope.values)
             elif statement.type == "return_statement":
                 value_nodes = [c for c in statement.named_children if c.type != "comment"]
                 return True, self.evaluate(value_nodes[0], scope) if value_nodes else UNDEFINED
@@ -130,9 +130,9 @@ class FunctionCalls(Linker):
                 return True, UNSUPPORTED
         return False, UNDEFINED
 
-    def _run_branch(self, statement: Node, scope: Scope) -> tuple[bool, Any]:
-        if statement.type == "if_statement":
-            condition = self.evaluate(statement.child_by_field_name("condition"), scope)
+    def _run_branch(self, statement: Node | None, scope: Scope) -> tuple[bool, Any]:
+        if statement is not None and statement.type == "if_statement":
+            condition = self.evaluate(field_of(statement, "condition"), scope)
             if isinstance(condition, Unknown):
                 return True, condition
             statement = statement.child_by_field_name("consequence" if truthy(condition) else "alternative")

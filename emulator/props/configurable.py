@@ -15,7 +15,7 @@ _MAX_DEFINITION_DEPTH = 10
 
 @dataclass
 class ComponentFields:
-    metadata: dict[str, str | None] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)   # str or None each
     configurable_props: list[dict] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     needs_completion: bool = False

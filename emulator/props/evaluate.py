@@ -9,7 +9,7 @@ from tree_sitter import Node
 from emulator.props import operators
 from emulator.props.calls import FunctionCalls
 from emulator.props.linking import Scope
-from emulator.props.parse import decode_escapes, string_literal
+from emulator.props.parse import decode_escapes, field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, JSRegExp, Namespace, Thunk, Unknown
 
 _FUNCTIONS = {"arrow_function", "function_expression", "function", "generator_function", "class"}
@@ -109,11 +109,11 @@ class Evaluator(FunctionCalls):
         result = JSObject()
         for child in node.named_children:
             if child.type == "pair":
-                key = self._property_key(child.child_by_field_name("key"), scope)
+                key = self._property_key(field_of(child, "key"), scope)
                 if isinstance(key, Unknown):
                     result.gaps.append(key)
                 else:
-                    result[key] = self._deferred(child.child_by_field_name("value"), scope)
+                    result[key] = self._deferred(field_of(child, "value"), scope)
             elif child.type == "shorthand_property_identifier":
                 result[scope.record.parsed.text(child)] = self._deferred(child, scope)
             elif child.type == "spread_element":
@@ -132,7 +132,7 @@ class Evaluator(FunctionCalls):
         return self.lookup(scope, scope.record.parsed.text(node), node)
 
     def _define_method(self, result: JSObject, method: Node, scope: Scope) -> None:
-        key = self._property_key(method.child_by_field_name("name"), scope)
+        key = self._property_key(field_of(method, "name"), scope)
         if isinstance(key, Unknown):
             result.gaps.append(key)
         elif any(c.type == "get" for c in method.children):
@@ -162,13 +162,13 @@ class Evaluator(FunctionCalls):
             result.update((str(i), item) for i, item in enumerate(value))
 
     def _eval_member_expression(self, node: Node, scope: Scope) -> Any:
-        target = self.evaluate(node.child_by_field_name("object"), scope)
-        key = scope.record.parsed.text(node.child_by_field_name("property"))
+        target = self.evaluate(field_of(node, "object"), scope)
+        key = scope.record.parsed.text(field_of(node, "property"))
         return self.member(target, key, node, scope, optional=node.child_by_field_name("optional_chain") is not None)
 
     def _eval_subscript_expression(self, node: Node, scope: Scope) -> Any:
-        target = self.evaluate(node.child_by_field_name("object"), scope)
-        key = self.evaluate(node.child_by_field_name("index"), scope)
+        target = self.evaluate(field_of(node, "object"), scope)
+        key = self.evaluate(field_of(node, "index"), scope)
         if isinstance(key, Unknown):
             return key
         optional = node.child_by_field_name("optional_chain") is not None
@@ -196,15 +196,15 @@ class Evaluator(FunctionCalls):
         return UNDEFINED
 
     def _eval_unary_expression(self, node: Node, scope: Scope) -> Any:
-        value = self.evaluate(node.child_by_field_name("argument"), scope)
+        value = self.evaluate(field_of(node, "argument"), scope)
         if isinstance(value, Unknown):
             return value
-        operator = scope.record.parsed.text(node.child_by_field_name("operator"))
+        operator = scope.record.parsed.text(field_of(node, "operator"))
         return self._computed(operators.unary(operator, value), node, scope)
 
     def _eval_binary_expression(self, node: Node, scope: Scope) -> Any:
-        operator = scope.record.parsed.text(node.child_by_field_name("operator"))
-        left = self.evaluate(node.child_by_field_name("left"), scope)
+        operator = scope.record.parsed.text(field_of(node, "operator"))
+        left = self.evaluate(field_of(node, "left"), scope)
         if isinstance(left, Unknown):
             return left
         if operator in ("&&", "||", "??"):
@@ -212,8 +212,8 @@ class Evaluator(FunctionCalls):
                 decided = left is not None and left is not UNDEFINED
             else:
                 decided = operators.truthy(left) == (operator == "||")
-            return left if decided else self.evaluate(node.child_by_field_name("right"), scope)
-        right = self.evaluate(node.child_by_field_name("right"), scope)
+            return left if decided else self.evaluate(field_of(node, "right"), scope)
+        right = self.evaluate(field_of(node, "right"), scope)
         if isinstance(right, Unknown):
             return right
         return self._computed(operators.binary(operator, left, right), node, scope)
@@ -224,11 +224,11 @@ class Evaluator(FunctionCalls):
         return value
 
     def _eval_ternary_expression(self, node: Node, scope: Scope) -> Any:
-        condition = self.evaluate(node.child_by_field_name("condition"), scope)
+        condition = self.evaluate(field_of(node, "condition"), scope)
         if isinstance(condition, Unknown):
             return condition
         branch = "consequence" if operators.truthy(condition) else "alternative"
-        return self.evaluate(node.child_by_field_name(branch), scope)
+        return self.evaluate(field_of(node, branch), scope)
 
     def _eval_sequence_expression(self, node: Node, scope: Scope) -> Any:
         values = [self.evaluate(child, scope) for child in node.named_children]
@@ -237,5 +237,5 @@ class Evaluator(FunctionCalls):
     def _eval_regex(self, node: Node, scope: Scope) -> Any:
         flags = node.child_by_field_name("flags")
         text = scope.record.parsed.text
-        return JSRegExp(text(node.child_by_field_name("pattern")), text(flags) if flags is not None else "")
+        return JSRegExp(text(field_of(node, "pattern")), text(flags) if flags is not None else "")
 

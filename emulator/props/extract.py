@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 
 from emulator.props.configurable import read_component
 from emulator.props.diagnostics import Diagnostic, ExtractionError
 from emulator.props.evaluate import Evaluator
+from emulator.props.extraction import Extraction
 from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, is_relative, read_source
 from emulator.props.modules import ModuleRecord
 from emulator.props.node_import import complete_with_node
@@ -15,24 +15,6 @@ from emulator.props.values import Unknown
 
 __all__ = ["Diagnostic", "Extraction", "ExtractionError", "ModuleCache", "complete_with_node", "extract_code",
            "extract_file", "is_component_file"]
-
-
-@dataclass
-class Extraction:
-    """What the emulator knows about a component from its code."""
-
-    key: str | None
-    name: str | None
-    version: str | None
-    description: str | None
-    type: str | None
-    dedupe: str | None
-    configurable_props: list[dict]
-    warnings: list[Diagnostic]
-    code_hash: str
-    imported_files: list[str] = field(default_factory=list)
-    needs_completion: bool = False
-    completed_by_node: bool = False
 
 
 def extract_code(code: str, *, path: str | None = None, cache: ModuleCache | None = None) -> Extraction:
@@ -108,6 +90,8 @@ def _looks_like_component(record: ModuleRecord) -> bool:
         elif part.type in ("pair", "method_definition"):
             key = part.child_by_field_name("key") or part.child_by_field_name("name")
             value = part.child_by_field_name("value")
+            if key is None:
+                continue
             keys[record.parsed.text(key).strip("'\"")] = record.parsed.text(value) if value is not None else ""
     if keys.get("type", "").strip("'\"`") == "app":
         return False

@@ -11,7 +11,7 @@ from emulator.props.diagnostics import ExtractionError
 from emulator.props.imports import INLINE_FILE, ModuleLoader, is_relative, read_source, resolve
 from emulator.props.modules import Binding, ModuleRecord
 from emulator.props.operators import number
-from emulator.props.parse import string_literal
+from emulator.props.parse import field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown
 
 PLATFORM_PACKAGE = "@pipedream/platform"
@@ -72,10 +72,10 @@ class Linker:
         return values.get(name, values.get("", UNDEFINED))
 
     def _declare(self, record: ModuleRecord, declarator: Node) -> dict[str, Any]:
-        scope, values = Scope(record), {}
+        scope, values = Scope(record), dict[str, Any]()
         value_node = declarator.child_by_field_name("value")
         value = self.evaluate(value_node, scope) if value_node is not None else UNDEFINED
-        self.bind_pattern(declarator.child_by_field_name("name"), value, scope, values)
+        self.bind_pattern(field_of(declarator, "name"), value, scope, values)
         return values
 
     def bind_pattern(self, pattern: Node, value: Any, scope: Scope, out: dict[str, Any]) -> None:
@@ -85,8 +85,8 @@ class Linker:
             out[text(pattern)] = value
         elif pattern.type in ("assignment_pattern", "object_assignment_pattern"):
             if value is UNDEFINED:
-                value = self.evaluate(pattern.child_by_field_name("right"), scope)
-            self.bind_pattern(pattern.child_by_field_name("left"), value, scope, out)
+                value = self.evaluate(field_of(pattern, "right"), scope)
+            self.bind_pattern(field_of(pattern, "left"), value, scope, out)
         elif pattern.type == "object_pattern":
             taken: list[str] = []
             for part in (p for p in pattern.named_children if p.type != "comment"):
@@ -98,7 +98,7 @@ class Linker:
                 key_node = part.child_by_field_name("key") or part.child_by_field_name("left") or part
                 key = string_literal(scope.record.parsed, key_node) if key_node.type == "string" else text(key_node)
                 taken.append(key)
-                target = part.child_by_field_name("value") if part.type == "pair_pattern" else part
+                target = field_of(part, "value") if part.type == "pair_pattern" else part
                 self.bind_pattern(target, self.member(value, key, part, scope), scope, out)
         elif pattern.type == "array_pattern":
             for index, part in enumerate(p for p in pattern.named_children if p.type != "comment"):

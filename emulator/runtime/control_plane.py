@@ -24,7 +24,7 @@ def start_timers(services: Services) -> None:
         if component is None or not source.active:
             continue
         for prop in component.configurable_props:
-            timer = source.configured_props.get(prop.get("name"))
+            timer = source.configured_props.get(prop.get("name", ""))
             if prop.get("type") == "$.interface.timer" and timer:
                 services.scheduler.set_timer(source.id, timer, anchor_ms=source.timer_anchor_ms)
 

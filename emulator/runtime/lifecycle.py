@@ -69,7 +69,7 @@ class SourceLifecycle:
         if code_or_props_changed:
             given = {**source.configured_props, **(params.get("configured_props") or {})}
             configured = self._configured(user, component, source, given)
-        if "name" in params and params["name"]:
+        if params.get("name"):
             source.name = params["name"]
             source.name_slug = self.store.unique_slug(user.id, params["name"], ignore_source=source.id)
         want_active = params.get("active", source.active)

@@ -6,7 +6,7 @@ It loads in every pytest run of an environment that has the package, so it impor
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
-def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> object:
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object
+                              ) -> Generator[None, object, object]:
     """`async def test_x(pd_emulator)` runs on an event loop in any pytest-asyncio mode, unmarked.
 
     The innermost wrapper: it marks the new item before pytest-asyncio's wrapper decides, from the
@@ -49,7 +50,8 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                               ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the emulator's recent log to a failing test's report."""
     report: pytest.TestReport = yield
     if report.when == "call":
