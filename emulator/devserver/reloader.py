@@ -11,11 +11,11 @@ from emulator.runtime.component_factory import register_file, registry_component
 from emulator.errors import HookFailed
 from emulator.domain.models import Component
 from emulator.props.extract import is_component_file
+from emulator.props.load_check import LOAD_FAILURES
 from emulator.server.services import Services
 
 COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__"}
-MISSING_IMPORT = "cannot find module"      # the extractor's warning for a relative import with no file
 
 
 def component_candidates(folder: Path) -> list[Path]:
@@ -77,10 +77,24 @@ class FolderReloader:
         component, error = await register_file(self.services.store, path)
         if component is None:
             self.failures[str(path)] = error or {}
+            self._report("reload_failed", path, message=(error or {}).get("message", "error"),
+                         line=(error or {}).get("line", 0), column=(error or {}).get("column", 0), component_id=None,
+                         running_last_good=False)
             return None
         self.failures.pop(str(path), None)
         self.services.store.put_component(component)
+        self._flag_unloadable(path, component)
         return component
+
+    def _flag_unloadable(self, path: Path, component: Component) -> dict[str, Any] | None:
+        """A component Node cannot load (a missing module, package or export) is listed, with the error."""
+        problem = next((w for w in component.warnings if w["message"].startswith(LOAD_FAILURES)), None)
+        if problem is None:
+            return None
+        component.errors = [problem]
+        return self._report("reload_failed", path, message=problem["message"], line=problem["line"],
+                            column=problem["column"], component_id=component.id, file=problem["file"],
+                            running_last_good=False)
 
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
         store = self.services.store
@@ -88,7 +102,7 @@ class FolderReloader:
         component, error = await register_file(store, path)
         if component is None:
             return await self._failed(path, previous, error or {})
-        missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)
+        missing_import = next((w for w in component.warnings if w["message"].startswith(LOAD_FAILURES)), None)
         if missing_import and previous is not None:
             return await self._failed(path, previous, missing_import)
         self.failures.pop(str(path), None)
@@ -116,6 +130,9 @@ class FolderReloader:
                                                        "run_id": exc.run.get("id")})
         if previous is not None:
             await asyncio.to_thread(unpin_last_good, previous)
+        unloadable = self._flag_unloadable(path, component)
+        if unloadable is not None:
+            return unloadable
         return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
                             component_id=component.id, sources=len(sources))
 
@@ -126,7 +143,8 @@ class FolderReloader:
             # A Node process started later (a restart, a crash) must not import the broken file.
             await asyncio.to_thread(pin_last_good, previous)
         return self._report("reload_failed", path, message=error.get("message", "error"), line=error.get("line", 0),
-                            column=error.get("column", 0), component_id=previous.id if previous else None)
+                            column=error.get("column", 0), component_id=previous.id if previous else None,
+                            file=error.get("file") or str(path), running_last_good=previous is not None)
 
     async def close(self) -> None:
         """Remove the last good copies written next to broken files."""

@@ -200,3 +200,42 @@ async def test_a_source_deployed_by_file_url_follows_the_file(watched: Watched) 
     _, reloads = await watched.api.get("/_emulator/reloads")
     [listed] = [c for c in reloads["components"] if c["key"] == "greeter"]
     assert listed["sources"] == 1
+
+
+COMMON_NAMED = """export const greet = (who) => `hello ${who}`;\nexport default { props: {} };"""
+NAMED_IMPORT = """import { greet } from "./common.mjs";
+export default {
+  key: "named", name: "Named", version: "0.0.1", type: "source",
+  async run() { this.$emit({ greeting: greet("world") }, { summary: "hi" }); },
+};
+"""
+MISSING_EXPORT = NAMED_IMPORT.replace("import { greet }", "import { greet, wave }")
+MISSING_PACKAGE = 'import lodash from "lodash";\n' + NAMED_IMPORT
+SAMPLE_EVENT = """export default { "key": "PROJ-7", "name": "An issue", "version": 3, "fields": { "summary": "x" } };"""
+
+
+@pytest.mark.parametrize("watched", [{"named.mjs": MISSING_EXPORT, "common.mjs": COMMON_NAMED,
+                                      "test-event.mjs": SAMPLE_EVENT}], indirect=True)
+async def test_a_missing_named_export_is_reported_at_registration(watched: Watched) -> None:
+    [failure] = [r for r in watched.reloads() if r["kind"] == "reload_failed"]
+    assert failure["path"] == str(watched.folder / "named.mjs") and failure["line"] == 1
+    assert "cannot find export 'wave' in './common.mjs': it exports greet" in failure["message"]
+    _, component = await watched.api.get("/v1/components/registry/named")
+    assert component["data"]["errors"][0]["message"] == failure["message"]
+    _, reloads = await watched.api.get("/_emulator/reloads")
+    assert [c["key"] for c in reloads["components"]] == ["named"]      # the sample event is no component
+
+
+@pytest.mark.parametrize("watched", [{"named.mjs": NAMED_IMPORT, "common.mjs": COMMON_NAMED}], indirect=True)
+async def test_a_save_importing_a_missing_package_or_export_keeps_the_last_good_version(watched: Watched) -> None:
+    source = (await watched.api.ok("POST", "/v1/sources", json={"key": "named"}))["data"]
+    for broken, expected in ((MISSING_PACKAGE, "cannot find package 'lodash'"), (MISSING_EXPORT, "'wave'")):
+        watched.write("named.mjs", broken)
+
+        async def failed(expected: str = expected) -> dict | None:
+            return next((r for r in watched.reloads() if r["kind"] == "reload_failed" and expected in r["message"]),
+                        None)
+
+        failure = await eventually(failed)
+        assert failure["line"] == 1 and failure["running_last_good"] is True
+        assert await _greeting(watched, source["id"]) == "hello world"
