@@ -7,7 +7,9 @@ the same relative imports, and runs from there until a good save replaces it.
 """
 from __future__ import annotations
 
+import asyncio
 import re
+import shutil
 from pathlib import Path
 
 from emulator.domain.models import Component
@@ -48,8 +50,30 @@ def unpin_last_good(component: Component) -> None:
 
 
 def error_location(stack: str, path: Path) -> tuple[int, int]:
-    """(line, column) of the first frame of `stack` in `path` (or its last good copy); (0, 0) if none."""
+    """(line, column) of the first frame of `stack` in `path` (or its last good copy); (0, 0) if none.
+
+    A SyntaxError's stack names only the line (`file:///x.mjs:2`), then the code and a `^` under the
+    column: the caret gives the column."""
     names = "|".join(re.escape(p) for p in (str(path), path.as_uri(), str(last_good_path(path)),
                                             last_good_path(path).as_uri()))
     found = re.search(rf"(?:{names}):(\d+):(\d+)", stack)
-    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    if found:
+        return int(found.group(1)), int(found.group(2))
+    found = re.search(rf"(?:{names}):(\d+)\n[^\n]*\n( *)\^", stack)
+    return (int(found.group(1)), len(found.group(2)) + 1) if found else (0, 0)
+
+
+async def syntax_error_location(path: Path, timeout_s: float = 10.0) -> tuple[int, int]:
+    """Where `node --check` stops reading `path`: a SyntaxError thrown by import() carries no location."""
+    node = shutil.which("node")
+    if node is None:
+        return 0, 0
+    process = await asyncio.create_subprocess_exec(node, "--check", str(path), stdout=asyncio.subprocess.DEVNULL,
+                                                   stderr=asyncio.subprocess.PIPE)
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        return 0, 0
+    return error_location(stderr.decode(errors="replace"), path)

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from emulator.devserver.last_good import error_location, is_last_good_copy, pin_last_good, unpin_last_good
+from emulator.devserver.last_good import (error_location, is_last_good_copy, pin_last_good,
+                                           syntax_error_location, unpin_last_good)
 from emulator.runtime.component_factory import register_file, registry_component_id
 from emulator.errors import HookFailed
 from emulator.domain.models import Component
@@ -91,7 +92,7 @@ class FolderReloader:
         problem = next((w for w in component.warnings if w["message"].startswith(LOAD_FAILURES)), None)
         if problem is None:
             return None
-        component.errors = [problem]
+        component.errors = [{**problem, "running_last_good": False}]
         return self._report("reload_failed", path, message=problem["message"], line=problem["line"],
                             column=problem["column"], component_id=component.id, file=problem["file"],
                             running_last_good=False)
@@ -124,7 +125,10 @@ class FolderReloader:
                 await asyncio.to_thread(pin_last_good, previous)      # restore runs the last good code
                 for source in sources:
                     await self.services.lifecycle.restore_code(source)
-            line, column = error_location((exc.run.get("error") or {}).get("stack") or "", path)
+            stack = (exc.run.get("error") or {}).get("stack") or ""
+            line, column = error_location(stack, path)
+            if (line, column) == (0, 0) and stack.startswith("SyntaxError"):
+                line, column = await syntax_error_location(path)
             return await self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
                                                        "file": str(path), "line": line, "column": column,
                                                        "run_id": exc.run.get("id")})
@@ -139,7 +143,7 @@ class FolderReloader:
     async def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
         self.failures[str(path)] = error
         if previous is not None:
-            previous.errors = [error]
+            previous.errors = [{**error, "running_last_good": True}]
             # A Node process started later (a restart, a crash) must not import the broken file.
             await asyncio.to_thread(pin_last_good, previous)
         return self._report("reload_failed", path, message=error.get("message", "error"), line=error.get("line", 0),
