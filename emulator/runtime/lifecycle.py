@@ -16,10 +16,11 @@ HTTP_TYPE = "$.interface.http"
 
 
 class SourceLifecycle:
-    def __init__(self, store: Store, runtime: Runtime, folders: list[Path]) -> None:
+    def __init__(self, store: Store, runtime: Runtime, folders: list[Path], *, follow_files: bool = False) -> None:
         self.store = store
         self.runtime = runtime
         self.folders = folders
+        self.follow_files = follow_files      # the dev server watches: a deployed file is followed on save
 
     async def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
         """component_id, then component_code, then component_url, then key (the cloud's precedence)."""
@@ -28,7 +29,8 @@ class SourceLifecycle:
         if params.get("component_code"):
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
-            return await create_from_url(self.store, user.id, params["component_url"], self.folders)
+            return await create_from_url(self.store, user.id, params["component_url"], self.folders,
+                                         follow_files=self.follow_files)
         if params.get("key"):
             return self.store.get_component(user.id, params["key"])
         return None

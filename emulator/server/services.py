@@ -71,7 +71,7 @@ def build_services(config: Config) -> Services:
     scheduler = Scheduler(clock, fire)
     runtime = Runtime(store, clock, sandbox, scheduler, bus, webhooks, ids, folders=[str(f) for f in folders])
     runtime_ref["runtime"] = runtime
-    lifecycle = SourceLifecycle(store, runtime, folders)
+    lifecycle = SourceLifecycle(store, runtime, folders, follow_files=config.watch)
     return Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
                     sandbox=sandbox, webhooks=webhooks, runtime=runtime, lifecycle=lifecycle,
                     faults=FaultInjector(), folders=folders)

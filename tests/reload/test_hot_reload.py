@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from emulator.devserver.watcher import WATCHER
 from emulator.runtime.component_factory import registry_component_id
 from tests.conftest import run_source
 from tests.reload.conftest import Watched, eventually
@@ -239,3 +240,27 @@ async def test_a_save_importing_a_missing_package_or_export_keeps_the_last_good_
         failure = await eventually(failed)
         assert failure["line"] == 1 and failure["running_last_good"] is True
         assert await _greeting(watched, source["id"]) == "hello world"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_file_deployed_from_outside_the_folders_is_followed_too(watched: Watched, tmp_path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "common.mjs").write_text(COMMON_V1)
+    path = elsewhere / "greeter.mjs"
+    path.write_text(source_code("0.0.1", "Who"))
+    source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": path.as_uri()}))["data"]
+    assert source["component_id"] == registry_component_id(str(path))
+    assert await _greeting(watched, source["id"]) == "hello world"
+    watcher = watched.emu.app[WATCHER]
+
+    async def watching() -> bool:
+        return elsewhere in watcher.extra_dirs
+    await eventually(watching)
+
+    path.write_text(source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"followed"'))
+
+    async def reloaded() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
+    assert (await eventually(reloaded))["sources"] == 1
+    assert await _greeting(watched, source["id"]) == "followed"
