@@ -21,6 +21,7 @@ from typing import Any
 from emulator.cli.client import CONNECTION_FILE, LIST_HINT, Client, CompanionError, resolve_connection
 from emulator.config import DEFAULT_PORT
 from emulator.devserver.console import Console
+from emulator.props import prop_types
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -402,9 +403,9 @@ def parse_props(pairs: list[str], configurable: list[dict[str, Any]]) -> dict[st
 def _prop_value(kind: str | None, text: str) -> Any:
     if kind == "string":
         return text
-    if kind == "app" and not text.startswith("{"):
+    if kind == prop_types.APP and not text.startswith("{"):
         return {"authProvisionId": text}
-    if kind == "$.interface.timer":
+    if kind == prop_types.TIMER:
         try:
             return {"intervalSeconds": int(parse_duration(text))}
         except CompanionError:

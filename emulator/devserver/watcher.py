@@ -56,7 +56,7 @@ class FolderWatcher:
     def _wanted_extra_dirs(self) -> set[Path]:
         """Folders of registered files outside the watched folders (deployed by a file:// URL)."""
         inside = tuple(str(f) + os.sep for f in self.folders)
-        return {Path(c.path).parent for c in self.reloader.services.store.registry_components()
+        return {Path(c.path).parent for c in self.reloader.store.registry_components()
                 if c.path and not c.path.startswith(inside)}
 
     async def _run_extra(self) -> None:
@@ -98,5 +98,4 @@ def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Pat
     return changed, deleted
 
 
-RELOADER = web.AppKey("reloader", FolderReloader)
 WATCHER: web.AppKey[FolderWatcher | None] = web.AppKey("watcher", object)  # type: ignore[arg-type]

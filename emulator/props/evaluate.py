@@ -8,7 +8,8 @@ from tree_sitter import Node
 
 from emulator.props import operators
 from emulator.props.calls import FunctionCalls
-from emulator.props.linking import Scope
+from emulator.props.imports import ModuleLoader
+from emulator.props.linking import Linker, Scope, unknown
 from emulator.props.parse import decode_escapes, field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, JSRegExp, Namespace, Thunk, Unknown
 
@@ -17,8 +18,13 @@ _IMMEDIATE = {"number", "true", "false", "null", "undefined"} | _FUNCTIONS
 _GLOBALS = {"undefined": UNDEFINED, "NaN": math.nan, "Infinity": math.inf}
 
 
-class Evaluator(FunctionCalls):
-    """Computes the value of expression nodes; names, imports and calls come from the base classes."""
+class Evaluator:
+    """Computes the value of expression nodes; module names and imports come from its Linker, calls
+    from its FunctionCalls (both evaluate their own sub-expressions through it)."""
+
+    def __init__(self, loader: ModuleLoader) -> None:
+        self.linker = Linker(loader, self)
+        self.calls = FunctionCalls(self, self.linker)
 
     def evaluate(self, node: Node, scope: Scope) -> Any:
         handler = getattr(self, "_eval_" + node.type, None)
@@ -26,7 +32,7 @@ class Evaluator(FunctionCalls):
             return handler(node, scope)
         if node.type in _FUNCTIONS:
             return JSFunction(node, scope)
-        return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not known statically")
+        return unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not known statically")
 
     def lookup(self, scope: Scope, name: str, node: Node) -> Any:
         current: Scope | None = scope
@@ -35,10 +41,13 @@ class Evaluator(FunctionCalls):
                 return current.values[name]
             current = current.parent
         if name in scope.record.bindings:
-            return self.binding(scope.record, name, node)
+            return self.linker.binding(scope.record, name, node)
         if name in _GLOBALS:
             return _GLOBALS[name]
-        return self.unknown(scope.record, node, f"`{name}` is not a constant of the module")
+        return unknown(scope.record, node, f"`{name}` is not a constant of the module")
+
+    def _eval_call_expression(self, node: Node, scope: Scope) -> Any:
+        return self.calls.evaluate_call(node, scope)
 
     def _eval_parenthesized_expression(self, node: Node, scope: Scope) -> Any:
         return self.evaluate(node.named_children[-1], scope)
@@ -65,7 +74,7 @@ class Evaluator(FunctionCalls):
     def _eval_number(self, node: Node, scope: Scope) -> Any:
         text = scope.record.parsed.text(node).replace("_", "")
         if text.endswith("n"):
-            return self.unknown(scope.record, node, "BigInt values do not serialize to JSON")
+            return unknown(scope.record, node, "BigInt values do not serialize to JSON")
         if text[:2].lower() in ("0x", "0o", "0b"):
             return int(text, 0)
         if len(text) > 1 and text[0] == "0" and text.isdigit():
@@ -102,7 +111,7 @@ class Evaluator(FunctionCalls):
                 return spread.gaps[0]
             else:
                 message = f"cannot spread `{scope.record.parsed.excerpt(child)}` into an array"
-                return self.unknown(scope.record, child, message)
+                return unknown(scope.record, child, message)
         return items
 
     def _eval_object(self, node: Node, scope: Scope) -> Any:
@@ -126,7 +135,7 @@ class Evaluator(FunctionCalls):
         if node.type in _IMMEDIATE:
             return self.evaluate(node, scope)
         return Thunk(lambda: self.evaluate(node, scope),
-                     lambda: self.unknown(scope.record, node, "value refers to itself"))
+                     lambda: unknown(scope.record, node, "value refers to itself"))
 
     def _eval_shorthand_property_identifier(self, node: Node, scope: Scope) -> Any:
         return self.lookup(scope, scope.record.parsed.text(node), node)
@@ -136,7 +145,7 @@ class Evaluator(FunctionCalls):
         if isinstance(key, Unknown):
             result.gaps.append(key)
         elif any(c.type == "get" for c in method.children):
-            result[key] = self.unknown(scope.record, method, f"getter `{key}` is computed when read")
+            result[key] = unknown(scope.record, method, f"getter `{key}` is computed when read")
         elif not any(c.type == "set" for c in method.children):
             result[key] = JSFunction(method, scope)
 
@@ -157,7 +166,7 @@ class Evaluator(FunctionCalls):
             result.update(value)
             result.gaps.extend(value.gaps)
         elif isinstance(value, Namespace):
-            self._spread_into(result, self.namespace_object(value), scope)
+            self._spread_into(result, self.linker.namespace_object(value), scope)
         elif isinstance(value, (list, str)):
             result.update((str(i), item) for i, item in enumerate(value))
 
@@ -183,7 +192,7 @@ class Evaluator(FunctionCalls):
                 return target[key]
             return target.gaps[0] if target.gaps else UNDEFINED
         if isinstance(target, Namespace):
-            return self.export(target.module, key, node) if key in self.export_names(target.module) else UNDEFINED
+            return self.linker.export(target.module, key, node) if key in self.linker.export_names(target.module) else UNDEFINED
         if isinstance(target, (list, str)):
             if key == "length":
                 return len(target)
@@ -192,7 +201,7 @@ class Evaluator(FunctionCalls):
             return UNDEFINED
         if target is UNDEFINED or target is None or isinstance(target, JSFunction):
             what = "undefined" if target is UNDEFINED else "null" if target is None else "a function"
-            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of {what}")
+            return unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of {what}")
         return UNDEFINED
 
     def _eval_unary_expression(self, node: Node, scope: Scope) -> Any:
@@ -220,7 +229,7 @@ class Evaluator(FunctionCalls):
 
     def _computed(self, value: Any, node: Node, scope: Scope) -> Any:
         if value is operators.UNSUPPORTED:
-            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not computed statically")
+            return unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not computed statically")
         return value
 
     def _eval_ternary_expression(self, node: Node, scope: Scope) -> Any:

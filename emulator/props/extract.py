@@ -8,8 +8,9 @@ from emulator.props.configurable import read_component
 from emulator.props.diagnostics import Diagnostic, ExtractionError
 from emulator.props.evaluate import Evaluator
 from emulator.props.extraction import Extraction
-from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, is_relative, read_source
+from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, read_source
 from emulator.props.load_check import load_problems
+from emulator.props.node_resolution import is_relative
 from emulator.props.modules import ModuleRecord
 from emulator.props.node_import import complete_with_node
 from emulator.props.values import Unknown
@@ -28,8 +29,8 @@ def extract_code(code: str, *, path: str | None = None, cache: ModuleCache | Non
     record = loader.parse(code, file)
     evaluator = Evaluator(loader)
     import_warnings = _import_warnings(evaluator, record)
-    import_warnings += [p for p in load_problems(evaluator, loader, record) if p not in import_warnings]
-    fields = read_component(_component_export(evaluator, record), evaluator.namespace_object, import_warnings)
+    import_warnings += [p for p in load_problems(evaluator.linker, loader, record) if p not in import_warnings]
+    fields = read_component(_component_export(evaluator, record), evaluator.linker.namespace_object, import_warnings)
     return Extraction(
         **fields.metadata,
         configurable_props=fields.configurable_props,
@@ -46,10 +47,10 @@ def extract_file(path: str, *, cache: ModuleCache | None = None) -> Extraction:
 
 
 def _component_export(evaluator: Evaluator, record: ModuleRecord) -> object:
-    if record.is_esm and "default" in evaluator.export_names(record):
-        return evaluator.export(record, "default", record.parsed.root)
+    if record.is_esm and "default" in evaluator.linker.export_names(record):
+        return evaluator.linker.export(record, "default", record.parsed.root)
     if not record.is_esm and any(member is None for member, _ in record.cjs_assignments):
-        return evaluator.module_value(record)
+        return evaluator.linker.module_value(record)
     raise ExtractionError(Diagnostic(
         "no component export: expected `export default {…}` or `module.exports = {…}`", record.file, 1, 1))
 
@@ -60,7 +61,7 @@ def _import_warnings(evaluator: Evaluator, record: ModuleRecord) -> list[Diagnos
     for specifier, node in record.specifiers:
         if not is_relative(specifier):
             continue
-        target = evaluator.import_module(record, specifier, node)
+        target = evaluator.linker.import_module(record, specifier, node)
         if isinstance(target, Unknown) and target.diagnostic not in warnings:
             warnings.append(target.diagnostic)
     return warnings

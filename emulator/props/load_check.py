@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 
 from emulator.props.diagnostics import Diagnostic
-from emulator.props.imports import INLINE_FILE, ModuleLoader, is_relative
+from emulator.props.imports import INLINE_FILE, ModuleLoader
 from emulator.props.linking import Linker
 from emulator.props.modules import ModuleRecord
+from emulator.props.node_resolution import is_relative
 
 # Messages of the problems that make a module unloadable (the reloader keeps the last good version).
 MISSING_MODULE, MISSING_PACKAGE, MISSING_EXPORT = "cannot find module", "cannot find package", "cannot find export"

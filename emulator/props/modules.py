@@ -1,14 +1,13 @@
 """What a module declares at its top level: bindings, exports, CommonJS assignments, imports."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from emulator.props.module_imports import read_imports
 from emulator.props.parse import ParsedModule, field_of, string_literal
 
-_REQUIRE_CALL = re.compile(rb"(?<![\w$.])(require|import)\s*\(")
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 _FUNCTIONS = {"function_declaration", "generator_function_declaration", "class_declaration"}
 
@@ -41,7 +40,7 @@ class ModuleRecord:
     exports: dict[str, Export] = field(default_factory=dict)
     star_exports: list[tuple[str, Node]] = field(default_factory=list)
     cjs_assignments: list[tuple[str | None, Node]] = field(default_factory=list)  # (member or None, value)
-    specifiers: list[tuple[str, Node]] = field(default_factory=list)  # every static import/require
+    specifiers: list[tuple[str, Node]] = field(default_factory=list)  # every literal import/require (loads)
     is_esm: bool = False
     mutated: dict[str, Node] = field(default_factory=dict)  # top-level names changed by top-level statements
 
@@ -63,7 +62,7 @@ def scan_module(parsed: ParsedModule) -> ModuleRecord:
         elif statement.type == "expression_statement" and statement.named_children:
             _scan_cjs_assignment(record, statement.named_children[0])
             _scan_mutation(record, statement.named_children[0])
-    _collect_requires(record, parsed.root)
+    record.specifiers = read_imports(parsed).loads
     return record
 
 
@@ -71,9 +70,7 @@ def _source_of(record: ModuleRecord, statement: Node) -> str | None:
     source = statement.child_by_field_name("source")
     if source is None:
         return None
-    specifier = string_literal(record.parsed, source)
-    record.specifiers.append((specifier, statement))
-    return specifier
+    return string_literal(record.parsed, source)
 
 
 def _scan_import(record: ModuleRecord, statement: Node) -> None:
@@ -185,18 +182,3 @@ def _scan_mutation(record: ModuleRecord, expression: Node) -> None:
         name = record.parsed.text(target)
         if name not in ("module", "exports"):
             record.mutated.setdefault(name, expression)
-
-
-def _collect_requires(record: ModuleRecord, root: Node) -> None:
-    """`require("…")` and `import("…")` anywhere in the module, found by text then confirmed in the tree."""
-    for match in _REQUIRE_CALL.finditer(record.parsed.source):
-        callee = root.descendant_for_byte_range(match.start(1), match.end(1))
-        if callee is not None and callee.parent is not None and callee.parent.type == callee.type:
-            callee = callee.parent  # `import` is a keyword token inside an (import) node
-        call = callee.parent if callee is not None else None
-        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
-            continue
-        args = call.child_by_field_name("arguments")
-        first = args.named_children[0] if args is not None and args.named_children else None
-        if first is not None and first.type == "string":
-            record.specifiers.append((string_literal(record.parsed, first), first))

@@ -7,11 +7,13 @@ from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
 from emulator.runtime.configured_props import run_value
+from emulator.runtime.http_responses import PendingResponses
 from emulator.timing.clock import Clock
 from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.props import prop_types
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.timing.scheduler import Scheduler
 from emulator.domain.store import Store
@@ -27,7 +29,8 @@ class Runtime:
     """Runs sources and routes what they emit; the only caller of the sandbox."""
 
     def __init__(self, store: Store, clock: Clock, sandbox: SandboxHost, scheduler: Scheduler,
-                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str]) -> None:
+                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str],
+                 responses: PendingResponses | None = None) -> None:
         self.store, self.clock, self.sandbox, self.scheduler = store, clock, sandbox, scheduler
         self.bus, self.webhooks, self.ids = bus, webhooks, ids
         self.folders = folders
@@ -35,7 +38,7 @@ class Runtime:
         self.runs = RunLog()
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
-        self._responders: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.responses = responses or PendingResponses()      # the sandbox answers them (on_respond)
         self.failed_deploys: dict[str, str] = {}     # source id → user id, for the runs of a failed create
 
     # invocation ----------------------------------------------------------------------------------
@@ -53,11 +56,11 @@ class Runtime:
                 return record
             component = self.store.components[source.component_id]
             if respond is not None:
-                self._responders[source.id] = respond
+                self.responses.expect(source.id, respond)
             try:
                 result = await self.sandbox.invoke(self._invocation(source, component, method, event))
             finally:
-                self._responders.pop(source.id, None)
+                self.responses.forget(source.id)
             self._apply(source, component, record, result)
         await self._fan_out(source, record, depth)
         return record
@@ -91,12 +94,12 @@ class Runtime:
         props: dict[str, Any] = {}
         for name, value in source.configured_props.items():
             kind = (declared.get(name) or {}).get("type")
-            if kind == "app" and isinstance(value, dict):
+            if kind == prop_types.APP and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
                 props[name] = {"$auth": dict(account.auth) if account else {}}
-            elif kind == "$.interface.http":
+            elif kind == prop_types.HTTP:
                 props[name] = {"endpoint": self.endpoint_url(source)}
-            elif kind == "$.service.db":
+            elif kind == prop_types.DB:
                 continue
             else:
                 props[name] = run_value(declared.get(name), value)
@@ -208,12 +211,6 @@ class Runtime:
             return
         await self.invoke(listener, "run", event.event, trigger="subscription", depth=depth + 1)
 
-    def on_respond(self, source_id: str, response: dict[str, Any]) -> None:
-        """The sandbox saw `this.http.respond(...)`: answer the waiting HTTP request now."""
-        waiter = self._responders.get(source_id)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(response)
-
     # housekeeping -------------------------------------------------------------------------------
     def _lock(self, source_id: str) -> asyncio.Lock:
         return self._locks.setdefault(source_id, asyncio.Lock())
@@ -232,7 +229,8 @@ class Runtime:
 
     def forget(self, source_id: str) -> None:
         self._locks.pop(source_id, None)
-        self.runs.forget_source(source_id)
+        if source_id not in self.failed_deploys:
+            self.runs.forget_source(source_id)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run background work (an HTTP-triggered run) that must not be lost or leak at shutdown."""

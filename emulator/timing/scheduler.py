@@ -55,6 +55,10 @@ def validate_timer(config: dict) -> dict:
     return {"cron": None, "interval_seconds": interval}
 
 
+async def _fire_nothing(source_id: str, event: dict) -> dict:
+    return {"outcome": "skipped", "emitted": 0}
+
+
 class _Timer:
     """One source's schedule: its due times and the event each fire carries."""
 
@@ -96,9 +100,9 @@ class _Call:
 class Scheduler:
     """Fires source timers and one-shot calls in due order on a `Clock`."""
 
-    def __init__(self, clock: Clock, fire: FireCallback) -> None:
+    def __init__(self, clock: Clock, fire: FireCallback | None = None) -> None:
         self._clock = clock
-        self._fire = fire
+        self._fire = fire or _fire_nothing
         self._timers: dict[str, _Timer] = {}
         self._calls: dict[str, _Call] = {}
         self._heap: list[_Entry] = []
@@ -110,6 +114,10 @@ class Scheduler:
         self._advancing = False
         self._loop_task: asyncio.Task | None = None
         self._unsubscribe = clock.subscribe(self._wake.set)
+
+    def fire_with(self, fire: FireCallback) -> None:
+        """What a due timer runs; the emulator wires it once the runtime exists (the runtime uses the scheduler)."""
+        self._fire = fire
 
     # -- timers and calls -------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.api.event_stream import STREAMS
 from emulator.cli.companion import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
 from emulator.server.runner import ThreadedEmulator
@@ -257,7 +258,7 @@ def test_events_follow_prints_new_events_and_ends_cleanly_on_ctrl_c(cli: Cli) ->
 def _wait_for_a_stream(server: ThreadedEmulator) -> None:
     assert server.emulator is not None
     deadline = time.monotonic() + 30
-    while not server.emulator.services.streams:
+    while not server.emulator.app[STREAMS].tasks:
         assert time.monotonic() < deadline, "the follower never opened its stream"
         time.sleep(0.02)
 
@@ -270,7 +271,7 @@ def test_logs_follow_ends_cleanly_when_the_emulator_stops() -> None:
         follower = Follower("logs", source["id"], "--follow", "--url", server.url, "--api-key", server.api_key)
         follower.wait_for("activate (hook) ok")
         deadline = time.monotonic() + 10
-        while not server.emulator.services.streams:           # its stream is open: now stop under it
+        while not server.emulator.app[STREAMS].tasks:           # its stream is open: now stop under it
             assert time.monotonic() < deadline, "the follower never opened its stream"
             time.sleep(0.02)
     finally:
