@@ -24,8 +24,6 @@ class OpenStreams:
         self.closing = False
 
     def track(self, task: asyncio.Task[Any]) -> None:
-        if self.closing:
-            raise ServiceUnavailable("the emulator is shutting down")
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from emulator.api.event_stream import STREAMS
-from emulator.cli.companion import parse_duration
+from emulator.cli.arguments import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
 from emulator.server.runner import ThreadedEmulator
 from emulator.testing import SEEDS
@@ -91,7 +91,7 @@ def test_run_shows_the_http_response_the_source_sent(cli: Cli) -> None:
     source = cli.deploy(WEBHOOK)
     code, out, _ = cli("run", source["id"], "--event", '{"body": {"id": 7}}')
     assert code == 0
-    assert 'http  201 x-order: 7 Content-Type: application/json {"queued":true}' in out
+    assert 'respond 201 x-order: 7 Content-Type: application/json {"queued":true}' in out
 
 
 def test_logs_say_when_a_source_has_no_runs(cli: Cli) -> None:
