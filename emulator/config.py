@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PORT = 8788
+# The app's own environment configures both sides: an SDK and the emulator read the same variables.
+CONNECT_VARIABLES = {"connect_project_id": "PIPEDREAM_PROJECT_ID", "connect_client_id": "PIPEDREAM_CLIENT_ID",
+                     "connect_client_secret": "PIPEDREAM_CLIENT_SECRET"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,10 @@ class Config:
     http_max_body_bytes: int = 512 * 1024
     verbose: bool = False
     dashboard: bool = True
+    connect_project_id: str | None = None       # Connect's starting project and OAuth client (None: generated)
+    connect_client_id: str | None = None
+    connect_client_secret: str | None = None
+    connect_retry_backoff_s: float = 0.2        # first pause between attempts of a trigger webhook delivery
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:
@@ -37,6 +44,9 @@ class Config:
             env["api_key"] = os.environ["PD_EMULATOR_API_KEY"]
         if os.environ.get("PD_EMULATOR_PORT"):
             env["port"] = int(os.environ["PD_EMULATOR_PORT"])
+        for field_name, variable in CONNECT_VARIABLES.items():
+            if os.environ.get(variable):
+                env[field_name] = os.environ[variable]
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)
 

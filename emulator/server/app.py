@@ -8,8 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, control, dashboard, endpoints, events, sources, sse,
+from emulator.api import (activity, components, connect_accounts, connect_control, connect_link, connect_oauth,
+                          connect_registry, connect_triggers, control, dashboard, endpoints, events, sources, sse,
                           subscriptions, users)
+from emulator.api.connect_common import CONNECT
+from emulator.connect.service import build_connect
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.config import Config
@@ -23,7 +26,9 @@ from emulator.domain.state_document import import_state
 from emulator.devserver.watcher import RELOADER, WATCHER, FolderWatcher
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
+                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes,
+                connect_oauth.routes, connect_registry.routes, connect_triggers.routes, connect_accounts.routes,
+                connect_control.routes, connect_link.routes)
 
 
 def build_app(config: Config) -> web.Application:
@@ -34,11 +39,12 @@ def build_app(config: Config) -> web.Application:
     app[SERVICES] = services
     app[INTERNAL_ERRORS] = services.internal_errors
     _load_initial_state(services)
+    app[CONNECT] = build_connect(services)
     add_routes(app)
     app[RELOADER] = FolderReloader(services)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)
-    app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
+    app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _connect_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
     app.on_shutdown.append(_end_streams)
     return app
 
@@ -95,6 +101,12 @@ async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[SERVICES].webhooks.start()
     yield
     await app[SERVICES].webhooks.close()
+
+
+async def _connect_ctx(app: web.Application) -> AsyncIterator[None]:
+    await app[CONNECT].delivery.start()
+    yield
+    await app[CONNECT].delivery.close()
 
 
 async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
