@@ -12,6 +12,22 @@ from emulator.domain.store import Store
 from emulator.server.services import Services
 
 
+@dataclass(frozen=True)
+class ConnectSettings:
+    """The starting project and client: what an SDK pointed at this emulator needs."""
+
+    base_url: str
+    project_id: str
+    client_id: str
+    client_secret: str
+
+    def env(self, environment: str = "development") -> dict[str, str]:
+        """The five `PIPEDREAM_*` variables both SDKs read (for `monkeypatch.setenv` or a child's env)."""
+        return {"PIPEDREAM_BASE_URL": self.base_url, "PIPEDREAM_PROJECT_ID": self.project_id,
+                "PIPEDREAM_CLIENT_ID": self.client_id, "PIPEDREAM_CLIENT_SECRET": self.client_secret,
+                "PIPEDREAM_PROJECT_ENVIRONMENT": environment}
+
+
 @dataclass
 class ConnectService:
     store: Store
@@ -19,6 +35,11 @@ class ConnectService:
     delivery: ConnectDelivery
     notifier: Notifier
     starting_project_id: str = ""
+    starting_client: tuple[str, str] | None = None
+
+    def settings(self, base_url: str) -> ConnectSettings:
+        assert self.starting_client is not None
+        return ConnectSettings(base_url, self.starting_project_id, *self.starting_client)
 
     @property
     def state(self) -> ConnectState:
@@ -34,12 +55,14 @@ def build_connect(services: Services) -> ConnectService:
 
     def seed() -> None:
         install_natives(store)
-        if not store.users:
-            return                      # mid-import: the users come next, then another seed
-        project = store.connect.ensure_project(
-            service.starting_project_id or config.connect_project_id, store.default_user().id,
-            config.connect_client_id, config.connect_client_secret)
+        owner = store.default_user().id if store.users else ""     # none mid-reset: the next user is the default
+        client_id, secret = service.starting_client or (config.connect_client_id, config.connect_client_secret)
+        project = store.connect.ensure_project(service.starting_project_id or config.connect_project_id,
+                                               owner, client_id, secret)
         service.starting_project_id = project.id
+        # The same client after a reset or an import: an SDK's environment stays valid all session.
+        client = next((c for c in project.clients if c["client_id"] == client_id), project.clients[0])
+        service.starting_client = (client["client_id"], client["client_secret"])
 
     store.connect.on_replaced.append(seed)
     seed()

@@ -64,6 +64,7 @@ class ConnectState:
             project = Project(id=project_id, name=name or project_id, user_id=user_id, clients=[],
                               created_at=self.now_s())
             self.projects[project.id] = project
+        project.user_id = project.user_id or user_id
         if (not project.clients if client_id is None
                 else not any(c["client_id"] == client_id for c in project.clients)):
             self.add_client(project, client_id, client_secret)

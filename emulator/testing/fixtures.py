@@ -18,7 +18,9 @@ from typing import Any
 
 import aiohttp
 
+from emulator.api.connect_common import CONNECT
 from emulator.config import Config
+from emulator.connect.service import ConnectSettings
 from emulator.devserver.console import describe
 from emulator.runtime.control_plane import replace_state, reset
 from emulator.server.runner import Emulator, ThreadedEmulator
@@ -186,6 +188,12 @@ class PdEmulator:
         return self.emulator.services
 
     @property
+    def connect(self) -> ConnectSettings:
+        """Connect's starting project and client; `.env()` gives the SDKs' `PIPEDREAM_*` variables."""
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator.app[CONNECT].settings(self.url)
+
+    @property
     def client(self) -> aiohttp.ClientSession:
         """An aiohttp session on the emulator's URL, sending its API key."""
         assert self._client is not None, "start() the emulator first"
@@ -340,6 +348,12 @@ class PdEmulatorServer(ThreadedEmulator):
     def services(self) -> Services:
         assert self.emulator is not None, "start() the emulator first"
         return self.emulator.services
+
+    @property
+    def connect(self) -> ConnectSettings:
+        """Connect's starting project and client; `.env()` gives the SDKs' `PIPEDREAM_*` variables."""
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator.app[CONNECT].settings(self.url)
 
     @property
     def running(self) -> bool:
