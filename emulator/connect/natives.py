@@ -39,13 +39,15 @@ NATIVES: dict[str, dict[str, Any]] = {
 
 
 def install_natives(store: Store) -> None:
-    """(Re-)register the native components, e.g. after a reset cleared every user's components."""
+    """(Re-)register the native components, e.g. after a reset cleared every user's components.
+
+    Their code's HTTP prop has no customResponse, so the endpoint answers at once; the registry
+    shows the cloud's props (NATIVES) instead."""
     for native in NATIVES.values():
         if native["id"] in store.components:
             continue
         component = build_component(store, extract_code(native["code"]), native["code"], user_id=NATIVE_OWNER,
                                     component_id=native["id"])
-        component.configurable_props = native["configurable_props"]
         store.components[component.id] = component
 
 

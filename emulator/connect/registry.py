@@ -72,9 +72,10 @@ def matches(component: Component, q: str | None, app: str | None) -> bool:
 
 
 def to_api(component: Component) -> dict[str, Any]:
+    native = native_of(component)
     return {"key": component.key, "name": display_name(component), "version": component_version(component),
             "description": component.description, "component_type": "trigger",
-            "configurable_props": component.configurable_props}
+            "configurable_props": native["configurable_props"] if native else component.configurable_props}
 
 
 def uses_additional_props(component: Component) -> bool:

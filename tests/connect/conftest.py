@@ -132,3 +132,51 @@ def close_sdk(client: Any) -> None:
     auth_client = getattr(provider, "_auth_client", None)
     if auth_client is not None:
         auth_client._raw_client._client_wrapper.httpx_client.httpx_client.close()
+
+
+class ConnectApi:
+    """Plain HTTP calls to one project's Connect routes, as an access token of its client makes them."""
+
+    def __init__(self, server: PdEmulatorServer, environment: str | None = "development",
+                 token: str | None = None) -> None:
+        settings = server.connect
+        self.server, self.project_id, self.environment = server, settings.project_id, environment
+        self.base = f"{server.url}/v1/connect/{settings.project_id}"
+        self.token = token or access_token(server.url, settings.client_id, settings.client_secret)
+
+    def headers(self) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if self.environment:
+            headers["x-pd-environment"] = self.environment
+        return headers
+
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {**self.headers(), **kwargs.pop("headers", {})}
+        return requests.request(method, self.base + path, headers=headers, timeout=60, **kwargs)
+
+    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.call(method, path, **kwargs)
+        assert 200 <= response.status_code < 300, f"{method} {path} → {response.status_code} {response.text}"
+        return response.json() if response.content else None
+
+    def account(self, external_user_id: str, app: str = "acme", credentials: dict[str, Any] | None = None) -> str:
+        token = self.ok("POST", "/tokens", json={"external_user_id": external_user_id})["token"]
+        return self.ok("POST", "/accounts", json={"app_slug": app, "connect_token": token,
+                                                  "cfmap_json": json.dumps(credentials or {"api_key": "k"})})["id"]
+
+    def deploy(self, external_user_id: str, key: str, configured_props: dict[str, Any] | None = None,
+               **params: Any) -> dict[str, Any]:
+        body = {"id": key, "external_user_id": external_user_id, "configured_props": configured_props or {}, **params}
+        return self.ok("POST", "/triggers/deploy", json=body)["data"]
+
+
+def access_token(base_url: str, client_id: str, client_secret: str) -> str:
+    response = requests.post(base_url + "/v1/oauth/token", json={
+        "grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def api(emu: PdEmulatorServer) -> ConnectApi:
+    return ConnectApi(emu)

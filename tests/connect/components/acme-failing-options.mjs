@@ -8,6 +8,5 @@ export default {
     repo: { type: "string", async options() { console.log("about to fail"); throw new Error("the Acme API said 401"); } },
   },
   async additionalProps() { throw new Error("additionalProps broke"); },
-  hooks: { async deactivate() { if (this.db.get("fail_deactivate")) throw new Error("deactivate refused"); } },
   async run() {},
 };
