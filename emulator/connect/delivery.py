@@ -68,8 +68,8 @@ class ConnectDelivery:
 
     async def idle(self) -> None:
         """Until every queued delivery succeeded or gave up (tests use this)."""
-        while any(q.unfinished_tasks for q in self._queues.values()):
-            await asyncio.sleep(0.01)
+        for queue in list(self._queues.values()):
+            await queue.join()
 
     def on_event(self, event: Event) -> None:
         """EventLog listener: queue a stored event of a deployed trigger for each of its webhooks."""

@@ -54,17 +54,26 @@ def build_connect(services: Services) -> ConnectService:
     store.events.listeners.append(delivery.on_event)
 
     def seed() -> None:
+        """The starting project: the flag/env one, else the one we had, else a loaded state's first, else new."""
         install_natives(store)
         owner = store.default_user().id if store.users else ""     # none mid-reset: the next user is the default
-        client_id, secret = service.starting_client or (config.connect_client_id, config.connect_client_secret)
-        project = store.connect.ensure_project(service.starting_project_id or config.connect_project_id,
-                                               owner, client_id, secret)
+        projects = store.connect.projects
+        project_id = (config.connect_project_id
+                      or (service.starting_project_id if service.starting_project_id in projects else None)
+                      or next(iter(projects), None) or service.starting_project_id or None)
+        client_id, secret = (None, None)
+        if project_id == config.connect_project_id:
+            client_id, secret = config.connect_client_id, config.connect_client_secret
+        if project_id == service.starting_project_id and service.starting_client:
+            client_id, secret = service.starting_client
+        project = store.connect.ensure_project(project_id, owner, client_id, secret)
         service.starting_project_id = project.id
         # The same client after a reset or an import: an SDK's environment stays valid all session.
         client = next((c for c in project.clients if c["client_id"] == client_id), project.clients[0])
         service.starting_client = (client["client_id"], client["client_secret"])
 
     store.connect.on_replaced.append(seed)
+    store.connect.on_replaced.append(delivery.failures.clear)
     seed()
     return service
 
