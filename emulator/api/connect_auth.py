@@ -65,7 +65,7 @@ def connect_caller(request: web.Request) -> ConnectCaller:
     project_id = request.match_info.get("project_id", "")
     access = connect.access_tokens.get(key)
     ctok = connect.connect_tokens.get(key) if key.startswith("ctok_") else None
-    emulator_key = key == services.api_key
+    emulator_key = key == services.control.api_key
     other_user = not (access or ctok or emulator_key) and services.store.user_for_key(key) is not None
     if access is not None and access.expires_at_wall <= time.time():
         raise Unauthorized("access token expired: request a new one from POST /v1/oauth/token")

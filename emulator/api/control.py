@@ -6,13 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.connect_common import CONNECT
-from emulator.api.events import summary
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
-from emulator.runtime.control_plane import replace_state, reset
+from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -74,7 +73,7 @@ async def advance_clock(request: web.Request) -> web.Response:
         raise BadRequest(str(exc), param="until_ms" if until_ms is not None else "seconds") from None
     services.bus.publish("clock", clock=services.clock.to_api(), runs=len(result["runs"]))
     mine = {s.id for s in services.store.user_sources(current_user(request).id)}
-    if current_user(request).api_key == services.api_key:      # Connect's triggers: the emulator key's to see
+    if current_user(request).api_key == services.control.api_key:      # Connect's triggers: the emulator key's to see
         mine |= set(services.store.connect.triggers)
     return web.json_response({**result, "runs": [r for r in result["runs"] if r["source_id"] in mine]})
 
@@ -85,14 +84,7 @@ async def run_source(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
-    return web.json_response({"data": run_with_events(services, record)})
-
-
-def run_with_events(services: Any, record: Any) -> dict[str, Any]:
-    body = record.to_api()
-    found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
-    body["events"] = [summary(e, expand=True) for e in found if e is not None]
-    return body
+    return web.json_response({"data": run_with_events(record, services.store.events)})
 
 
 @routes.get("/_emulator/sources/{id}/logs")
@@ -143,7 +135,7 @@ async def create_account(request: web.Request) -> web.Response:
 async def reset_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "a reset")
     params = await read_params(request, "reset")
-    await reset(services_of(request), keep_users=not params.get("all", False))
+    await services_of(request).control.reset(keep_users=not params.get("all", False))
     return web.json_response({"data": {"reset": True, "all": bool(params.get("all", False))}})
 
 
@@ -158,7 +150,7 @@ async def put_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
-    await replace_state(services, params)
+    await services.control.replace_state(params)
     store = services.store
     return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
                                        "events": store.events.count()}})
@@ -184,7 +176,7 @@ async def webhook_failures(request: web.Request) -> web.Response:
     services = services_of(request)
     mine = {h.id for h in services.store.user_webhooks(current_user(request).id)}
     failures = [f for f in services.webhooks.failures if f["webhook_id"] in mine]
-    if current_user(request).api_key == services.api_key:        # Connect's trigger webhooks: the emulator key's
+    if current_user(request).api_key == services.control.api_key:        # Connect's trigger webhooks: the emulator key's
         failures += list(request.app[CONNECT].delivery.failures)
     return web.json_response({"data": failures})
 

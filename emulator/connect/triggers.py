@@ -19,7 +19,7 @@ from emulator.runtime.lifecycle import SourceLifecycle
 
 WORKFLOW_ID = re.compile(r"^p_[A-Za-z0-9]+$")
 URL = re.compile(r"^https?://[^/\s]+", re.IGNORECASE)
-TIMER, HTTP = "$.interface.timer", "$.interface.http"
+HTTP = "$.interface.http"
 
 
 @dataclass
@@ -124,9 +124,7 @@ class ConnectTriggers:
             await self._deploy_hook(source, trigger)
             await self._hook(source, "activate")
         except HookFailed:
-            await self.runtime.sandbox.evict(source.id)
-            self.store.remove_source(source.id)
-            self.runtime.forget(source.id)
+            await self.lifecycle.stop(source.id, remove=True)
             self.connect.remove_trigger(trigger)
             raise
         self._start_timer(source)
@@ -158,15 +156,7 @@ class ConnectTriggers:
         _raise_if_failed(await self.runtime.invoke(source, method, trigger="hook"), method)
 
     def _start_timer(self, source: Source) -> None:
-        component = self.store.components[source.component_id]
-        timer = next((source.configured_props.get(p["name"]) for p in component.configurable_props
-                      if p.get("type") == TIMER and p.get("name") in source.configured_props), None)
-        if source.active and timer:
-            source.timer_anchor_ms = self.runtime.clock.now_ms()
-            self.runtime.scheduler.set_timer(source.id, timer, anchor_ms=source.timer_anchor_ms)
-        else:
-            self.runtime.scheduler.remove_timer(source.id)
-        self.store.changed()
+        self.lifecycle.timers.start(source, self.store.components[source.component_id])
 
     # update and delete --------------------------------------------------------------------------
     async def update(self, trigger: DeployedTrigger, params: dict[str, Any]) -> None:
