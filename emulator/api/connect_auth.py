@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api.auth import bearer_key
-from emulator.connect.models import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ExternalUser, Project
-from emulator.connect.state import PROJECT_ID, ConnectState
+from emulator.domain.connect_models import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ExternalUser, Project
+from emulator.domain.connect_state import PROJECT_ID, ConnectState
 from emulator.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from emulator.server.services import services_of
 
@@ -84,7 +84,7 @@ def connect_caller(request: web.Request) -> ConnectCaller:
         return ConnectCaller(connect.get_project(project_id), environment, "client")
     if ctok is not None:
         if ctok.project_id != project_id or ctok.environment != environment:
-            raise Forbidden(f"this Connect token is for another project or environment")
+            raise Forbidden("this Connect token is for another project or environment")
         return ConnectCaller(connect.get_project(project_id), environment, "connect_token", ctok.external_user_id)
     if project_id not in connect.projects:
         raise NotFound("project", project_id)

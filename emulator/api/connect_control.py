@@ -7,7 +7,7 @@ from emulator.api.auth import require_emulator_key
 from emulator.api.connect_common import connect_of
 from emulator.api.params import read_params
 from emulator.connect import accounts
-from emulator.connect.models import DEFAULT_ENVIRONMENT, ENVIRONMENTS
+from emulator.domain.connect_models import DEFAULT_ENVIRONMENT, ENVIRONMENTS
 from emulator.errors import BadRequest
 from emulator.server.services import services_of
 

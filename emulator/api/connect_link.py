@@ -15,7 +15,7 @@ from aiohttp import web
 from emulator.api.connect_common import connect_of
 from emulator.api.params import read_json_body
 from emulator.connect import accounts
-from emulator.connect.models import ConnectToken
+from emulator.domain.connect_models import ConnectToken
 from emulator.errors import BadRequest
 from emulator.server.services import services_of
 

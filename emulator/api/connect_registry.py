@@ -16,7 +16,7 @@ from emulator.connect import registry
 from emulator.connect.configure import (ConfigureCall, error_message, merge_dynamic, observations, options_answer,
                                         prop_of, run_configure, sandbox_props)
 from emulator.connect.emitters import emitter_to_api
-from emulator.connect.models import DynamicProps, ExternalUser
+from emulator.domain.connect_models import DynamicProps, ExternalUser
 from emulator.connect.triggers import WORKFLOW_ID, DeployRequest, check_webhook_urls
 from emulator.domain.models import Component
 from emulator.errors import BadRequest
@@ -98,14 +98,13 @@ async def deploy_trigger(request: web.Request) -> web.Response:
         check_webhook_urls([params["webhook_url"]], "webhook_url")
     if params.get("workflow_id") is not None and not WORKFLOW_ID.match(str(params["workflow_id"])):
         raise BadRequest("workflow_id must look like p_abc123", param="workflow_id")
+    configurable: list[dict[str, Any]] | None = component.configurable_props
     if params.get("dynamic_props_id"):
         configurable = _configurable(connect.state, owner, component, params)
     elif registry.uses_additional_props(component):
         configurable, result = await _run_additional_props(request, owner, component, params)
-        if configurable is None:
-            raise BadRequest(f"additionalProps() failed at deploy: {error_message(result)}", param="id")
-    else:
-        configurable = component.configurable_props
+    if configurable is None:
+        raise BadRequest(f"additionalProps() failed at deploy: {error_message(result)}", param="id")
     trigger, webhook = await connect.triggers.deploy(DeployRequest(
         owner=owner, component=component, configurable=configurable,
         configured=params.get("configured_props") or {}, webhook_url=params.get("webhook_url"),

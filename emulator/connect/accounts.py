@@ -7,8 +7,8 @@ import secrets
 import time
 from typing import Any
 
-from emulator.connect.models import AccountLink, ConnectToken, iso_ms
-from emulator.connect.state import ConnectState
+from emulator.domain.connect_models import AccountLink, ConnectToken, iso_ms
+from emulator.domain.connect_state import ConnectState
 from emulator.domain.store import Store
 from emulator.errors import BadRequest
 

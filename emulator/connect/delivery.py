@@ -17,8 +17,8 @@ from typing import Any
 
 import aiohttp
 
-from emulator.connect.models import TriggerWebhook
-from emulator.connect.state import ConnectState
+from emulator.domain.connect_models import TriggerWebhook
+from emulator.domain.connect_state import ConnectState
 from emulator.domain.models import Event
 
 log = logging.getLogger("emulator")
@@ -134,7 +134,7 @@ class ConnectDelivery:
                 return "" if 200 <= response.status < 300 else f"HTTP {response.status}"
         except aiohttp.ClientConnectorError:
             return "connection refused"
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return f"timed out after {ATTEMPT_TIMEOUT_S} s"
         except (aiohttp.ClientError, ValueError) as exc:
             return f"{type(exc).__name__}: {exc}"
@@ -181,5 +181,5 @@ class Notifier:
         try:
             async with session.post(url, json=payload) as response:
                 log.info("connect webhook_uri %s answered %s", url, response.status)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             log.warning("connect webhook_uri %s failed: %s", url, exc)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.connect.models import DeployedTrigger
+from emulator.domain.connect_models import DeployedTrigger
 from emulator.domain.models import Source
 
 

@@ -82,4 +82,4 @@ def uses_additional_props(component: Component) -> bool:
     return native_of(component) is None and "additionalProps" in component.code
 
 
-__all__ = ["NATIVES", "find_trigger", "trigger_components", "to_api"]
+__all__ = ["NATIVES", "find_trigger", "to_api", "trigger_components"]

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from emulator.config import Config
 from emulator.connect.delivery import ConnectDelivery, Notifier
 from emulator.connect.natives import install_natives
-from emulator.connect.state import ConnectState
+from emulator.domain.connect_state import PROJECT_ID, ConnectState
 from emulator.connect.triggers import ConnectTriggers
 from emulator.domain.store import Store
-from emulator.server.services import Services
+from emulator.runtime.invocation import Runtime
+from emulator.runtime.lifecycle import SourceLifecycle
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,10 @@ class ConnectService:
         return self.store.connect
 
 
-def build_connect(services: Services) -> ConnectService:
-    store, config = services.store, services.config
+def build_connect(config: Config, store: Store, runtime: Runtime, lifecycle: SourceLifecycle) -> ConnectService:
+    """Connect over the emulator's store and runtime; the starting project is seeded now and after resets."""
     delivery = ConnectDelivery(store.connect, first_backoff_s=config.connect_retry_backoff_s)
-    triggers = ConnectTriggers(store, services.runtime, services.lifecycle, delivery.quiet)
+    triggers = ConnectTriggers(store, runtime, lifecycle, delivery.quiet)
     service = ConnectService(store=store, triggers=triggers, delivery=delivery, notifier=Notifier(delivery))
     store.events.listeners.append(delivery.on_event)
 
@@ -80,7 +81,6 @@ def build_connect(services: Services) -> ConnectService:
 
 def check_project_id(config: Config) -> str | None:
     """A message when the configured project id is not of the `proj_` form (serve exits with it)."""
-    from emulator.connect.state import PROJECT_ID
     value = config.connect_project_id
     if value is not None and not PROJECT_ID.match(value):
         return f"project id {value!r} must look like proj_ followed by letters and digits (e.g. proj_Xk29aPq)"

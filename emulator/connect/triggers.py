@@ -6,10 +6,10 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.connect.models import DeployedTrigger, ExternalUser, TriggerWebhook
+from emulator.domain.connect_models import DeployedTrigger, ExternalUser, TriggerWebhook
 from emulator.connect.natives import HTTP_KEY, TIMER_KEY, native_of
 from emulator.connect.registry import display_name
-from emulator.connect.state import ConnectState
+from emulator.domain.connect_state import ConnectState
 from emulator.domain.models import Component, Source
 from emulator.domain.store import Store
 from emulator.errors import BadRequest, HookFailed, Unprocessable
@@ -77,7 +77,8 @@ class ConnectTriggers:
                           given: dict[str, Any]) -> list[dict[str, str]]:
         problems = []
         for prop in configurable:
-            name, value = prop.get("name"), given.get(prop.get("name"))
+            name = str(prop.get("name"))
+            value = given.get(name)
             if prop.get("type") != "app" or not isinstance(value, dict) or "authProvisionId" not in value:
                 continue
             link = self.connect.accounts.get(str(value["authProvisionId"]))
@@ -243,4 +244,4 @@ def _timezone(value: Any) -> str:
     return str(value.get("timezone") or "UTC") if isinstance(value, dict) else "UTC"
 
 
-__all__ = ["ConnectTriggers", "DeployRequest", "HTTP_KEY", "TIMER_KEY"]
+__all__ = ["HTTP_KEY", "TIMER_KEY", "ConnectTriggers", "DeployRequest"]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from emulator.connect.state import ConnectState
+from emulator.domain.connect_state import ConnectState
 from emulator.errors import NotFound
 from emulator.domain.event_log import EventLog
 from emulator.domain.ids import IdFactory

@@ -39,7 +39,7 @@ def build_app(config: Config) -> web.Application:
     app[STREAMS] = OpenStreams()
     state = read_state_file(Path(config.state_file)) if config.state_file else None
     services.control.load(state, config.api_key)
-    app[CONNECT] = build_connect(services)
+    app[CONNECT] = build_connect(config, services.store, services.runtime, services.lifecycle)
     add_routes(app)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)

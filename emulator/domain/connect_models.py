@@ -12,7 +12,7 @@ EMITTER_TYPES = {"DeployedComponent": "source", "HttpInterface": "http", "TimerI
 
 def iso_ms(ms: int) -> str:
     """`2026-03-25T17:49:15.000Z`, as the SDKs type accounts' and tokens' times."""
-    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
