@@ -1,6 +1,8 @@
 """`/_emulator/connect/…`: projects, OAuth clients, seeded accounts and every deployed trigger (emulator key only)."""
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from emulator.api.auth import require_emulator_key
@@ -8,6 +10,7 @@ from emulator.api.connect_common import connect_of
 from emulator.api.params import read_params
 from emulator.connect import accounts
 from emulator.domain.connect_models import DEFAULT_ENVIRONMENT, ENVIRONMENTS
+from emulator.domain.connect_state import ConnectState
 from emulator.errors import BadRequest
 from emulator.server.services import services_of
 
@@ -36,7 +39,22 @@ async def create_client(request: web.Request) -> web.Response:
 @routes.get("/_emulator/connect/projects")
 async def list_projects(request: web.Request) -> web.Response:
     require_emulator_key(request, "listing Connect projects")
-    return web.json_response({"data": [p.to_api() for p in connect_of(request).state.projects.values()]})
+    state = connect_of(request).state
+    return web.json_response({"data": [{**p.to_api(), "environments": [_environment(state, p.id, name)
+                                                                      for name in ENVIRONMENTS]}
+                                       for p in state.projects.values()]})
+
+
+def _environment(state: ConnectState, project_id: str, name: str) -> dict[str, Any]:
+    """One environment's data space at a glance: its external users and the default webhook."""
+    users = [{"external_user_id": u.external_user_id, "owner_id": u.owner_id,
+              "accounts": sum(1 for a in state.accounts.values() if (a.project_id, a.environment, a.external_user_id)
+                              == (project_id, name, u.external_user_id)),
+              "triggers": len(state.triggers_of(project_id, name, u.external_user_id))}
+             for u in sorted(state.users_of(project_id, name), key=lambda u: u.created_at_ms)]
+    default = state.default_webhook(project_id, name)
+    return {"name": name, "external_users": users,
+            "default_webhook": default.to_api(with_key=False) if default else None}
 
 
 @routes.post("/_emulator/connect/accounts")

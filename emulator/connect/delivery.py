@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,10 @@ def signature(signing_key: str, timestamp: str, body: bytes) -> str:
 
 
 class ConnectDelivery:
-    def __init__(self, connect: ConnectState, *, first_backoff_s: float = FIRST_BACKOFF_S) -> None:
+    def __init__(self, connect: ConnectState, *, first_backoff_s: float = FIRST_BACKOFF_S,
+                 publish: Callable[..., Any] | None = None) -> None:
         self.connect = connect
+        self.publish = publish or (lambda kind, **data: None)      # the activity bus: console and dashboard
         self.first_backoff_s = first_backoff_s
         self.quiet: set[str] = set()                  # emitter ids whose events are not delivered (emit_on_deploy)
         self.failures: deque[dict[str, Any]] = deque(maxlen=FAILURES_KEPT)
@@ -144,6 +147,7 @@ class ConnectDelivery:
         if state["state"] != "happy" or state["consecutive_failures"]:
             state.update(state="happy", since=self.connect.now_s(), consecutive_failures=0)
             self.connect.changed()
+            self.publish("connect_delivery", webhook_id=hook.id, url=hook.url, state="happy", error=None)
 
     def _failed(self, hook: TriggerWebhook, delivery: Delivery, problem: str) -> None:
         state = hook.delivery_state
@@ -156,8 +160,8 @@ class ConnectDelivery:
         if level == "deactivated":
             hook.active = False
         self.connect.changed()
-        log.warning("webhook %s (%s) gave up on event %s after %d attempts: %s", hook.id, hook.url,
-                    delivery.event_id, MAX_ATTEMPTS, problem)
+        self.publish("connect_delivery", webhook_id=hook.id, url=hook.url, state=level, error=problem,
+                     event_id=delivery.event_id, emitter_id=delivery.emitter_id)
         self.failures.append({"webhook_id": hook.id, "url": hook.url, "event_id": delivery.event_id,
                               "emitter_id": delivery.emitter_id, "attempts": MAX_ATTEMPTS, "error": problem})
 

@@ -49,7 +49,8 @@ class ConnectService:
 
 def build_connect(config: Config, store: Store, runtime: Runtime, lifecycle: SourceLifecycle) -> ConnectService:
     """Connect over the emulator's store and runtime; the starting project is seeded now and after resets."""
-    delivery = ConnectDelivery(store.connect, first_backoff_s=config.connect_retry_backoff_s)
+    delivery = ConnectDelivery(store.connect, first_backoff_s=config.connect_retry_backoff_s,
+                               publish=runtime.bus.publish)
     triggers = ConnectTriggers(store, runtime, lifecycle, delivery.quiet)
     service = ConnectService(store=store, triggers=triggers, delivery=delivery, notifier=Notifier(delivery))
     store.events.listeners.append(delivery.on_event)
