@@ -38,6 +38,11 @@ class ConnectService:
     starting_project_id: str = ""
     starting_client: tuple[str, str] | None = None
 
+    def label(self, source_id: str) -> str | None:
+        """`proj_…/development/user-123` for a deployed trigger (console lines name its owner)."""
+        trigger = self.store.connect.triggers.get(source_id)
+        return f"{trigger.project_id}/{trigger.environment}/{trigger.external_user_id}" if trigger else None
+
     def settings(self, base_url: str) -> ConnectSettings:
         assert self.starting_client is not None
         return ConnectSettings(base_url, self.starting_project_id, *self.starting_client)
