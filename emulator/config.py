@@ -24,6 +24,7 @@ class Config:
     state_file: str | None = None
     run_timeout_s: float = 30.0
     memory_mb: int = 256
+    node_spares: int = 1                  # Node processes started ahead per component shape; 0: on demand
     watch: bool = True
     deploy: bool = False
     seed: int | None = None               # makes ids and emit ids repeatable
@@ -31,6 +32,10 @@ class Config:
     http_max_body_bytes: int = 512 * 1024
     verbose: bool = False
     dashboard: bool = True
+    http_mode: str = "live"               # outbound HTTP of components: live | offline | record | replay
+    cassette: str | None = None           # the HAR file for record / replay
+    extra_ca_certs: str | None = None     # trusted for live requests besides the system CAs (NODE_EXTRA_CA_CERTS)
+    http_interception: bool = True        # False: workers run without the interceptors (benchmarks only)
     connect_project_id: str | None = None       # Connect's starting project and OAuth client (None: generated)
     connect_client_id: str | None = None
     connect_client_secret: str | None = None
@@ -44,6 +49,8 @@ class Config:
             env["api_key"] = os.environ["PD_EMULATOR_API_KEY"]
         if os.environ.get("PD_EMULATOR_PORT"):
             env["port"] = int(os.environ["PD_EMULATOR_PORT"])
+        if os.environ.get("NODE_EXTRA_CA_CERTS"):
+            env["extra_ca_certs"] = os.environ["NODE_EXTRA_CA_CERTS"]
         for field_name, variable in CONNECT_VARIABLES.items():
             if os.environ.get(variable):
                 env[field_name] = os.environ[variable]

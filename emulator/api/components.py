@@ -23,7 +23,8 @@ async def create_component(request: web.Request) -> web.Response:
         component = create_from_code(services.store, user.id, params.get("component_code") or "",
                                      params.get("component_url"))
     else:
-        component = await create_from_url(services.store, user.id, params["component_url"], services.folders)
+        component = await create_from_url(services.store, user.id, params["component_url"], services.folders,
+                                          containment=services.sandbox.containment)
     return data_response(component.to_api(), params)
 
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
 from emulator.api.connect_common import CONNECT
+from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
 from emulator.domain.event_summary import run_with_events
@@ -24,8 +25,12 @@ routes = web.RouteTableDef()
 async def health(request: web.Request) -> web.Response:
     services = services_of(request)
     store = services.store
+    body: dict[str, Any] = {}
+    if services.saver is not None:
+        body["state_file"] = services.saver.health()
+    status = "ok" if services.saver is None or services.saver.failure is None else "degraded"
     return web.json_response({
-        "status": "ok", "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
+        "status": status, **body, "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
         "clock": services.clock.to_api(), "node": services.sandbox.node_version(),
         "counts": {"users": len(store.users), "components": len(store.components), "sources": len(store.sources),
                    "events": store.events.count()}})
@@ -84,7 +89,7 @@ async def run_source(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
-    return web.json_response({"data": run_with_events(record, services.store.events)})
+    return json_response({"data": run_with_events(record, services.store.events)})
 
 
 @routes.get("/_emulator/sources/{id}/logs")

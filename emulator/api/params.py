@@ -1,11 +1,14 @@
 """Request parameters: query and JSON body merged, validated against openapi.json; response shaping."""
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from emulator.api.json_body import json_response
 from emulator.errors import InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
 from emulator.contract.validation import check_params
@@ -37,6 +40,8 @@ async def read_json_body(request: web.Request) -> dict[str, Any] | None:
 
 async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     """Query string and body merged (the body wins), coerced and validated with the operation's schema."""
+    if not request.query_string and not request.can_read_body and _accepts_no_params(operation):
+        return {}                        # the common GET: nothing to coerce or validate
     schema = request_schema(operation)
     params: dict[str, Any] = {k: _coerce(v, schema.get("properties", {}).get(k)) for k, v in request.query.items()}
     body = await read_json_body(request)
@@ -46,6 +51,11 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
         params.pop(name, None)
     check_params(params, request_validator(operation))
     return _integers_as_int(params, schema)
+
+
+@functools.cache
+def _accepts_no_params(operation: str) -> bool:
+    return request_validator(operation).is_valid({})
 
 
 def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
@@ -92,12 +102,26 @@ def _types_of(prop_schema: dict[str, Any] | None) -> set[str]:
 
 def shape(obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Apply `include` / `exclude` (comma-separated top-level field names) to one object."""
+    return shaper(params)(obj)
+
+
+def shaper(params: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """`shape` for many objects of one request: the field lists are parsed once."""
     include = _field_list(params.get("include"))
     exclude = _field_list(params.get("exclude"))
-    if include:
-        obj = {k: v for k, v in obj.items() if k in include}
-    if exclude:
-        obj = {k: v for k, v in obj.items() if k not in exclude}
+    if not include and not exclude:
+        return unchanged
+
+    def shaped(obj: dict[str, Any]) -> dict[str, Any]:
+        if include:
+            obj = {k: v for k, v in obj.items() if k in include}
+        if exclude:
+            obj = {k: v for k, v in obj.items() if k not in exclude}
+        return obj
+    return shaped
+
+
+def unchanged(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
@@ -108,7 +132,7 @@ def _field_list(value: Any) -> set[str]:
 
 
 def data_response(obj: dict[str, Any], params: dict[str, Any], status: int = 200) -> web.Response:
-    return web.json_response({"data": shape(obj, params)}, status=status)
+    return json_response({"data": shape(obj, params)}, status=status)
 
 
 def resource_page(items: list[Any], params: dict[str, Any], default_limit: int = 10) -> Page:

@@ -1,6 +1,6 @@
 """Companion commands: thin clients of a running emulator, named as in Pipedream's `pd` CLI.
 
-`list`, `events`, `logs`, `deploy`, `update`, `delete`, `run`, `clock`, `state` and `dashboard`
+`list`, `events`, `logs`, `deploy`, `update`, `delete`, `run`, `sample`, `clock`, `state` and `dashboard`
 reach the emulator through cli/client.py; cli/arguments.py reads their arguments, cli/output.py prints. `--format json` prints one JSON object per line;
 errors go to stderr with a hint that fixes them.
 """
@@ -58,6 +58,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add("delete", "delete a source", source=True)
     add("run", "run a source once with an event", source=True).add_argument(
         "--event", default="{}", help="the event as JSON, or @FILE")
+    add("sample", "emit the component's sampleEmit as an event (as if run() had emitted it)", source=True)
     clock = add("clock", "show the clock, advance it (firing due timers), or set its speed")
     clock.add_argument("action", nargs="?", choices=("show", "advance", "set"), default="show")
     clock.add_argument("duration", nargs="?", help="for advance: 90s, 15m, 1h, 1d, 1h30m")
@@ -192,6 +193,17 @@ def run_source(client: Client, args: argparse.Namespace, out: Output) -> int:
     return 0 if record["outcome"] == "ok" else 1
 
 
+def sample(client: Client, args: argparse.Namespace, out: Output) -> int:
+    source = find_source(client, args.source)
+    body = client.call("POST", f"/_emulator/sources/{source['id']}/sample", {})
+    event = body["data"]
+    if event is None:
+        out.item(body["run"], f"{source['id']}: the sample event was dropped by dedupe (already emitted)", "warn")
+        return 0
+    out.item(event, f"emit  {event_line(event)}", "ok")
+    return 0
+
+
 def clock(client: Client, args: argparse.Namespace, out: Output) -> int:
     if args.action == "advance":
         if not args.duration:
@@ -247,6 +259,7 @@ def dashboard(client: Client, args: argparse.Namespace, out: Output) -> int:
 
 HANDLERS: dict[str, Callable[[Client, argparse.Namespace, Output], int]] = {
     "list": list_sources, "events": events, "logs": logs, "deploy": deploy, "update": update, "delete": delete,
+    "sample": sample,
     "run": run_source, "clock": clock, "state": state, "dashboard": dashboard}
 
 

@@ -53,9 +53,21 @@ def print_run(out: Output, record: dict[str, Any]) -> None:
         return
     for log in record["logs"]:
         print(f"    {log['level']:<5} {log['message']}")
+    for request in record.get("requests") or []:
+        print(f"    http  {request_line(request)}")
     stack = (record.get("error") or {}).get("stack")
     if stack:
         print("    " + stack.replace("\n", "\n    "))
+
+
+def request_line(request: dict[str, Any]) -> str:
+    """One outbound request of a run: who answered it, or why it failed."""
+    what = f"{request['method']} {request['url']}"
+    if request.get("error"):
+        how = "BLOCKED" if request["answered_by"] == "blocked" else "failed"
+        return f"{what} {how}: {request['error']}"
+    by = f"stub {request['stub_id']}" if request.get("stub_id") else request["answered_by"]
+    return f"{what} → {request['status']} ({by}, {request['duration_ms']:.0f} ms)"
 
 
 def describe_schedule(schedule: Any) -> str:

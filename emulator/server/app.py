@@ -9,8 +9,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api import (activity, components, connect_accounts, connect_control, connect_link, connect_oauth,
-                          connect_registry, connect_triggers, control, dashboard, endpoints, events, sources, sse,
-                          subscriptions, users)
+                          connect_registry, connect_triggers, control, dashboard, endpoints, events, outbound_http,
+                          samples, sources, sse, subscriptions, users)
 from emulator.api.connect_common import CONNECT
 from emulator.connect.service import build_connect
 from emulator.api.auth import auth_middleware
@@ -24,7 +24,8 @@ from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
 from emulator.server.services import SERVICES, build_services, services_of
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes,
+                subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, samples.routes, activity.routes,
+                dashboard.routes,
                 connect_oauth.routes, connect_registry.routes, connect_triggers.routes, connect_accounts.routes,
                 connect_control.routes, connect_link.routes)
 
@@ -43,7 +44,8 @@ def build_app(config: Config) -> web.Application:
     add_routes(app)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)
-    app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _connect_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
+    # Persistence first, so it is torn down last: the final save follows every run still in flight.
+    app.cleanup_ctx.extend([_persistence_ctx, _sandbox_ctx, _webhooks_ctx, _connect_ctx, _scheduler_ctx, _folders_ctx])
     app.on_shutdown.append(app[STREAMS].end_all)
     return app
 
@@ -84,6 +86,7 @@ async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await services.runtime.close()
     await services.sandbox.close()
+    await services.outbound.close()
 
 
 async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -126,7 +129,9 @@ async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:
     if not services.config.state_file:
         yield
         return
-    saver = StateSaver(services.store, Path(services.config.state_file))
+    saver = StateSaver(services.store, Path(services.config.state_file),
+                       report=lambda kind, data: services.bus.publish(kind, **data))
+    services.saver = saver
     await saver.start()
     yield
     await saver.close()

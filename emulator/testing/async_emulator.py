@@ -19,6 +19,7 @@ from emulator.server.services import Services
 from emulator.testing.emulator_log import EmulatorLog
 from emulator.testing.failures import ApiCallError, EmulatorError, failure_report
 from emulator.testing.fixture_state import fixture_config, keyed_state, read_state, reset_for_test
+from emulator.testing.http_control import HttpControl
 
 CONTROL_TIMEOUT_S = 30.0
 COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
@@ -67,6 +68,7 @@ class PdEmulator:
         self.search_paths = [*self.emulator.services.folders, *map(Path, search_paths), Path.cwd()]
         self.log = EmulatorLog(self.emulator.services, threading.get_ident())
         self.clock = ClockControl(self)
+        self.http = HttpControl(self.services.outbound, self.services.ids.new, self.http_request)
         self._client: aiohttp.ClientSession | None = None
         self._plain: aiohttp.ClientSession | None = None
         self._clock_start_ms = self.emulator.services.clock.now_ms()
@@ -172,7 +174,11 @@ class PdEmulator:
     async def set_db(self, source_id: str, db: dict[str, Any]) -> dict[str, Any]:
         return (await self.call("PUT", f"/_emulator/sources/{source_id}/db", json={"db": db}))["data"]
 
-    async def http(self, source_id: str, method: str = "POST", path: str = "/", **kwargs: Any) -> HttpAnswer:
+    async def sample(self, source_id: str) -> dict[str, Any]:
+        """Emit the component's `sampleEmit` as an event (as if run() had); answers the event."""
+        return (await self.call("POST", f"/_emulator/sources/{source_id}/sample"))["data"]
+
+    async def http_request(self, source_id: str, method: str = "POST", path: str = "/", **kwargs: Any) -> HttpAnswer:
         """Send a request to the source's endpoint; returns once the run it started has finished."""
         source = (await self.call("GET", f"/v1/sources/{source_id}"))["data"]
         endpoint = next((v["endpoint_url"] for v in source["configured_props"].values()

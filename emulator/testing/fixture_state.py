@@ -12,10 +12,11 @@ from emulator.server.runner import Emulator
 
 
 def fixture_config(folders: Sequence[str | Path] = (), speed: float | None = None, **overrides: Any) -> Config:
-    """A test emulator: free port, no watcher, virtual clock unless a speed asks for a real one."""
+    """A test emulator: free port, no watcher, virtual clock unless a speed asks for a real one, and
+    offline: a source's request reaches no real service unless a stub or a cassette answers it."""
     settings: dict[str, Any] = {"port": 0, "folders": tuple(str(Path(f).resolve()) for f in folders),
                                 "watch": False, "clock_mode": "real" if speed else "virtual",
-                                "speed": speed or 1.0, "dashboard": False}
+                                "speed": speed or 1.0, "dashboard": False, "http_mode": "offline"}
     settings.update(overrides)
     return Config(**settings)
 
