@@ -82,7 +82,7 @@ class StateSaver:
     backoff until one succeeds. Serialising happens off the event loop (see state_snapshot).
     """
 
-    def __init__(self, store: Any, path: Path, report: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+    def __init__(self, store: Any, path: Path, report: Callable[[str, dict[str, Any]], object] | None = None) -> None:
         self.store = store
         self.path = path
         self.saved_version = store.version
@@ -115,7 +115,7 @@ class StateSaver:
             try:
                 await self.save()
                 return
-            except Exception as exc:          # noqa: BLE001 - every cause is reported, none kills the save
+            except Exception as exc:
                 self._failed(exc)
                 if delay is None:
                     raise StateSaveError(f"could not save state to {self.path}: {self.failure}. The changes "
@@ -142,7 +142,7 @@ class StateSaver:
                 continue
             try:
                 await self.save()
-            except Exception as exc:          # noqa: BLE001 - the saver must outlive any failure
+            except Exception as exc:
                 self._failed(exc)
                 await asyncio.sleep(self.retry_delay_s())
 
