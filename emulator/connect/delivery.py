@@ -21,6 +21,7 @@ import aiohttp
 from emulator.domain.connect_models import TriggerWebhook
 from emulator.domain.connect_state import ConnectState
 from emulator.domain.models import Event
+from emulator.domain.run_log import RunLog
 
 log = logging.getLogger("emulator")
 MAX_ATTEMPTS = 5
@@ -45,8 +46,9 @@ def signature(signing_key: str, timestamp: str, body: bytes) -> str:
 
 class ConnectDelivery:
     def __init__(self, connect: ConnectState, *, first_backoff_s: float = FIRST_BACKOFF_S,
-                 publish: Callable[..., Any] | None = None) -> None:
+                 publish: Callable[..., Any] | None = None, runs: RunLog | None = None) -> None:
         self.connect = connect
+        self.runs = runs
         self.publish = publish or (lambda kind, **data: None)      # the activity bus: console and dashboard
         self.first_backoff_s = first_backoff_s
         self.quiet: set[str] = set()                  # emitter ids whose events are not delivered (emit_on_deploy)
@@ -79,11 +81,22 @@ class ConnectDelivery:
         trigger = self.connect.triggers.get(event.source_id)
         if self._session is None or trigger is None or event.channel != "" or event.source_id in self.quiet:
             return
+        if trigger.workflow_ids:
+            asyncio.get_running_loop().call_soon(self._note_workflows, trigger.id, event.id, list(trigger.workflow_ids))
         body = json.dumps(event.event, separators=(",", ":")).encode()
         hooks = self.connect.webhooks_of(trigger)
         default = self.connect.default_webhook(trigger.project_id, trigger.environment)
         for hook in hooks + ([default] if default else []):
             self._queue(hook.id).put_nowait(Delivery(trigger.id, event.id, body))
+
+    def _note_workflows(self, trigger_id: str, event_id: str, workflow_ids: list[str]) -> None:
+        """The run that emitted the event says where it did not go (the run is logged once it ends)."""
+        record = next((r for r in (self.runs.of_source(trigger_id, 10) if self.runs else []) if event_id in r.emitted),
+                      None)
+        for workflow_id in workflow_ids:
+            message = f"event {event_id} not delivered to workflow {workflow_id} (no workflows in the emulator)"
+            if record is not None:
+                record.logs.append({"level": "info", "message": message, "ts": self.connect.now_ms()})
 
     def forget(self, webhook_id: str) -> None:
         self._queues.pop(webhook_id, None)

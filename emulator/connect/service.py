@@ -55,7 +55,7 @@ class ConnectService:
 def build_connect(config: Config, store: Store, runtime: Runtime, lifecycle: SourceLifecycle) -> ConnectService:
     """Connect over the emulator's store and runtime; the starting project is seeded now and after resets."""
     delivery = ConnectDelivery(store.connect, first_backoff_s=config.connect_retry_backoff_s,
-                               publish=runtime.bus.publish)
+                               publish=runtime.bus.publish, runs=runtime.runs)
     triggers = ConnectTriggers(store, runtime, lifecycle, delivery.quiet)
     service = ConnectService(store=store, triggers=triggers, delivery=delivery, notifier=Notifier(delivery))
     store.events.listeners.append(delivery.on_event)

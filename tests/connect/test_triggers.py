@@ -137,3 +137,17 @@ def test_control_api_reaches_triggers_with_the_emulator_key(api, emu) -> None:
         (deployed["id"], "development", "acme-hooks")]
     v1 = requests.get(f"{emu.url}/v1/users/me/sources", headers=emu.headers, timeout=30).json()["data"]
     assert v1 == []                                                   # not part of any user's /v1 lists
+
+
+def test_events_of_a_trigger_with_pipelines_are_noted_as_not_delivered_to_workflows(api, emu) -> None:
+    deployed = api.deploy(USER, "acme-hooks", workflow_id="p_abc123")
+    assert api.ok("GET", f"/deployed-triggers/{deployed['id']}/pipelines",
+                  params={"external_user_id": USER}) == {"workflow_ids": ["p_abc123"]}
+    requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}}, headers=emu.headers,
+                  timeout=30).raise_for_status()
+    [run, *_] = requests.get(f"{emu.url}/_emulator/sources/{deployed['id']}/logs", headers=emu.headers,
+                             timeout=30).json()["data"]
+    assert "not delivered to workflow p_abc123 (no workflows in the emulator)" in run["logs"][-1]["message"]
+    bad = api.call("PUT", f"/deployed-triggers/{deployed['id']}/pipelines", params={"external_user_id": USER},
+                   json={"workflow_ids": ["wf-1"]})
+    assert (bad.status_code, bad.json()["param"]) == (400, "workflow_ids")
