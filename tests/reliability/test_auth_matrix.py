@@ -161,8 +161,7 @@ BY_KIND = {kind: sorted(n for n, (_, k) in MATRIX.items() if k == kind)
 # The owner's calls that change what they name run last in the sanity check.
 DESTRUCTIVE = ("deleteHttpStub", "deleteSubscription", "deleteSourceEvents", "updateSource", "deleteWebhook", "deleteSource")
 MISSING = {"source": "dc_ZZZZzzzz", "component": "sc_ZZZZzzzz", "webhook": "wh_ZZZZzzzz", "run": "run_ZZZZzzzz",
-           "event": "1700000000000-9", "account": "apn_ZZZZzzzz", "stub": "hs_ZZZZzzzz"}
-           "event": "1700000000000-9", "account": "apn_ZZZZzzzz", "project": "proj_ZZZZzzz"}
+           "event": "1700000000000-9", "account": "apn_ZZZZzzzz", "stub": "hs_ZZZZzzzz", "project": "proj_ZZZZzzz"}
 
 
 @dataclass
@@ -188,8 +187,8 @@ def owner(served: ThreadedEmulator, client: JsonClient) -> Owner:
     me = client.ok("GET", "/v1/users/me")["data"]
     project = client.ok("GET", "/_emulator/connect/projects")["data"][0]["project_id"]
     ids = {"source": source["id"], "component": source["component_id"], "webhook": webhook["id"],
-           "run": run["id"], "event": run["emitted"][0], "account": account["id"], "stub": stub["id"]}
-           "run": run["id"], "event": run["emitted"][0], "account": account["id"], "project": project}
+           "run": run["id"], "event": run["emitted"][0], "account": account["id"], "stub": stub["id"],
+           "project": project}
     return Owner(key=served.api_key, ids=ids, secrets=(SECRET, served.api_key, me["id"], OWNER_MARKER, *ids.values()))
 
 
