@@ -60,14 +60,24 @@ def current_user(request: web.Request) -> User:
 
 
 def own_source(request: web.Request) -> Source:
-    """The source named by the path's `{id}`, if it is the caller's (another user's is a 404).
+    """The source named by the path's `{id}`, if it is the caller's (another user's is a 404)."""
+    return reachable_source(request, request.match_info["id"])
 
-    Connect's deployed triggers belong to external users: the emulator's own key reaches them."""
+
+def reachable_source(request: web.Request, source_id: str) -> Source:
+    """The caller's source; Connect's deployed triggers belong to external users, and the emulator's
+    own key reaches them too."""
     services = services_of(request)
-    source = services.store.sources.get(request.match_info["id"])
+    source = services.store.sources.get(source_id)
     if source is not None and source.id in services.store.connect.triggers and _is_emulator_key(request):
         return source
-    return services.store.get_source(current_user(request).id, request.match_info["id"])
+    return services.store.get_source(current_user(request).id, source_id)
+
+
+def reachable_source_ids(request: web.Request) -> set[str]:
+    services = services_of(request)
+    mine = {s.id for s in services.store.user_sources(current_user(request).id)}
+    return mine | set(services.store.connect.triggers) if _is_emulator_key(request) else mine
 
 
 def _is_emulator_key(request: web.Request) -> bool:

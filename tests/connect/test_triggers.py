@@ -131,6 +131,12 @@ def test_control_api_reaches_triggers_with_the_emulator_key(api, emu) -> None:
     run = requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {"x": 1}},
                         headers=emu.headers, timeout=30)
     assert run.status_code == 200 and run.json()["data"]["outcome"] == "ok"
+    runs = requests.get(f"{emu.url}/_emulator/runs", params={"source_id": deployed["id"]}, headers=emu.headers,
+                        timeout=30).json()["data"]
+    assert run.json()["data"]["id"] in {r["id"] for r in runs}
+    replayed = requests.post(f"{emu.url}/_emulator/events/replay", headers=emu.headers, timeout=30,
+                             json={"source_id": deployed["id"], "event_id": run.json()["data"]["emitted"][0]})
+    assert replayed.status_code == 200, replayed.text
     rows = requests.get(f"{emu.url}/_emulator/connect/triggers", params={"external_user_id": USER},
                         headers=emu.headers, timeout=30).json()["data"]
     assert [(r["id"], r["environment"], r["component_key"]) for r in rows] == [
