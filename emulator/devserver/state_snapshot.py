@@ -81,6 +81,7 @@ def take_snapshot(store: Store) -> StateSnapshot:
     head: dict[str, Any] = {"format": STATE_FORMAT, "id_sequence": store.ids.sequence}
     for name in _SMALL_COLLECTIONS:
         head[name] = list(getattr(store, name).values())
+    head["connect"] = store.connect.export()
     sources = [(s.id, to_json({name: getattr(s, name) for name in _SOURCE_FIELDS}, f"source {s.id}"), s.db)
                for s in store.sources.values()]
     return StateSnapshot(version=store.version, head=to_json(head, "the users, components or subscriptions")[:-1],
