@@ -10,11 +10,12 @@ file's bytes as they are instead: the floor of what aiohttp costs per request.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import orjson
 from aiohttp import web
 
-RAW = open(sys.argv[2], "rb").read() if len(sys.argv) > 2 else b'{"data":[]}'
+RAW = Path(sys.argv[2]).read_bytes() if len(sys.argv) > 2 else b'{"data":[]}'
 DOCUMENT = orjson.loads(RAW)
 
 

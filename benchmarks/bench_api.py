@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import WrkResult, free_port, start_process, stop_process, wrk  # noqa: E402
+from loadgen import WrkResult, free_port, start_process, stop_process, wrk
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 START_MS = 1_700_000_000_000
@@ -98,7 +98,7 @@ def compare(servers: dict[str, tuple[subprocess.Popen[bytes], int]], path: str, 
             connections: int, seconds: float, rounds: int) -> dict[str, list[WrkResult]]:
     """Each server in turn, round after round, so a busy moment of the machine hits every side alike."""
     runs: dict[str, list[WrkResult]] = {kind: [] for kind in servers}
-    for kind, (_, port) in servers.items():
+    for _, port in servers.values():
         wrk(f"http://127.0.0.1:{port}{path}", headers=auth, connections=connections, seconds=1)   # warm up
     for _ in range(rounds):
         for kind, (process, port) in servers.items():

@@ -22,8 +22,8 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from emulator.config import Config  # noqa: E402
-from emulator.server.runner import Emulator  # noqa: E402
+from emulator.config import Config
+from emulator.server.runner import Emulator
 
 EMITS_ON_DEPLOY = """
 import { axios } from "@pipedream/platform";

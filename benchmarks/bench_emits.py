@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, start_process, stop_process  # noqa: E402
+from loadgen import free_port, start_process, stop_process
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 EMITTER = """export default { key: "many", name: "Many", version: "0.0.1", type: "source",

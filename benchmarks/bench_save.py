@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, start_process, stop_process  # noqa: E402
+from loadgen import free_port, start_process, stop_process
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 START_MS = 1_700_000_000_000

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from dataclasses import dataclass
 
 import aiohttp
@@ -111,7 +112,7 @@ def require_wrk() -> str:
 
 def process_cpu_s(pid: int) -> float:
     """User + system CPU seconds of a running process (Linux /proc)."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

@@ -10,7 +10,7 @@ from emulator.domain.models import (Account, AutoSubscription, Component, Source
 from emulator.domain.store import Store
 
 STATE_FORMAT = 1
-_COLLECTIONS: dict[str, type] = {
+RECORD_COLLECTIONS: dict[str, type] = {
     "users": User, "accounts": Account, "components": Component, "sources": Source,
     "subscriptions": Subscription, "auto_subscriptions": AutoSubscription, "webhooks": Webhook,
 }
@@ -18,7 +18,7 @@ _COLLECTIONS: dict[str, type] = {
 
 def export_state(store: Store) -> dict[str, Any]:
     state: dict[str, Any] = {"format": STATE_FORMAT, "id_sequence": store.ids.sequence}
-    for name in _COLLECTIONS:
+    for name in RECORD_COLLECTIONS:
         state[name] = [dataclasses.asdict(r) for r in getattr(store, name).values()]
     state["events"] = store.events.export()
     state["connect"] = store.connect.export()
@@ -57,7 +57,7 @@ def parse_state(store: Store, state: Any) -> dict[str, Any]:
     if state.get("format", STATE_FORMAT) != STATE_FORMAT:
         raise BadRequest(f"unsupported state format {state.get('format')!r} (expected {STATE_FORMAT})",
                          param="format")
-    parsed = {name: _parse_records(state, name, cls) for name, cls in _COLLECTIONS.items()}
+    parsed = {name: _parse_records(state, name, cls) for name, cls in RECORD_COLLECTIONS.items()}
     events = state.get("events", [])
     if not isinstance(events, list) or not all(isinstance(e, dict) and isinstance(e.get("id"), str)
                                                and isinstance(e.get("source_id"), str) for e in events):

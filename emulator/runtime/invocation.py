@@ -18,6 +18,7 @@ from emulator.outbound.oauth_signer import signer_uri
 from emulator.outbound.redaction import secret_values
 from emulator.outbound.run_errors import with_unanswered_requests
 from emulator.props import prop_types
+from emulator.sandbox import heap_freeze
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
@@ -25,7 +26,7 @@ from emulator.domain.store import Store
 from emulator.runtime.webhook_delivery import WebhookDelivery
 
 MAX_CHAIN_DEPTH = 16
-PACE_S = 0.005               # longest stretch of emit processing between two turns of the loop
+PACE_S = 0.003               # longest stretch of emit processing between two turns of the loop
 SCHEDULED_CHANNEL = "$in"
 ERRORS_CHANNEL = "$errors"
 FAILED_DEPLOYS_KEPT = 200
@@ -64,10 +65,14 @@ class Runtime:
             if respond is not None:
                 self.responses.expect(source.id, respond)
             try:
-                result = await self.sandbox.invoke(self._invocation(source, component, method, event))
+                try:
+                    result = await self.sandbox.invoke(self._invocation(source, component, method, event))
+                finally:
+                    self.responses.forget(source.id)
+                await self._apply(source, component, record, result)
+                del result
             finally:
-                self.responses.forget(source.id)
-            await self._apply(source, component, record, result)
+                heap_freeze.release(source.id)
         await self._fan_out(source, record, depth)
         return record
 
@@ -280,13 +285,17 @@ class Runtime:
 
 
 class LoopPacer:
-    """Awaited once per item of a long loop: lets the event loop run after every PACE_S of work."""
+    """Awaited once per item of a long loop: lets the event loop run after every PACE_S of work.
+
+    It yields for two turns: a request that arrived meanwhile is read in the first and its
+    handler, started there, runs its first step in the second, before the long loop goes on."""
 
     def __init__(self) -> None:
         self._since = time.perf_counter()
 
     async def __call__(self) -> None:
         if time.perf_counter() - self._since >= PACE_S:
+            await asyncio.sleep(0)
             await asyncio.sleep(0)
             self._since = time.perf_counter()
 

@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Callable
 
+from . import heap_freeze
 from .component_module import ComponentModule
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .pool import PooledProcess, inherited_env
@@ -47,6 +48,7 @@ class _RunTrace:
             task.add_done_callback(self.answering.discard)
         elif kind == "emits":
             self.emits.extend(params.get("emits") or [])
+            heap_freeze.hold(self.source_id)      # released by the runtime once they are stored
         elif kind == "respond":
             self.http_response = params
             if self.on_respond is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from tests.conftest import START_MS, ApiClient, create_source, run_source
 
@@ -172,6 +173,7 @@ async def test_thousands_of_emits_of_one_run_arrive_complete_and_in_call_order(a
     assert run["outcome"] == "ok" and len(run["emitted"]) == 2500
     _, page = await api.get(f"/v1/sources/{source['id']}/event_summaries?limit=100")
     assert [e["event"]["i"] for e in page["data"]] == list(range(2499, 2399, -1))
+    assert gc.get_freeze_count() == 0, "the heap frozen while the emits were pending was not given back"
 
 
 async def test_other_requests_are_answered_while_a_run_stores_its_emits(api: ApiClient) -> None:
