@@ -43,6 +43,7 @@ async def get_clock(request: web.Request) -> web.Response:
 
 @routes.put("/_emulator/clock")
 async def set_clock(request: web.Request) -> web.Response:
+    require_emulator_key(request, "changing the clock")
     params = await read_params(request, "setClock")
     services = services_of(request)
     try:
@@ -59,6 +60,7 @@ def _clock_param(params: dict[str, Any]) -> str:
 
 @routes.post("/_emulator/clock/advance")
 async def advance_clock(request: web.Request) -> web.Response:
+    require_emulator_key(request, "advancing the clock")
     params = await read_params(request, "advanceClock")
     services = services_of(request)
     seconds, until_ms = params.get("seconds"), params.get("until_ms")
