@@ -7,6 +7,7 @@ from typing import Any
 import jsonschema
 from aiohttp import web
 
+from emulator.api.auth import SAFE_METHODS, via_cookie
 from emulator.errors import BadRequest, InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
 from emulator.domain.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
@@ -38,7 +39,10 @@ async def read_json_body(request: web.Request) -> dict[str, Any] | None:
 async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     """Query string and body merged (the body wins), coerced and validated with the operation's schema."""
     schema = request_schema(operation)
-    params: dict[str, Any] = {k: _coerce(v, schema.get("properties", {}).get(k)) for k, v in request.query.items()}
+    # A cookie-authenticated change takes its parameters from its JSON body alone: a cross-site form
+    # or no-cors request can put anything in a query string, but cannot send a JSON body.
+    query = {} if via_cookie(request) and request.method not in SAFE_METHODS else request.query
+    params: dict[str, Any] = {k: _coerce(v, schema.get("properties", {}).get(k)) for k, v in query.items()}
     body = await read_json_body(request)
     if body:
         params.update(body)

@@ -15,6 +15,7 @@ from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.config import Config
 from emulator.runtime.control_plane import start_timers
 from emulator.devserver.deploy_config import deploy_folders
+from emulator.server.host_guard import host_guard_middleware
 from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
 from emulator.devserver.reloader import FolderReloader
 from emulator.devserver.state_file import StateSaver, read_state_file
@@ -28,8 +29,9 @@ ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, 
 
 def build_app(config: Config) -> web.Application:
     """A complete emulator; nothing runs until the app is started (cleanup contexts)."""
-    app = web.Application(client_max_size=config.max_body_bytes,
-                          middlewares=[error_middleware, cloud_host_middleware, fault_middleware, auth_middleware])
+    middlewares = [error_middleware, host_guard_middleware(config.host), cloud_host_middleware, fault_middleware,
+                   auth_middleware]
+    app = web.Application(client_max_size=config.max_body_bytes, middlewares=middlewares)
     services = build_services(config)
     app[SERVICES] = services
     app[INTERNAL_ERRORS] = services.internal_errors

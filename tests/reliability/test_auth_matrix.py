@@ -192,7 +192,7 @@ def test_a_wrong_key_answers_401_and_reveals_nothing(name: str, authorization: s
 def test_a_key_that_is_not_utf8_answers_401(served: ThreadedEmulator) -> None:
     host, port = served.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(b"GET /v1/users/me HTTP/1.1\r\nHost: emulator\r\nAuthorization: Bearer \xff\xfe\xfd\r\n"
+        sock.sendall(b"GET /v1/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \xff\xfe\xfd\r\n"
                      b"Connection: close\r\n\r\n")
         answer = b""
         while chunk := sock.recv(65536):
