@@ -28,6 +28,8 @@ class Config:
     http_max_body_bytes: int = 512 * 1024
     verbose: bool = False
     dashboard: bool = True
+    endpoint_origins: bool = False        # endpoint_url is http://<id>.localhost:<port> (browsers only resolve it)
+    header_timeout_s: float = 15.0        # a connection must finish its request's headers within this
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:

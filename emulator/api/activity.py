@@ -193,6 +193,7 @@ def source_status(services: Services, source: Source) -> dict[str, Any]:
                           "errors": component.errors if component else []},
             "schedule": schedule, "next_fire_ms": services.scheduler.next_fire_ms(source.id),
             "endpoint_url": services.runtime.endpoint_url(source),
+            "endpoint_origin_url": services.runtime.endpoint_origin_url(source),
             "last_run": _brief(last_run) if last_run else None,
             "channels": {channel: len(events.newest_first(source.id, channel)) for channel in events.channels(source.id)}}
 

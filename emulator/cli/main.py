@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=None, help="repeatable ids")
     serve.add_argument("--quiet", action="store_true", help="print only errors")
     serve.add_argument("--verbose", action="store_true", help="also print hooks, HTTP requests, clock changes")
+    serve.add_argument("--endpoint-origins", action="store_true",
+                       help="endpoint_url is http://<endpoint id>.localhost:<port>, each endpoint on its own origin")
     check = commands.add_parser("check", help="print the metadata and props extracted from component files")
     check.add_argument("files", nargs="+")
     check.add_argument("--format", choices=("text", "json"), default="text")
@@ -65,7 +67,8 @@ def serve(args: argparse.Namespace) -> int:
     config = Config.from_env(host=args.host, port=args.port, api_key=args.api_key, folders=tuple(folders),
                              clock_mode=args.clock, speed=args.speed, state_file=args.state,
                              run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, watch=not args.no_watch,
-                             deploy=args.deploy, seed=args.seed, verbose=args.verbose)
+                             deploy=args.deploy, seed=args.seed, verbose=args.verbose,
+                             endpoint_origins=args.endpoint_origins or None)
     console = Console(verbose=args.verbose, quiet=args.quiet)
     try:
         return asyncio.run(_serve(config, console))

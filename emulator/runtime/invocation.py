@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from urllib.parse import urlsplit
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
@@ -25,11 +26,13 @@ class Runtime:
     """Runs sources and routes what they emit; the only caller of the sandbox."""
 
     def __init__(self, store: Store, clock: Clock, sandbox: SandboxHost, scheduler: Scheduler,
-                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str]) -> None:
+                 bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str],
+                 endpoint_origins: bool = False) -> None:
         self.store, self.clock, self.sandbox, self.scheduler = store, clock, sandbox, scheduler
         self.bus, self.webhooks, self.ids = bus, webhooks, ids
         self.folders = folders
         self.base_url = ""                 # set once the server knows its address
+        self.endpoint_origins = endpoint_origins
         self.runs = RunLog()
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
@@ -99,7 +102,20 @@ class Runtime:
         return props
 
     def endpoint_url(self, source: Source) -> str | None:
-        return f"{self.base_url}/http/{source.endpoint_id}" if source.endpoint_id else None
+        """`<base>/http/<id>` (every client resolves it), or the endpoint's own origin when configured."""
+        if not source.endpoint_id:
+            return None
+        if self.endpoint_origins:
+            return self.endpoint_origin_url(source)
+        return f"{self.base_url}/http/{source.endpoint_id}"
+
+    def endpoint_origin_url(self, source: Source) -> str | None:
+        """`http://<id>.localhost:<port>`: the endpoint's own origin, as `<id>.m.pipedream.net` in the cloud."""
+        if not source.endpoint_id:
+            return None
+        base = urlsplit(self.base_url)
+        port = f":{base.port}" if base.port else ""
+        return f"{base.scheme or 'http'}://{source.endpoint_id}.localhost{port}"
 
     def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs

@@ -11,7 +11,7 @@ from aiohttp import web
 from emulator.api import (activity, components, control, dashboard, endpoints, events, sources, sse,
                           subscriptions, users)
 from emulator.api.auth import auth_middleware
-from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
+from emulator.api.endpoints import endpoint_host, handle_endpoint_request
 from emulator.config import Config
 from emulator.runtime.control_plane import start_timers
 from emulator.devserver.deploy_config import deploy_folders
@@ -29,7 +29,7 @@ ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, 
 
 def build_app(config: Config) -> web.Application:
     """A complete emulator; nothing runs until the app is started (cleanup contexts)."""
-    middlewares = [error_middleware, host_guard_middleware(config.host), cloud_host_middleware, fault_middleware,
+    middlewares = [error_middleware, host_guard_middleware(config.host), endpoint_host_middleware, fault_middleware,
                    auth_middleware]
     app = web.Application(client_max_size=config.max_body_bytes, middlewares=middlewares)
     services = build_services(config)
@@ -66,8 +66,9 @@ def _load_initial_state(services: Services) -> None:
 
 
 @web.middleware
-async def cloud_host_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    endpoint_id = cloud_host_endpoint(request)
+async def endpoint_host_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """`<endpoint id>.localhost` and `<endpoint id>.m.pipedream.net` are the endpoint's own origin."""
+    endpoint_id = endpoint_host(request)
     if endpoint_id:
         return await handle_endpoint_request(request, endpoint_id)
     return await handler(request)

@@ -69,7 +69,8 @@ def build_services(config: Config) -> Services:
         return {"outcome": record.outcome, "emitted": len(record.emitted), "run_id": record.id}
 
     scheduler = Scheduler(clock, fire)
-    runtime = Runtime(store, clock, sandbox, scheduler, bus, webhooks, ids, folders=[str(f) for f in folders])
+    runtime = Runtime(store, clock, sandbox, scheduler, bus, webhooks, ids, folders=[str(f) for f in folders],
+                      endpoint_origins=config.endpoint_origins)
     runtime_ref["runtime"] = runtime
     lifecycle = SourceLifecycle(store, runtime, folders)
     return Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
