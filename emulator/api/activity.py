@@ -23,6 +23,7 @@ from emulator.api.sse import HEARTBEAT_S, open_stream, send
 from emulator.errors import NotFound
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
+from emulator.runtime.activity_audience import EMULATOR_OWNER, EVERYONE
 from emulator.runtime.invocation import ERRORS_CHANNEL
 from emulator.server.services import Services, services_of
 from emulator.devserver.watcher import RELOADER
@@ -89,15 +90,16 @@ async def _forward(response: web.StreamResponse, services: Services, user: User,
 
 
 def _visible(services: Services, user: User, record: dict[str, Any]) -> bool:
-    """Records about another user's source are hidden; a source deleted meanwhile has no owner to ask."""
-    source_id = record.get("source_id") or (record.get("run") or {}).get("source_id")
-    source = services.store.sources.get(source_id) if source_id else None
-    return source is None or source.user_id == user.id
+    """The audience was fixed when the record was published (see activity_audience)."""
+    audience = record.get("audience")
+    if audience == EMULATOR_OWNER:
+        return user.api_key == services.api_key
+    return audience is EVERYONE or audience == user.id
 
 
 def _enriched(services: Services, record: dict[str, Any]) -> dict[str, Any]:
     """The record plus what a page needs to show it without asking: the event, the next timer fire."""
-    data = dict(record)
+    data = {k: v for k, v in record.items() if k != "audience"}
     if record["kind"] == "emit":
         event = services.store.events.find(record["source_id"], record["event_id"])
         data["event"] = summary(event, expand=False) if event else None

@@ -12,7 +12,8 @@ ACTIVITY_KEPT = 1000
 class ActivityBus:
     """Numbered activity records; subscribers get every record after the one they last saw."""
 
-    def __init__(self) -> None:
+    def __init__(self, audience: Callable[[dict[str, Any]], str | None] | None = None) -> None:
+        self.audience = audience           # who may see a record, fixed when it is published
         self._sequence = 0
         self._recent: deque[dict[str, Any]] = deque(maxlen=ACTIVITY_KEPT)
         self._queues: set[asyncio.Queue[dict[str, Any]]] = set()
@@ -21,6 +22,7 @@ class ActivityBus:
     def publish(self, kind: str, **data: Any) -> dict[str, Any]:
         self._sequence += 1
         record = {"seq": self._sequence, "kind": kind, **data}
+        record["audience"] = self.audience(record) if self.audience else None
         self._recent.append(record)
         for printer in self.printers:
             printer(record)

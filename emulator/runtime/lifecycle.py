@@ -99,7 +99,7 @@ class SourceLifecycle:
         self.store.remove_source(source.id)
         self.runtime.forget(source.id)
         await self.runtime.sandbox.evict(source.id)
-        self.runtime.bus.publish("source", action="deleted", source_id=source.id)
+        self.runtime.bus.publish("source", action="deleted", source_id=source.id, user_id=source.user_id)
 
     async def leave_code(self, source: Source) -> None:
         """Before a code swap: the running code's deactivate hook (its failure does not stop the swap)."""

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from emulator.runtime.activity_audience import record_audience
 from emulator.runtime.activity_bus import ActivityBus
 from emulator.timing.clock import Clock
 from emulator.config import Config
@@ -54,7 +56,7 @@ def build_services(config: Config) -> Services:
     ids = IdFactory(config.seed)
     clock = Clock(config.clock_mode, config.speed, config.start_ms)
     store = Store(ids, clock.now_ms)
-    bus = ActivityBus()
+    bus = ActivityBus(audience=partial(record_audience, store))
     runtime_ref: dict[str, Runtime] = {}
     sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
                           on_respond=lambda source_id, response: runtime_ref["runtime"].on_respond(source_id, response))
