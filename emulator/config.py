@@ -30,6 +30,7 @@ class Config:
     dashboard: bool = True
     endpoint_origins: bool = False        # endpoint_url is http://<id>.localhost:<port> (browsers only resolve it)
     header_timeout_s: float = 15.0        # a connection must finish its request's headers within this
+    sse_write_timeout_s: float = 15.0     # a stream's client must take what it was sent within this
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:

@@ -19,7 +19,8 @@ from emulator.api.auth import current_user
 from emulator.api.control import run_with_events
 from emulator.api.events import summary
 from emulator.api.params import read_params, shape
-from emulator.api.sse import HEARTBEAT_S, open_stream, send
+from emulator.api.sse import HEARTBEAT_S, open_stream, send, write
+from emulator.runtime.activity_bus import OVERFLOW
 from emulator.errors import NotFound
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
@@ -48,7 +49,7 @@ async def stream_activity(request: web.Request) -> web.StreamResponse:
     queue = services.bus.subscribe()
     try:
         response = await open_stream(request)
-        await response.write(f"retry: {RETRY_MS}\n\n".encode())
+        await write(response, f"retry: {RETRY_MS}\n\n".encode())
         resume = _resume_point(request, epoch)
         backlog = services.bus.since(resume) if resume is not None and resume >= 0 else []
         gap = resume is not None and (resume < 0 or (bool(backlog) and backlog[0]["seq"] > resume + 1))
@@ -60,8 +61,10 @@ async def stream_activity(request: web.Request) -> web.StreamResponse:
             try:
                 record = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
             except TimeoutError:
-                await response.write(b":sse-handshake\n\n")
+                await write(response, b":sse-handshake\n\n")
                 continue
+            if record is OVERFLOW:
+                break                           # too far behind: the client resumes with Last-Event-ID
             if record["seq"] > sent:
                 sent = await _forward(response, services, user, epoch, record)
     except (ConnectionResetError, asyncio.CancelledError):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 ACTIVITY_KEPT = 1000
+SUBSCRIBER_QUEUE_MAX = 1000           # records waiting for one slow reader before it is dropped
+OVERFLOW = {"seq": -1, "kind": "$overflow"}   # the last item a dropped reader gets: end the stream
 
 
 class ActivityBus:
@@ -26,15 +28,29 @@ class ActivityBus:
         self._recent.append(record)
         for printer in self.printers:
             printer(record)
-        for queue in self._queues:
-            queue.put_nowait(record)
+        for queue in list(self._queues):
+            try:
+                queue.put_nowait(record)
+            except asyncio.QueueFull:
+                self._drop(queue)
         return record
+
+    def _drop(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        """A reader that fell SUBSCRIBER_QUEUE_MAX records behind: free its backlog and tell it to stop."""
+        self._queues.discard(queue)
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(OVERFLOW)
 
     def since(self, seq: int) -> list[dict[str, Any]]:
         return [r for r in self._recent if r["seq"] > seq]
 
-    def subscribe(self) -> asyncio.Queue[dict[str, Any]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._queues)
+
+    def subscribe(self, maxsize: int = SUBSCRIBER_QUEUE_MAX) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize)
         self._queues.add(queue)
         return queue
 
