@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from emulator.domain.json_depth import loads_bounded
 from emulator.errors import ApiError, NotFound
 from emulator.server.services import services_of
 
@@ -135,7 +136,7 @@ def _parse_body(content_type: str, text: str) -> Any:
         return None if content_type else ""
     if "json" in content_type or text.lstrip()[:1] in "{[":
         try:
-            return json.loads(text)
+            return loads_bounded(text, "body")
         except json.JSONDecodeError:
             pass
     if content_type == "application/x-www-form-urlencoded":
