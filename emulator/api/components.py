@@ -1,7 +1,8 @@
 """`/v1/components`: save code and see what was extracted from it.
 
 Differences from the cloud: `component_url` is resolved offline against the watched folders (or a
-`file://` URL); components also carry `warnings` and `errors` (extraction and reload diagnostics).
+`file://` URL: any file for the emulator's own key, files of the watched folders for other keys;
+at most 5 MB); components also carry `warnings` and `errors` (extraction and reload diagnostics).
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ async def create_component(request: web.Request) -> web.Response:
         component = create_from_code(services.store, user.id, params.get("component_code") or "",
                                      params.get("component_url"))
     else:
-        component = await create_from_url(services.store, user.id, params["component_url"], services.folders)
+        component = await create_from_url(services.store, user.id, params["component_url"], services.folders,
+                                          any_file=services.is_owner(user))
     return data_response(component.to_api(), params)
 
 

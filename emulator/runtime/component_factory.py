@@ -1,6 +1,7 @@
 """Components from code, URLs and watched folders: extraction, ids, and the registry by key."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from pathlib import Path
@@ -14,6 +15,7 @@ from emulator.props.extract import Extraction, ExtractionError, complete_with_no
 from emulator.domain.store import Store
 
 COMPLETION_TIMEOUT_S = 10.0
+MAX_COMPONENT_BYTES = 5 * 1024 * 1024
 
 
 def component_name(extraction: Extraction, fallback: str) -> str:
@@ -49,9 +51,14 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
     return store.put_component(build_component(store, extract_or_422(code), code, user_id=user_id, url=url))
 
 
-async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path]) -> Component:
-    path = resolve_component_url(url, folders)
-    code = _read_code(path)
+async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path], *,
+                          any_file: bool = False) -> Component:
+    """A component from a URL resolved offline; the file is found and read in a thread.
+
+    `any_file`: a `file://` URL may name any file (the emulator's own key); other callers only reach
+    files of the watched folders, and learn nothing of other paths (not even that they exist).
+    """
+    path, code = await asyncio.to_thread(_resolve_and_read, url, folders, any_file)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path)
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
 
@@ -63,15 +70,25 @@ async def complete_if_needed(extraction: Extraction, path: Path) -> Extraction:
     return await complete_with_node(str(path), extraction, timeout_s=COMPLETION_TIMEOUT_S)
 
 
-def resolve_component_url(url: str, folders: list[Path]) -> Path:
-    """Offline: a `file://` URL, or a URL whose path ends with a file of a watched folder."""
+def _resolve_and_read(url: str, folders: list[Path], any_file: bool) -> tuple[Path, str]:
+    path = resolve_component_url(url, folders, any_file=any_file)
+    return path, _read_code(path)
+
+
+def resolve_component_url(url: str, folders: list[Path], *, any_file: bool = True) -> Path:
+    """Offline: a `file://` URL, or a URL whose path ends with a file of a watched folder. Blocks: call in a thread."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
-        path = Path(unquote(parsed.path))
+        path = Path(unquote(parsed.path)).resolve()        # symlinks followed before the folder check
+        if not any_file and (parsed.netloc not in ("", "localhost")
+                             or not any(_inside(path, folder) for folder in folders)):
+            raise Unprocessable(f"component_url {url} is outside the watched folders "
+                                f"({', '.join(map(str, folders)) or 'none'}): a file:// URL may name another "
+                                "file only with the emulator's own API key", param="component_url")
         if path.is_file():
-            return path.resolve()
+            return path
         raise Unprocessable(f"component_url {url} names no file on this machine", param="component_url")
-    parts = [p for p in unquote(parsed.path).split("/") if p and p not in ("blob", "tree", "raw")]
+    parts = [p for p in unquote(parsed.path).split("/") if p and p not in ("blob", "tree", "raw", "..", ".")]
     for folder in folders:
         for start in range(len(parts)):
             candidate = folder.joinpath(*parts[start:])
@@ -84,7 +101,13 @@ def resolve_component_url(url: str, folders: list[Path]) -> Path:
 
 def _read_code(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_COMPONENT_BYTES + 1)
+        if len(data) > MAX_COMPONENT_BYTES:
+            raise Unprocessable(f"component_url names {path}, which is over the "
+                                f"{MAX_COMPONENT_BYTES // (1024 * 1024)} MB limit for component code",
+                                param="component_url", code="too_large")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise Unprocessable(f"component_url names {path}, which cannot be read as code: {reason}",

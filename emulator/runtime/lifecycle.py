@@ -1,6 +1,7 @@
 """Sources from birth to deletion: props, hooks in the cloud's order, timers, endpoints, code swaps."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ class SourceLifecycle:
         self.store = store
         self.runtime = runtime
         self.folders = folders
+        self.is_owner: Callable[[User], bool] = lambda user: False     # the emulator's own key (services)
 
     async def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
         """component_id, then component_code, then component_url, then key (the cloud's precedence)."""
@@ -28,7 +30,8 @@ class SourceLifecycle:
         if params.get("component_code"):
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
-            return await create_from_url(self.store, user.id, params["component_url"], self.folders)
+            return await create_from_url(self.store, user.id, params["component_url"], self.folders,
+                                         any_file=self.is_owner(user))
         if params.get("key"):
             return self.store.get_component(user.id, params["key"])
         return None

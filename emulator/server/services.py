@@ -15,6 +15,7 @@ from emulator.timing.clock import Clock
 from emulator.config import Config
 from emulator.server.faults import FaultInjector
 from emulator.domain.ids import IdFactory
+from emulator.domain.models import User
 from emulator.runtime.invocation import Runtime
 from emulator.sandbox.host import SandboxHost, SandboxLimits
 from emulator.timing.scheduler import Scheduler
@@ -43,6 +44,11 @@ class Services:
     internal_errors: list[str] = field(default_factory=list)       # 500s answered: a bug, surfaced in tests
     streams: set[asyncio.Task[Any]] = field(default_factory=set)     # open SSE responses, ended at shutdown
     closing: bool = False                                             # shutting down: no new streams
+
+
+    def is_owner(self, user: User) -> bool:
+        """The emulator's own key (the banner's): emulator-wide powers, any file:// component_url."""
+        return bool(self.api_key) and user.api_key == self.api_key
 
 
 SERVICES = web.AppKey("services", Services)
@@ -75,6 +81,8 @@ def build_services(config: Config) -> Services:
                       endpoint_origins=config.endpoint_origins)
     runtime_ref["runtime"] = runtime
     lifecycle = SourceLifecycle(store, runtime, folders)
-    return Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
-                    sandbox=sandbox, webhooks=webhooks, runtime=runtime, lifecycle=lifecycle,
-                    faults=FaultInjector(), folders=folders)
+    services = Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
+                        sandbox=sandbox, webhooks=webhooks, runtime=runtime, lifecycle=lifecycle,
+                        faults=FaultInjector(), folders=folders)
+    lifecycle.is_owner = services.is_owner
+    return services
