@@ -12,6 +12,7 @@ from emulator.api.events import summary
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
 from emulator.runtime.control_plane import replace_state, reset
+from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, json_size
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -114,7 +115,12 @@ async def put_source_db(request: web.Request) -> web.Response:
     params = await read_params(request, "putSourceDb")
     services = services_of(request)
     source = own_source(request)
+    size = json_size(params["db"])
+    if size > DB_BYTES_PER_SOURCE:
+        raise BadRequest(f"db is {size} bytes, over the {DB_BYTES_PER_SOURCE // (1024 * 1024)} MB limit per source",
+                         param="db", code="too_large")
     source.db = dict(params["db"])
+    services.runtime.db_sizes.forget(source.id)
     services.store.changed()
     return web.json_response({"data": source.db})
 

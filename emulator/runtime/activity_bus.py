@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+log = logging.getLogger("emulator")
 ACTIVITY_KEPT = 1000
 SUBSCRIBER_QUEUE_MAX = 1000           # records waiting for one slow reader before it is dropped
 OVERFLOW = {"seq": -1, "kind": "$overflow"}   # the last item a dropped reader gets: end the stream
@@ -27,7 +29,10 @@ class ActivityBus:
         record["audience"] = self.audience(record) if self.audience else None
         self._recent.append(record)
         for printer in self.printers:
-            printer(record)
+            try:
+                printer(record)
+            except Exception:            # a broken console must not break the run that published
+                log.exception("printing activity record %s failed", record["kind"])
         for queue in list(self._queues):
             try:
                 queue.put_nowait(record)
