@@ -80,7 +80,7 @@ def _resume_point(request: web.Request, epoch: str) -> int | None:
     if not text:
         return None
     their_epoch, _, seq = text.partition(".")
-    if their_epoch != epoch or not seq.isdigit():
+    if their_epoch != epoch or not (seq.isascii() and seq.isdigit()):
         return -1
     return int(seq)
 

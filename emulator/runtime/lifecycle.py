@@ -47,7 +47,7 @@ class SourceLifecycle:
                         name_slug=self.store.unique_slug(user.id, name), configured_props={}, active=True,
                         created_at=now, updated_at=now, component_url=params.get("component_url"))
         if _has_prop(component, HTTP_TYPE):
-            source.endpoint_id = self.store.ids.new("en").lower()
+            source.endpoint_id = self.store.ids.endpoint_id()
         source.configured_props = self._configured(user, component, source, params.get("configured_props") or {})
         self.store.add_source(source)
         try:
@@ -149,7 +149,7 @@ class SourceLifecycle:
         if not isinstance(given, dict):
             raise BadRequest("configured_props must be an object", param="configured_props")
         if _has_prop(component, HTTP_TYPE) and not source.endpoint_id:
-            source.endpoint_id = self.store.ids.new("en").lower()
+            source.endpoint_id = self.store.ids.endpoint_id()
         return normalise_configured_props(
             component.configurable_props, given, endpoint_url=self.runtime.endpoint_url(source),
             account_exists=lambda account_id: account_id in self.store.accounts
