@@ -27,6 +27,7 @@ import aiohttp
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from emulator.client import sse
 from emulator.config import Config
 from emulator.server.runner import ThreadedEmulator
 
@@ -88,14 +89,12 @@ class Bench:
 
 async def bare_client(bench: Bench, seen: dict[str, float], ready: asyncio.Event) -> None:
     async with bench.session.get(bench.server.url + "/_emulator/stream") as response:
-        async for raw in response.content:
-            line = raw.decode()
-            if line.startswith("data: "):
-                data = json.loads(line[6:])
-                if data["kind"] == "hello":
+        async for message in sse.messages(response):
+            data = message.json()
+            if data["kind"] == "hello":
                     ready.set()
-                elif data["kind"] == "emit":
-                    seen.setdefault(data["event_id"], time.time() * 1000)
+            elif data["kind"] == "emit":
+                seen.setdefault(data["event_id"], time.time() * 1000)
 
 
 async def emit_latency(bench: Bench, browser: Any, rate: float, seconds: float) -> dict[str, list[float]]:

@@ -33,7 +33,10 @@ from typing import Any
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loadgen import free_port
+
+from emulator.client import sse
 
 KEY = "pd_emu_load_benchmark_key_0123456789"
 TICKER = """
@@ -150,12 +153,11 @@ class Subscriber:
         async with self.session.get(f"{self.url}/sources/{self.source_id}/sse") as stream:
             if stream.status != 200:
                 raise RuntimeError(f"SSE of {self.source_id} answered {stream.status}")
-            async for raw in stream.content:
-                line = raw.decode().rstrip("\r\n")
-                if line.startswith(":sse-handshake"):
+            async for message in sse.messages(stream, comments=True):
+                if message.comment == "sse-handshake":
                     self.ready.set()
-                elif line.startswith("id: "):
-                    self.received.append(line[4:])
+                elif message.id is not None:
+                    self.received.append(message.id)
 
     async def close(self) -> None:
         self.task.cancel()

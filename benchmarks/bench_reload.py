@@ -50,13 +50,13 @@ async def emulator_latencies(folder: Path, saves: int, code: str = CODE) -> list
         await services.lifecycle.create(user, {"component_id": component.id})
         latencies = []
         for n in range(1, saves + 1):
-            seen = len(services.reloads)
+            seen = len(services.reloader.reloads)
             began = time.perf_counter()
             path.write_text(code.format(n=n))
-            while len(services.reloads) == seen:
+            while len(services.reloader.reloads) == seen:
                 await asyncio.sleep(0.001)
             latencies.append((time.perf_counter() - began) * 1000)
-            assert services.reloads[-1]["kind"] == "reload", services.reloads[-1]
+            assert services.reloader.reloads[-1]["kind"] == "reload", services.reloader.reloads[-1]
         return latencies
 
 

@@ -1,13 +1,13 @@
 """Shared fixtures: a real emulator on a free port with a virtual clock, and an authenticated client."""
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
 import pytest
 
+from emulator.client import sse
 from emulator.config import Config
 from emulator.server.runner import Emulator
 
@@ -96,19 +96,10 @@ async def run_source(api: ApiClient, source_id: str, event: Any = None) -> dict[
 async def read_sse_messages(response: aiohttp.ClientResponse,
                             until: Callable[[list[dict[str, Any]]], bool]) -> list[dict[str, Any]]:
     """SSE messages (`id`, `data`, and `event` if a message is named) until `until(messages)` holds."""
-    messages: list[dict[str, Any]] = []
-    current: dict[str, Any] = {}
-    async for raw in response.content:
-        line = raw.decode().rstrip("\n")
-        if line.startswith("id: "):
-            current["id"] = line[4:]
-        elif line.startswith("data: "):
-            current["data"] = json.loads(line[6:])
-        elif line.startswith("event:"):
-            current["event"] = line
-        elif line == "" and current:
-            messages.append(current)
-            current = {}
-            if until(messages):
-                break
-    return messages
+    found: list[dict[str, Any]] = []
+    async for message in sse.messages(response):
+        found.append({"data": message.json(), **({"id": message.id} if message.id is not None else {}),
+                      **({"event": message.event} if message.event is not None else {})})
+        if until(found):
+            break
+    return found

@@ -17,23 +17,22 @@ from aiohttp import web
 
 from emulator.api.auth import current_user
 from emulator.api.control import run_with_events
-from emulator.api.events import summary
 from emulator.api.params import read_params, shape
-from emulator.api.sse import HEARTBEAT_S, open_stream, send, write
-from emulator.runtime.activity_bus import OVERFLOW
+from emulator.api.event_stream import STREAM_END, open_stream, send, serve, write_raw
 from emulator.errors import NotFound
+from emulator.domain.event_summary import event_summary
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
+from emulator.props.prop_types import driving_timer
 from emulator.runtime.activity_audience import EMULATOR_OWNER, EVERYONE
+from emulator.runtime.activity_bus import OVERFLOW
 from emulator.runtime.invocation import ERRORS_CHANNEL
 from emulator.server.services import Services, services_of
-from emulator.devserver.watcher import RELOADER
 
 routes = web.RouteTableDef()
 STREAM_EPOCH = web.AppKey("stream_epoch", str)
 RETRY_MS = 1000
 BRIEF_RUN_FIELDS = ("id", "method", "trigger", "outcome", "started_at_ms", "duration_ms", "error", "emitted")
-TIMER_TYPE = "$.interface.timer"
 
 
 def new_epoch() -> str:
@@ -47,28 +46,27 @@ async def stream_activity(request: web.Request) -> web.StreamResponse:
     services, user = services_of(request), current_user(request)
     epoch = request.app[STREAM_EPOCH]
     queue = services.bus.subscribe()
+    resume = _resume_point(request, epoch)
+    sent = max(resume or 0, 0)
+
+    async def write(record: dict[str, Any]) -> None:
+        nonlocal sent
+        if record["seq"] > sent:       # a record both in the backlog and the queue goes out once
+            sent = await _forward(response, services, user, epoch, record)
+
+    async def next_record() -> dict[str, Any]:
+        record = await queue.get()
+        return STREAM_END if record is OVERFLOW else record      # too far behind: the client resumes
+
     try:
         response = await open_stream(request)
-        await write(response, f"retry: {RETRY_MS}\n\n".encode())
-        resume = _resume_point(request, epoch)
+        await write_raw(response, f"retry: {RETRY_MS}\n\n".encode())
         backlog = services.bus.since(resume) if resume is not None and resume >= 0 else []
         gap = resume is not None and (resume < 0 or (bool(backlog) and backlog[0]["seq"] > resume + 1))
         await send(response, None, {"kind": "hello", "epoch": epoch, "resumed": resume is not None, "gap": gap})
-        sent = max(resume or 0, 0)
-        for record in backlog:
-            sent = await _forward(response, services, user, epoch, record)
-        while True:
-            try:
-                record = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
-            except TimeoutError:
-                await write(response, b":sse-handshake\n\n")
-                continue
-            if record is OVERFLOW:
-                break                           # too far behind: the client resumes with Last-Event-ID
-            if record["seq"] > sent:
-                sent = await _forward(response, services, user, epoch, record)
+        await serve(response, next_record, write, backlog=backlog)
     except (ConnectionResetError, asyncio.CancelledError):
-        pass
+        pass            # gone before the stream was served
     finally:
         services.bus.unsubscribe(queue)
     return response
@@ -96,7 +94,7 @@ def _visible(services: Services, user: User, record: dict[str, Any]) -> bool:
     """The audience was fixed when the record was published (see activity_audience)."""
     audience = record.get("audience")
     if audience == EMULATOR_OWNER:
-        return user.api_key == services.api_key
+        return services.is_owner(user)
     return audience is EVERYONE or audience == user.id
 
 
@@ -105,7 +103,7 @@ def _enriched(services: Services, record: dict[str, Any]) -> dict[str, Any]:
     data = {k: v for k, v in record.items() if k != "audience"}
     if record["kind"] == "emit":
         event = services.store.events.find(record["source_id"], record["event_id"])
-        data["event"] = summary(event, expand=False) if event else None
+        data["event"] = event_summary(event, expand=False) if event else None
     elif record["kind"] == "run":
         data["next_fire_ms"] = services.scheduler.next_fire_ms(record["run"]["source_id"])
     return data
@@ -159,11 +157,11 @@ async def list_reloads(request: web.Request) -> web.Response:
     services = services_of(request)
     store = services.store
     failures = [{"path": path, **error, "running_last_good": any(c.path == path for c in store.registry_components())}
-                for path, error in request.app[RELOADER].failures.items()]
+                for path, error in services.reloader.failures.items()]
     components = [{"id": c.id, "name": c.name, "key": c.key, "version": c.version, "path": c.path,
                    "errors": c.errors, "warnings": c.warnings, "sources": len(store.sources_of_component(c.id))}
                   for c in sorted(store.registry_components(), key=lambda c: c.path or "")]
-    return web.json_response({"data": list(reversed(services.reloads)), "failures": failures,
+    return web.json_response({"data": list(reversed(services.reloader.reloads)), "failures": failures,
                               "components": components, "folders": [str(f) for f in services.folders]})
 
 
@@ -187,8 +185,7 @@ def source_status(services: Services, source: Source) -> dict[str, Any]:
     """A source as the overview lists it: state, component, schedule, next fire, last run, channels."""
     component = services.store.components.get(source.component_id)
     props = component.configurable_props if component else []
-    schedule = next((source.configured_props.get(p["name"]) for p in props
-                     if p.get("type") == TIMER_TYPE and p.get("name") in source.configured_props), None)
+    schedule = driving_timer(props, source.configured_props)
     runs = services.runtime.runs.query(source_id=source.id, outcome=None, limit=20, allowed={source.id})
     last_run = next((r for r in runs if r.method == "run"), None)
     events = services.store.events

@@ -96,7 +96,7 @@ def require_emulator_key(request: web.Request, action: str) -> None:
     """Emulator-wide operations (state, reset, users, faults) are for the emulator's own key only:
     any other user could otherwise read every key and credential, or wipe everyone's sources."""
     services = services_of(request)
-    owner = services.store.user_for_key(services.api_key)
+    owner = services.store.user_for_key(services.control.api_key)
     if owner is None or current_user(request).id != owner.id:
         raise Forbidden(f"{action} needs the emulator's own API key (the one its banner prints), "
                         "not a key of a user created with POST /_emulator/users")

@@ -8,11 +8,10 @@ from aiohttp import web
 
 from emulator import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
-from emulator.api.events import summary
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
-from emulator.runtime.control_plane import replace_state, reset
 from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, json_size
+from emulator.domain.event_summary import event_summary
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -91,7 +90,7 @@ async def run_source(request: web.Request) -> web.Response:
 def run_with_events(services: Any, record: Any) -> dict[str, Any]:
     body = record.to_api()
     found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
-    body["events"] = [summary(e, expand=True) for e in found if e is not None]
+    body["events"] = [event_summary(e, expand=True) for e in found if e is not None]
     return body
 
 
@@ -148,7 +147,7 @@ async def create_account(request: web.Request) -> web.Response:
 async def reset_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "a reset")
     params = await read_params(request, "reset")
-    await reset(services_of(request), keep_users=not params.get("all", False))
+    await services_of(request).control.reset(keep_users=not params.get("all", False))
     return web.json_response({"data": {"reset": True, "all": bool(params.get("all", False))}})
 
 
@@ -163,7 +162,7 @@ async def put_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
-    await replace_state(services, params)
+    await services.control.replace_state(params)
     store = services.store
     return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
                                        "events": store.events.count()}})

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from emulator.domain.json_depth import loads_bounded
 from emulator.errors import ApiError, NotFound
+from emulator.props import prop_types
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
@@ -93,7 +94,7 @@ async def _answer(request: web.Request, endpoint_id: str) -> web.StreamResponse:
                             headers=CORS)
     event = http_event(request, raw)
     component = services.store.components[source.component_id]
-    custom = any(p.get("type") == "$.interface.http" and p.get("customResponse")
+    custom = any(p.get("type") == prop_types.HTTP and p.get("customResponse")
                  for p in component.configurable_props)
     runtime = services.runtime
     if not custom:

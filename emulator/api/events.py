@@ -1,12 +1,11 @@
 """A source's retained events: `event_summaries`, the raw `events` list, and ranged deletes.
 
 Differences from the cloud: an event whose JSON is over 1 KB is listed in `event_summaries` as
-`{"$truncated": true, "size": <bytes>, "preview": "<first 1 KB of its JSON>"}` unless `expand=event`.
+`{"$truncated": true, "size": <bytes>, "preview": "<first 1 KB of its JSON>"}` unless `expand=event`
+(domain/event_summary.py).
 """
 from __future__ import annotations
 
-import json
-from typing import Any
 
 from aiohttp import web
 
@@ -15,20 +14,12 @@ from emulator.api.params import read_params, shape
 from emulator.errors import BadRequest
 from emulator.domain.event_log import event_sort_key
 from emulator.domain.ids import parse_event_id
-from emulator.domain.models import Event
+from emulator.domain.event_summary import event_summary
 from emulator.domain.pagination import MAX_LIMIT, paginate, parse_limit
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
-TRUNCATE_BYTES = 1024
 RAW_DEFAULT_LIMIT = 100
-
-
-def summary(event: Event, expand: bool) -> dict[str, Any]:
-    if expand or event.size <= TRUNCATE_BYTES:
-        return event.to_summary(event.event)
-    text = json.dumps(event.event, separators=(",", ":"), default=str)
-    return event.to_summary({"$truncated": True, "size": event.size, "preview": text[:TRUNCATE_BYTES]})
 
 
 def _event_cursor(value: str, param: str) -> tuple[int, int]:
@@ -49,7 +40,7 @@ async def list_event_summaries(request: web.Request) -> web.Response:
                     limit=parse_limit(params.get("limit"), MAX_LIMIT),
                     after=_event_cursor(params["after"], "after") if params.get("after") else None,
                     before=_event_cursor(params["before"], "before") if params.get("before") else None)
-    return web.json_response(page.to_api(lambda e: shape(summary(e, expand), params)))
+    return web.json_response(page.to_api(lambda e: shape(event_summary(e, expand=expand), params)))
 
 
 @routes.get("/v1/sources/{id}/events")

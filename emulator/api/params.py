@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jsonschema
 from aiohttp import web
 
 from emulator.api.auth import SAFE_METHODS, via_cookie
-from emulator.errors import BadRequest, InvalidJson, UnsupportedMediaType
 from emulator.domain.json_depth import loads_bounded
+from emulator.errors import InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
+from emulator.contract.validation import check_params
 from emulator.domain.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
 
 IGNORED_PARAMS = ("workspace_id", "org_id")
@@ -51,40 +51,6 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
         params.pop(name, None)
     check_params(params, request_validator(operation))
     return _integers_as_int(params, schema)
-
-
-def validate(params: dict[str, Any], schema: dict[str, Any]) -> None:
-    check_params(params, jsonschema.Draft202012Validator(schema))
-
-
-def check_params(params: dict[str, Any], validator: jsonschema.protocols.Validator) -> None:
-    errors = sorted(validator.iter_errors(params), key=lambda e: list(e.path))
-    if not errors:
-        return
-    details = [{"param": _param_name(e), "error": _describe(e)} for e in errors]
-    first = details[0]
-    message = first["error"] if len(details) == 1 else "; ".join(d["error"] for d in details)
-    raise BadRequest(message, param=first["param"], details=details if len(details) > 1 else None)
-
-
-def _param_name(error: jsonschema.ValidationError) -> str:
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "required":
-        path.append(error.message.split("'")[1])
-    return ".".join(path) or "body"
-
-
-def _describe(error: jsonschema.ValidationError) -> str:
-    name = _param_name(error)
-    if error.validator == "required":
-        return f"{name} is required"
-    if error.validator == "type":
-        return f"{name} must be of type {error.validator_value}, got {json.dumps(error.instance)[:80]}"
-    if error.validator == "additionalProperties":
-        return f"unknown parameter in {name}: {error.message}"
-    if error.validator in ("anyOf", "oneOf") and error.schema.get("description"):
-        return f"{name}: {error.schema['description']}"
-    return f"{name}: {error.message}"
 
 
 def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from emulator.client.sse import messages_from_lines
 from emulator.config import DEFAULT_PORT
 
 LIST_HINT = "`pd-emulator list` shows your sources' ids and names"
+CONNECTION_FILE = ".pd-emulator.json"     # what `serve` leaves for the companion commands
 
 
 class CompanionError(Exception):
@@ -39,8 +41,6 @@ class Connection:
 
 
 def resolve_connection(args: argparse.Namespace, cwd: Path | None = None) -> Connection:
-    from emulator.cli.main import CONNECTION_FILE
-
     saved: dict[str, Any] = {}
     path = (cwd or Path.cwd()) / CONNECTION_FILE
     if path.is_file():
@@ -70,14 +70,8 @@ class Client:
         """Each SSE message's `data` as JSON, until the emulator ends the stream."""
         headers = {"Accept": "text/event-stream", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
         with self._open("GET", path, None, None, None, headers) as response:
-            data: list[str] = []
-            for raw in _lines_until_closed(response):
-                line = raw.decode("utf-8").rstrip("\r\n")
-                if line.startswith("data:"):
-                    data.append(line[5:].lstrip())
-                elif not line and data:
-                    yield json.loads("\n".join(data))
-                    data = []
+            for message in messages_from_lines(_lines_until_closed(response)):
+                yield message.json()
 
     def _open(self, method: str, path: str, body: Any, query: dict[str, Any] | None, timeout: float | None,
               headers: dict[str, str] | None = None) -> Any:

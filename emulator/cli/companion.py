@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulator.cli.client import LIST_HINT, Client, CompanionError, resolve_connection
+from emulator.cli.client import CONNECTION_FILE, LIST_HINT, Client, CompanionError, resolve_connection
 from emulator.config import DEFAULT_PORT
 from emulator.devserver.console import Console
+from emulator.props import prop_types
 
 DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -54,10 +55,8 @@ class Output:
 
 
 # the commands ----------------------------------------------------------------------------------
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add the companion subcommands to the `pd-emulator` parser."""
-    from emulator.cli.main import CONNECTION_FILE
-
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--url", help=f"the emulator (default: $PD_EMULATOR_URL, ./{CONNECTION_FILE}, "
                                       f"http://127.0.0.1:{DEFAULT_PORT})")
@@ -351,9 +350,9 @@ def parse_props(pairs: list[str], configurable: list[dict[str, Any]]) -> dict[st
 def _prop_value(kind: str | None, text: str) -> Any:
     if kind == "string":
         return text
-    if kind == "app" and not text.startswith("{"):
+    if kind == prop_types.APP and not text.startswith("{"):
         return {"authProvisionId": text}
-    if kind == "$.interface.timer":
+    if kind == prop_types.TIMER:
         try:
             return {"intervalSeconds": int(parse_duration(text))}
         except CompanionError:

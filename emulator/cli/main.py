@@ -12,12 +12,12 @@ from typing import Any
 
 from emulator import __version__
 from emulator.cli import companion
+from emulator.cli.client import CONNECTION_FILE
 from emulator.config import DEFAULT_PORT, Config
 from emulator.devserver.console import Console
 from emulator.devserver.state_file import StateFileError
 
 DEFAULT_FOLDER = "sample_components"
-CONNECTION_FILE = ".pd-emulator.json"     # what `serve` leaves for the companion commands
 
 
 def build_parser() -> argparse.ArgumentParser:

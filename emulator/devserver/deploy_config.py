@@ -5,9 +5,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from emulator.errors import ApiError
 from emulator.domain.models import Component
-from emulator.server.services import Services
+from emulator.domain.store import Store
+from emulator.errors import ApiError
+from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.lifecycle import SourceLifecycle
 
 CONFIG_FILE = "pd-emulator.json"
 
@@ -32,18 +34,19 @@ def settings_for(component: Component, folder: Path, settings: dict[str, Any]) -
     return found if isinstance(found, dict) else {}
 
 
-async def deploy_folders(services: Services) -> list[dict[str, Any]]:
+async def deploy_folders(store: Store, lifecycle: SourceLifecycle, bus: ActivityBus,
+                         folders: list[Path]) -> list[dict[str, Any]]:
     """Deploy each registry component not yet deployed; report what could not be, and why."""
-    user = services.store.default_user()
-    deployed = {s.component_id for s in services.store.sources.values()}
+    user = store.default_user()
+    deployed = {s.component_id for s in store.sources.values()}
     outcomes = []
-    for folder in services.folders:
+    for folder in folders:
         try:
             settings = folder_settings(folder)
         except ValueError as exc:
-            services.bus.publish("error", source_id="", message=str(exc))
+            bus.publish("error", source_id="", message=str(exc))
             settings = {}
-        for component in services.store.registry_components():
+        for component in store.registry_components():
             if not component.path or not component.path.startswith(str(folder)) or component.id in deployed:
                 continue
             if component.type not in (None, "source"):
@@ -52,14 +55,14 @@ async def deploy_folders(services: Services) -> list[dict[str, Any]]:
             params = {"component_id": component.id, "configured_props": wanted.get("configured_props") or {},
                       "name": wanted.get("name")}
             try:
-                source = await services.lifecycle.create(user, params)
+                source = await lifecycle.create(user, params)
             except ApiError as exc:
                 problems = [d["error"] for d in exc.details] if exc.details else [exc.message]
                 outcomes.append({"component": component.name, "deployed": False, "problems": problems})
-                services.bus.publish("error", source_id=component.name,
+                bus.publish("error", source_id=component.name,
                                      message=f"not deployed: {'; '.join(problems)} (set them in "
                                              f"{folder / CONFIG_FILE})")
                 continue
             outcomes.append({"component": component.name, "deployed": True, "source_id": source.id})
-            services.bus.publish("deployed", source_id=source.id, component=component.name)
+            bus.publish("deployed", source_id=source.id, component=component.name)
     return outcomes

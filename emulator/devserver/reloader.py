@@ -5,15 +5,19 @@ import os
 from pathlib import Path
 from typing import Any
 
-from emulator.runtime.component_factory import register_file, registry_component_id
-from emulator.errors import HookFailed
 from emulator.domain.models import Component
+from emulator.domain.store import Store
+from emulator.errors import HookFailed
 from emulator.props.extract import is_component_file
-from emulator.server.services import Services
+from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.component_factory import register_file, registry_component_id
+from emulator.runtime.lifecycle import SourceLifecycle
+from emulator.timing.clock import Clock
 
 COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__"}
 MISSING_IMPORT = "cannot find module"      # the extractor's warning for a relative import with no file
+RELOADS_KEPT = 200
 
 
 def component_candidates(folder: Path) -> list[Path]:
@@ -32,13 +36,15 @@ def is_watched_source_file(path: Path) -> bool:
 class FolderReloader:
     """Keeps the registry in step with the files: the last good version of each component wins."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, store: Store, lifecycle: SourceLifecycle, bus: ActivityBus, clock: Clock,
+                 folders: list[Path]) -> None:
+        self.store, self.lifecycle, self.bus, self.clock, self.folders = store, lifecycle, bus, clock, folders
         self.failures: dict[str, dict[str, Any]] = {}      # path -> the error that keeps the last good version
+        self.reloads: list[dict[str, Any]] = []             # the last RELOADS_KEPT reports, oldest first
 
     async def scan(self) -> list[Component]:
         registered = []
-        for folder in self.services.folders:
+        for folder in self.folders:
             for path in component_candidates(folder):
                 if is_component_file(str(path)):
                     component = await self._register(path)
@@ -59,10 +65,9 @@ class FolderReloader:
         return reports
 
     def _affected(self, changed: set[Path], names: set[str]) -> set[Path]:
-        store = self.services.store
-        affected = {p for p in changed if p.exists() and (registry_component_id(str(p)) in store.components
+        affected = {p for p in changed if p.exists() and (registry_component_id(str(p)) in self.store.components
                                                           or str(p) in self.failures or is_component_file(str(p)))}
-        for component in self.services.store.registry_components():
+        for component in self.store.registry_components():
             if component.path and names & set(component.imported_files):
                 affected.add(Path(component.path))
         for path_text, failure in self.failures.items():
@@ -71,18 +76,17 @@ class FolderReloader:
         return affected
 
     async def _register(self, path: Path) -> Component | None:
-        component, error = await register_file(self.services.store, path)
+        component, error = await register_file(self.store, path)
         if component is None:
             self.failures[str(path)] = error or {}
             return None
         self.failures.pop(str(path), None)
-        self.services.store.put_component(component)
+        self.store.put_component(component)
         return component
 
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
-        store = self.services.store
-        previous = store.components.get(registry_component_id(str(path)))
-        component, error = await register_file(store, path)
+        previous = self.store.components.get(registry_component_id(str(path)))
+        component, error = await register_file(self.store, path)
         if component is None:
             return self._failed(path, previous, error or {})
         missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)
@@ -93,18 +97,18 @@ class FolderReloader:
                 and not changed_names & set(previous.imported_files + component.imported_files):
             previous.errors = []          # an editor's touch, or a revert to the last good code
             return None
-        sources = store.sources_of_component(component.id)
+        sources = self.store.sources_of_component(component.id)
         for source in sources:
-            await self.services.lifecycle.leave_code(source)       # deactivate runs the old code
-        store.put_component(component)
+            await self.lifecycle.leave_code(source)       # deactivate runs the old code
+        self.store.put_component(component)
         try:
             for source in sources:
-                await self.services.lifecycle.swap_code(source)
+                await self.lifecycle.swap_code(source)
         except HookFailed as exc:
             if previous is not None:
-                store.put_component(previous)
+                self.store.put_component(previous)
                 for source in sources:
-                    await self.services.lifecycle.restore_code(source)
+                    await self.lifecycle.restore_code(source)
             return self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
                                                  "file": str(path), "line": 0, "column": 0})
         return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
@@ -119,17 +123,17 @@ class FolderReloader:
 
     async def _deleted(self, path: Path) -> list[dict[str, Any]]:
         self.failures.pop(str(path), None)
-        component = self.services.store.components.get(registry_component_id(str(path)))
+        component = self.store.components.get(registry_component_id(str(path)))
         if component is None:
             return []
-        for source in self.services.store.sources_of_component(component.id):
-            await self.services.lifecycle.deactivate_for_missing_file(source)
+        for source in self.store.sources_of_component(component.id):
+            await self.lifecycle.deactivate_for_missing_file(source)
         component.errors = [{"message": "file was deleted", "file": str(path), "line": 0, "column": 0}]
         return [self._report("reload_failed", path, message="file was deleted; its sources are deactivated",
                              component_id=component.id)]
 
     def _report(self, kind: str, path: Path, **data: Any) -> dict[str, Any]:
-        record = self.services.bus.publish(kind, path=str(path), at_ms=self.services.clock.now_ms(), **data)
-        self.services.reloads.append(record)
-        del self.services.reloads[:-200]
+        record = self.bus.publish(kind, path=str(path), at_ms=self.clock.now_ms(), **data)
+        self.reloads.append(record)
+        del self.reloads[:-RELOADS_KEPT]
         return record

@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from emulator.api.params import validate
 from emulator.errors import ApiError
 from emulator.contract.openapi import request_schema
+from emulator.contract.validation import validate
 from emulator.domain.state_document import export_state
 
 log = logging.getLogger("emulator")

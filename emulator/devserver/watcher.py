@@ -46,13 +46,18 @@ class FolderWatcher:
             self.ready.set()
             if not changes:
                 continue
-            changed = {Path(p).resolve() for c, p in changes if c != Change.deleted or Path(p).exists()}
-            deleted = {Path(p).resolve() for c, p in changes if c == Change.deleted and not Path(p).exists()}
+            changed, deleted = await asyncio.to_thread(_split_changes, changes)
             try:
                 await self.reloader.apply_changes(changed, deleted)
             except Exception:            # a reload bug must never stop watching
                 log.exception("reload of %s failed", sorted(changed | deleted))
 
 
-RELOADER = web.AppKey("reloader", FolderReloader)
+def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Path]]:
+    """(changed, deleted) paths: a "deleted" file that exists again was replaced by an editor's save."""
+    changed = {Path(p).resolve() for c, p in changes if c != Change.deleted or Path(p).exists()}
+    deleted = {Path(p).resolve() for c, p in changes if c == Change.deleted and not Path(p).exists()}
+    return changed, deleted
+
+
 WATCHER: web.AppKey[FolderWatcher | None] = web.AppKey("watcher", object)  # type: ignore[arg-type]

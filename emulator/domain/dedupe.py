@@ -32,7 +32,7 @@ def _unique(ids: list[str | None], state: dict[str, Any]) -> list[bool]:
     flags = []
     for key in ids:
         keep = key is not None and key not in seen
-        if keep:
+        if key is not None and keep:
             seen.append(key)
             del seen[:-UNIQUE_IDS_REMEMBERED]
         flags.append(keep)

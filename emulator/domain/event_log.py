@@ -6,11 +6,11 @@ source cannot hold the server's memory with new channel names or big events.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from emulator.domain.ids import event_id, parse_event_id
+from emulator.domain.event_summary import json_size
 from emulator.domain.models import Event
 
 EVENTS_KEPT_PER_CHANNEL = 100
@@ -36,7 +36,7 @@ class EventLog:
         ms, n = self._last_id.get(source_id, (-1, -1))
         next_id = (ms, n + 1) if now_ms <= ms else (now_ms, 0)
         self._last_id[source_id] = next_id
-        size = len(json.dumps(event, separators=(",", ":"), default=str))
+        size = json_size(event)
         record = Event(id=event_id(*next_id), source_id=source_id, channel=channel, event=event,
                        metadata=metadata, indexed_at_ms=next_id[0], size=size)
         events = self._channels.setdefault(source_id, {}).setdefault(channel, [])
@@ -124,7 +124,7 @@ class EventLog:
             record = Event(id=data["id"], source_id=data["source_id"], channel=data.get("channel", ""),
                            event=data.get("event"), metadata=data.get("metadata", {}),
                            indexed_at_ms=data.get("indexed_at_ms", 0),
-                           size=len(json.dumps(data.get("event"), separators=(",", ":"), default=str)))
+                           size=json_size(data.get("event")))
             self._channels.setdefault(record.source_id, {}).setdefault(record.channel, []).append(record)
             self._last_id[record.source_id] = max(self._last_id.get(record.source_id, (-1, -1)),
                                                   event_sort_key(record))

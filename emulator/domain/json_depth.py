@@ -35,7 +35,7 @@ def too_deep_path(value: Any, limit: int = MAX_JSON_DEPTH) -> list[str] | None:
             continue
         if isinstance(child, (dict, list)):
             if len(stack) + 1 > limit:
-                return path + [key]
+                return [*path, key]
             stack.append(_children(child))
             path.append(key)
     return None

@@ -31,7 +31,7 @@ def parse_limit(value: Any, default: int) -> int:
         return default
     try:
         limit = int(value)
-        if isinstance(value, float) or isinstance(value, bool):
+        if isinstance(value, (float, bool)):
             raise ValueError
     except (TypeError, ValueError):
         raise BadRequest(f"limit must be an integer between 1 and {MAX_LIMIT}, got {value!r}", param="limit") from None
@@ -54,7 +54,7 @@ class Page:
 
 
 def paginate(items: Sequence[T], *, sort_key: Callable[[T], Any], cursor_key: Callable[[str], Any],
-             cursor_of: Callable[[T], str], limit: int, after: str | None, before: str | None) -> Page:
+             cursor_of: Callable[[T], str], limit: int, after: Any, before: Any) -> Page:
     """Page over `items`, which are in list order (descending `sort_key`: newest first).
 
     `after`/`before` are already-decoded positions: `after` pages towards older items, `before`

@@ -4,7 +4,8 @@ from __future__ import annotations
 import functools
 import json
 import math
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from emulator.props import operators
 from emulator.props.operators import UNSUPPORTED
@@ -115,7 +116,7 @@ def stringify(value: Any, indent: Any = UNDEFINED) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Unknown) or isinstance(value, JSObject) and value.gaps:
+    if isinstance(value, Unknown) or (isinstance(value, JSObject) and value.gaps):
         raise NotComputed
     if value is UNDEFINED or isinstance(value, JSFunction):
         return UNDEFINED

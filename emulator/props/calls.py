@@ -7,32 +7,35 @@ from typing import Any
 from tree_sitter import Node
 
 from emulator.props import builtins
-from emulator.props.linking import Linker, Scope
+from emulator.props.linking import Expressions, Linker, Scope, unknown
 from emulator.props.operators import UNSUPPORTED, truthy
-from emulator.props.parse import string_literal
+from emulator.props.parse import field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown
 
 _MAX_CALL_DEPTH = 32
 _SKIPPED_STATEMENTS = {"comment", "empty_statement"}
 
 
-class FunctionCalls(Linker):
+class FunctionCalls:
     """Evaluates calls whose result follows from known values; anything with side effects stays Unknown."""
 
-    _call_depth = 0
+    def __init__(self, expressions: Expressions, linker: Linker) -> None:
+        self.expressions = expressions
+        self.linker = linker
+        self._call_depth = 0
 
-    def _eval_call_expression(self, node: Node, scope: Scope) -> Any:
-        callee = node.child_by_field_name("function")
-        arguments_node = node.child_by_field_name("arguments")
+    def evaluate_call(self, node: Node, scope: Scope) -> Any:
+        callee = field_of(node, "function")
+        arguments_node = field_of(node, "arguments")
         argument_nodes = [a for a in arguments_node.named_children if a.type != "comment"]
         parsed = scope.record.parsed
         if callee.type == "identifier" and parsed.text(callee) == "require" and not self._is_bound(scope, "require") \
                 and argument_nodes and argument_nodes[0].type == "string":
-            return self.require(scope.record, string_literal(parsed, argument_nodes[0]), argument_nodes[0])
+            return self.linker.require(scope.record, string_literal(parsed, argument_nodes[0]), argument_nodes[0])
         result = UNSUPPORTED if arguments_node.type != "arguments" else self._call(callee, argument_nodes, scope)
         if isinstance(result, Unknown) or result is UNSUPPORTED:
             message = f"`{parsed.excerpt(node)}` is a call, computed only when the module runs"
-            return self.unknown(scope.record, node, message)
+            return unknown(scope.record, node, message)
         return result
 
     def _is_bound(self, scope: Scope, name: str) -> bool:
@@ -50,16 +53,16 @@ class FunctionCalls(Linker):
         call = functools.partial(self.call_function, scope=scope)
         text = scope.record.parsed.text
         if callee.type == "member_expression":
-            owner, name = callee.child_by_field_name("object"), text(callee.child_by_field_name("property"))
+            owner, name = field_of(callee, "object"), text(field_of(callee, "property"))
             is_global = owner.type == "identifier" and not self._is_bound(scope, text(owner))
             if is_global and text(owner) in builtins.GLOBAL_OBJECTS:
                 try:
                     return builtins.call_static(text(owner), name, arguments, call)
                 except (builtins.NotComputed, IndexError, TypeError, ValueError):
                     return UNSUPPORTED
-            target = self.evaluate(owner, scope)
+            target = self.expressions.evaluate(owner, scope)
             if isinstance(target, (JSObject, Namespace)):
-                method = self.member(target, name, callee, scope)
+                method = self.expressions.member(target, name, callee, scope)
                 return self.call_function(method, arguments, scope) if isinstance(method, JSFunction) else UNSUPPORTED
             return builtins.call_method(target, name, arguments, call)
         if callee.type == "identifier" and not self._is_bound(scope, text(callee)):
@@ -67,18 +70,18 @@ class FunctionCalls(Linker):
                 return builtins.call_global(text(callee), arguments)
             except (builtins.NotComputed, IndexError, TypeError, ValueError):
                 return UNSUPPORTED
-        function = self.evaluate(callee, scope)
+        function = self.expressions.evaluate(callee, scope)
         return self.call_function(function, arguments, scope) if isinstance(function, JSFunction) else UNSUPPORTED
 
     def _arguments(self, argument_nodes: list[Node], scope: Scope) -> list[Any] | Unknown:
         values: list[Any] = []
         for argument in argument_nodes:
             spread = argument.type == "spread_element"
-            value = self.evaluate(argument.named_children[0] if spread else argument, scope)
+            value = self.expressions.evaluate(argument.named_children[0] if spread else argument, scope)
             if isinstance(value, Unknown):
                 return value
             if spread and not isinstance(value, list):
-                return self.unknown(scope.record, argument, "spread of a value that is not an array")
+                return unknown(scope.record, argument, "spread of a value that is not an array")
             values.extend(value if spread else [value])
         return values
 
@@ -92,18 +95,18 @@ class FunctionCalls(Linker):
         local = Scope(function.scope.record, {}, function.scope)
         single = node.child_by_field_name("parameter")
         parameters = [single] if single is not None else [
-            p for p in node.child_by_field_name("parameters").named_children if p.type != "comment"]
+            p for p in field_of(node, "parameters").named_children if p.type != "comment"]
         for index, parameter in enumerate(parameters):
             if parameter.type == "rest_pattern":
-                self.bind_pattern(parameter.named_children[0], arguments[index:], local, local.values)
+                self.linker.bind_pattern(parameter.named_children[0], arguments[index:], local, local.values)
             else:
                 argument = arguments[index] if index < len(arguments) else UNDEFINED
-                self.bind_pattern(parameter, argument, local, local.values)
-        body = node.child_by_field_name("body")
+                self.linker.bind_pattern(parameter, argument, local, local.values)
+        body = field_of(node, "body")
         self._call_depth += 1
         try:
             if body.type != "statement_block":
-                return self.evaluate(body, local)
+                return self.expressions.evaluate(body, local)
             returned, value = self._run_statements(body.named_children, local)
             return value if returned else UNDEFINED
         finally:
@@ -117,11 +120,11 @@ class FunctionCalls(Linker):
             if statement.type in ("lexical_declaration", "variable_declaration"):
                 for declarator in (d for d in statement.named_children if d.type == "variable_declarator"):
                     value_node = declarator.child_by_field_name("value")
-                    value = self.evaluate(value_node, scope) if value_node is not None else UNDEFINED
-                    self.bind_pattern(declarator.child_by_field_name("name"), value, scope, scope.values)
+                    value = self.expressions.evaluate(value_node, scope) if value_node is not None else UNDEFINED
+                    self.linker.bind_pattern(field_of(declarator, "name"), value, scope, scope.values)
             elif statement.type == "return_statement":
                 value_nodes = [c for c in statement.named_children if c.type != "comment"]
-                return True, self.evaluate(value_nodes[0], scope) if value_nodes else UNDEFINED
+                return True, self.expressions.evaluate(value_nodes[0], scope) if value_nodes else UNDEFINED
             elif statement.type in ("if_statement", "statement_block"):
                 returned, value = self._run_branch(statement, scope)
                 if returned:
@@ -130,9 +133,9 @@ class FunctionCalls(Linker):
                 return True, UNSUPPORTED
         return False, UNDEFINED
 
-    def _run_branch(self, statement: Node, scope: Scope) -> tuple[bool, Any]:
-        if statement.type == "if_statement":
-            condition = self.evaluate(statement.child_by_field_name("condition"), scope)
+    def _run_branch(self, statement: Node | None, scope: Scope) -> tuple[bool, Any]:
+        if statement is not None and statement.type == "if_statement":
+            condition = self.expressions.evaluate(field_of(statement, "condition"), scope)
             if isinstance(condition, Unknown):
                 return True, condition
             statement = statement.child_by_field_name("consequence" if truthy(condition) else "alternative")

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.props import prop_types
 from emulator.props.diagnostics import Diagnostic
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown, entries
 
@@ -15,7 +16,7 @@ _MAX_DEFINITION_DEPTH = 10
 
 @dataclass
 class ComponentFields:
-    metadata: dict[str, str | None] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)   # str or None each
     configurable_props: list[dict] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     needs_completion: bool = False
@@ -76,9 +77,9 @@ class _Reader:
             return {"name": name, "type": value}
         if not isinstance(value, JSObject):
             return {"name": name}
-        if value.get("type") == "app":
+        if value.get("type") == prop_types.APP:
             app = self.json(value.get("app", UNDEFINED), f"{context} app")
-            return {"name": name, "type": "app"} | ({} if app is _OMIT else {"app": app})
+            return {"name": name, "type": prop_types.APP} | ({} if app is _OMIT else {"app": app})
         value = self.with_definition(value, context)
         result: dict[str, Any] = {"name": name}
         kind = self.json(value.get("type", UNDEFINED), f"{context} type")

@@ -8,8 +8,9 @@ from tree_sitter import Node
 
 from emulator.props import operators
 from emulator.props.calls import FunctionCalls
-from emulator.props.linking import Scope
-from emulator.props.parse import decode_escapes, string_literal
+from emulator.props.imports import ModuleLoader
+from emulator.props.linking import Linker, Scope, unknown
+from emulator.props.parse import decode_escapes, field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, JSRegExp, Namespace, Thunk, Unknown
 
 _FUNCTIONS = {"arrow_function", "function_expression", "function", "generator_function", "class"}
@@ -17,8 +18,13 @@ _IMMEDIATE = {"number", "true", "false", "null", "undefined"} | _FUNCTIONS
 _GLOBALS = {"undefined": UNDEFINED, "NaN": math.nan, "Infinity": math.inf}
 
 
-class Evaluator(FunctionCalls):
-    """Computes the value of expression nodes; names, imports and calls come from the base classes."""
+class Evaluator:
+    """Computes the value of expression nodes; module names and imports come from its Linker, calls
+    from its FunctionCalls (both evaluate their own sub-expressions through it)."""
+
+    def __init__(self, loader: ModuleLoader) -> None:
+        self.linker = Linker(loader, self)
+        self.calls = FunctionCalls(self, self.linker)
 
     def evaluate(self, node: Node, scope: Scope) -> Any:
         handler = getattr(self, "_eval_" + node.type, None)
@@ -26,7 +32,7 @@ class Evaluator(FunctionCalls):
             return handler(node, scope)
         if node.type in _FUNCTIONS:
             return JSFunction(node, scope)
-        return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not known statically")
+        return unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not known statically")
 
     def lookup(self, scope: Scope, name: str, node: Node) -> Any:
         current: Scope | None = scope
@@ -35,10 +41,13 @@ class Evaluator(FunctionCalls):
                 return current.values[name]
             current = current.parent
         if name in scope.record.bindings:
-            return self.binding(scope.record, name, node)
+            return self.linker.binding(scope.record, name, node)
         if name in _GLOBALS:
             return _GLOBALS[name]
-        return self.unknown(scope.record, node, f"`{name}` is not a constant of the module")
+        return unknown(scope.record, node, f"`{name}` is not a constant of the module")
+
+    def _eval_call_expression(self, node: Node, scope: Scope) -> Any:
+        return self.calls.evaluate_call(node, scope)
 
     def _eval_parenthesized_expression(self, node: Node, scope: Scope) -> Any:
         return self.evaluate(node.named_children[-1], scope)
@@ -65,7 +74,7 @@ class Evaluator(FunctionCalls):
     def _eval_number(self, node: Node, scope: Scope) -> Any:
         text = scope.record.parsed.text(node).replace("_", "")
         if text.endswith("n"):
-            return self.unknown(scope.record, node, "BigInt values do not serialize to JSON")
+            return unknown(scope.record, node, "BigInt values do not serialize to JSON")
         if text[:2].lower() in ("0x", "0o", "0b"):
             return int(text, 0)
         if len(text) > 1 and text[0] == "0" and text.isdigit():
@@ -102,18 +111,18 @@ class Evaluator(FunctionCalls):
                 return spread.gaps[0]
             else:
                 message = f"cannot spread `{scope.record.parsed.excerpt(child)}` into an array"
-                return self.unknown(scope.record, child, message)
+                return unknown(scope.record, child, message)
         return items
 
     def _eval_object(self, node: Node, scope: Scope) -> Any:
         result = JSObject()
         for child in node.named_children:
             if child.type == "pair":
-                key = self._property_key(child.child_by_field_name("key"), scope)
+                key = self._property_key(field_of(child, "key"), scope)
                 if isinstance(key, Unknown):
                     result.gaps.append(key)
                 else:
-                    result[key] = self._deferred(child.child_by_field_name("value"), scope)
+                    result[key] = self._deferred(field_of(child, "value"), scope)
             elif child.type == "shorthand_property_identifier":
                 result[scope.record.parsed.text(child)] = self._deferred(child, scope)
             elif child.type == "spread_element":
@@ -126,17 +135,17 @@ class Evaluator(FunctionCalls):
         if node.type in _IMMEDIATE:
             return self.evaluate(node, scope)
         return Thunk(lambda: self.evaluate(node, scope),
-                     lambda: self.unknown(scope.record, node, "value refers to itself"))
+                     lambda: unknown(scope.record, node, "value refers to itself"))
 
     def _eval_shorthand_property_identifier(self, node: Node, scope: Scope) -> Any:
         return self.lookup(scope, scope.record.parsed.text(node), node)
 
     def _define_method(self, result: JSObject, method: Node, scope: Scope) -> None:
-        key = self._property_key(method.child_by_field_name("name"), scope)
+        key = self._property_key(field_of(method, "name"), scope)
         if isinstance(key, Unknown):
             result.gaps.append(key)
         elif any(c.type == "get" for c in method.children):
-            result[key] = self.unknown(scope.record, method, f"getter `{key}` is computed when read")
+            result[key] = unknown(scope.record, method, f"getter `{key}` is computed when read")
         elif not any(c.type == "set" for c in method.children):
             result[key] = JSFunction(method, scope)
 
@@ -157,18 +166,18 @@ class Evaluator(FunctionCalls):
             result.update(value)
             result.gaps.extend(value.gaps)
         elif isinstance(value, Namespace):
-            self._spread_into(result, self.namespace_object(value), scope)
+            self._spread_into(result, self.linker.namespace_object(value), scope)
         elif isinstance(value, (list, str)):
             result.update((str(i), item) for i, item in enumerate(value))
 
     def _eval_member_expression(self, node: Node, scope: Scope) -> Any:
-        target = self.evaluate(node.child_by_field_name("object"), scope)
-        key = scope.record.parsed.text(node.child_by_field_name("property"))
+        target = self.evaluate(field_of(node, "object"), scope)
+        key = scope.record.parsed.text(field_of(node, "property"))
         return self.member(target, key, node, scope, optional=node.child_by_field_name("optional_chain") is not None)
 
     def _eval_subscript_expression(self, node: Node, scope: Scope) -> Any:
-        target = self.evaluate(node.child_by_field_name("object"), scope)
-        key = self.evaluate(node.child_by_field_name("index"), scope)
+        target = self.evaluate(field_of(node, "object"), scope)
+        key = self.evaluate(field_of(node, "index"), scope)
         if isinstance(key, Unknown):
             return key
         optional = node.child_by_field_name("optional_chain") is not None
@@ -183,7 +192,7 @@ class Evaluator(FunctionCalls):
                 return target[key]
             return target.gaps[0] if target.gaps else UNDEFINED
         if isinstance(target, Namespace):
-            return self.export(target.module, key, node) if key in self.export_names(target.module) else UNDEFINED
+            return self.linker.export(target.module, key, node) if key in self.linker.export_names(target.module) else UNDEFINED
         if isinstance(target, (list, str)):
             if key == "length":
                 return len(target)
@@ -192,19 +201,19 @@ class Evaluator(FunctionCalls):
             return UNDEFINED
         if target is UNDEFINED or target is None or isinstance(target, JSFunction):
             what = "undefined" if target is UNDEFINED else "null" if target is None else "a function"
-            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of {what}")
+            return unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` reads a property of {what}")
         return UNDEFINED
 
     def _eval_unary_expression(self, node: Node, scope: Scope) -> Any:
-        value = self.evaluate(node.child_by_field_name("argument"), scope)
+        value = self.evaluate(field_of(node, "argument"), scope)
         if isinstance(value, Unknown):
             return value
-        operator = scope.record.parsed.text(node.child_by_field_name("operator"))
+        operator = scope.record.parsed.text(field_of(node, "operator"))
         return self._computed(operators.unary(operator, value), node, scope)
 
     def _eval_binary_expression(self, node: Node, scope: Scope) -> Any:
-        operator = scope.record.parsed.text(node.child_by_field_name("operator"))
-        left = self.evaluate(node.child_by_field_name("left"), scope)
+        operator = scope.record.parsed.text(field_of(node, "operator"))
+        left = self.evaluate(field_of(node, "left"), scope)
         if isinstance(left, Unknown):
             return left
         if operator in ("&&", "||", "??"):
@@ -212,23 +221,23 @@ class Evaluator(FunctionCalls):
                 decided = left is not None and left is not UNDEFINED
             else:
                 decided = operators.truthy(left) == (operator == "||")
-            return left if decided else self.evaluate(node.child_by_field_name("right"), scope)
-        right = self.evaluate(node.child_by_field_name("right"), scope)
+            return left if decided else self.evaluate(field_of(node, "right"), scope)
+        right = self.evaluate(field_of(node, "right"), scope)
         if isinstance(right, Unknown):
             return right
         return self._computed(operators.binary(operator, left, right), node, scope)
 
     def _computed(self, value: Any, node: Node, scope: Scope) -> Any:
         if value is operators.UNSUPPORTED:
-            return self.unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not computed statically")
+            return unknown(scope.record, node, f"`{scope.record.parsed.excerpt(node)}` is not computed statically")
         return value
 
     def _eval_ternary_expression(self, node: Node, scope: Scope) -> Any:
-        condition = self.evaluate(node.child_by_field_name("condition"), scope)
+        condition = self.evaluate(field_of(node, "condition"), scope)
         if isinstance(condition, Unknown):
             return condition
         branch = "consequence" if operators.truthy(condition) else "alternative"
-        return self.evaluate(node.child_by_field_name(branch), scope)
+        return self.evaluate(field_of(node, branch), scope)
 
     def _eval_sequence_expression(self, node: Node, scope: Scope) -> Any:
         values = [self.evaluate(child, scope) for child in node.named_children]
@@ -237,5 +246,5 @@ class Evaluator(FunctionCalls):
     def _eval_regex(self, node: Node, scope: Scope) -> Any:
         flags = node.child_by_field_name("flags")
         text = scope.record.parsed.text
-        return JSRegExp(text(node.child_by_field_name("pattern")), text(flags) if flags is not None else "")
+        return JSRegExp(text(field_of(node, "pattern")), text(flags) if flags is not None else "")
 

@@ -3,36 +3,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 
 from emulator.props.configurable import read_component
 from emulator.props.diagnostics import Diagnostic, ExtractionError
 from emulator.props.evaluate import Evaluator
-from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, is_relative, read_source
+from emulator.props.extraction import Extraction
+from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, read_source
+from emulator.props.node_resolution import is_relative
 from emulator.props.modules import ModuleRecord
 from emulator.props.node_import import complete_with_node
 from emulator.props.values import Unknown
 
 __all__ = ["Diagnostic", "Extraction", "ExtractionError", "ModuleCache", "complete_with_node", "extract_code",
            "extract_file", "is_component_file"]
-
-
-@dataclass
-class Extraction:
-    """What the emulator knows about a component from its code."""
-
-    key: str | None
-    name: str | None
-    version: str | None
-    description: str | None
-    type: str | None
-    dedupe: str | None
-    configurable_props: list[dict]
-    warnings: list[Diagnostic]
-    code_hash: str
-    imported_files: list[str] = field(default_factory=list)
-    needs_completion: bool = False
-    completed_by_node: bool = False
 
 
 def extract_code(code: str, *, path: str | None = None, cache: ModuleCache | None = None) -> Extraction:
@@ -45,7 +28,7 @@ def extract_code(code: str, *, path: str | None = None, cache: ModuleCache | Non
     record = loader.parse(code, file)
     evaluator = Evaluator(loader)
     import_warnings = _import_warnings(evaluator, record)
-    fields = read_component(_component_export(evaluator, record), evaluator.namespace_object, import_warnings)
+    fields = read_component(_component_export(evaluator, record), evaluator.linker.namespace_object, import_warnings)
     return Extraction(
         **fields.metadata,
         configurable_props=fields.configurable_props,
@@ -62,10 +45,10 @@ def extract_file(path: str, *, cache: ModuleCache | None = None) -> Extraction:
 
 
 def _component_export(evaluator: Evaluator, record: ModuleRecord) -> object:
-    if record.is_esm and "default" in evaluator.export_names(record):
-        return evaluator.export(record, "default", record.parsed.root)
+    if record.is_esm and "default" in evaluator.linker.export_names(record):
+        return evaluator.linker.export(record, "default", record.parsed.root)
     if not record.is_esm and any(member is None for member, _ in record.cjs_assignments):
-        return evaluator.module_value(record)
+        return evaluator.linker.module_value(record)
     raise ExtractionError(Diagnostic(
         "no component export: expected `export default {…}` or `module.exports = {…}`", record.file, 1, 1))
 
@@ -76,7 +59,7 @@ def _import_warnings(evaluator: Evaluator, record: ModuleRecord) -> list[Diagnos
     for specifier, node in record.specifiers:
         if not is_relative(specifier):
             continue
-        target = evaluator.import_module(record, specifier, node)
+        target = evaluator.linker.import_module(record, specifier, node)
         if isinstance(target, Unknown) and target.diagnostic not in warnings:
             warnings.append(target.diagnostic)
     return warnings
@@ -108,6 +91,8 @@ def _looks_like_component(record: ModuleRecord) -> bool:
         elif part.type in ("pair", "method_definition"):
             key = part.child_by_field_name("key") or part.child_by_field_name("name")
             value = part.child_by_field_name("value")
+            if key is None:
+                continue
             keys[record.parsed.text(key).strip("'\"")] = record.parsed.text(value) if value is not None else ""
     if keys.get("type", "").strip("'\"`") == "app":
         return False

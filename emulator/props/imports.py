@@ -5,24 +5,10 @@ import os
 
 from emulator.props.diagnostics import ExtractionError
 from emulator.props.modules import ModuleRecord, scan_module
+from emulator.props.node_resolution import is_relative, resolve_relative
 from emulator.props.parse import javascript_parser, parse_module
 
 INLINE_FILE = "<inline>"
-_EXTENSIONS = ("", ".mjs", ".js", ".cjs", ".json")
-_INDEXES = ("index.mjs", "index.js", "index.cjs", "index.json")
-
-
-def is_relative(specifier: str) -> bool:
-    return specifier.startswith(("./", "../", "/")) or specifier in (".", "..")
-
-
-def resolve(specifier: str, from_file: str) -> str | None:
-    """The file a relative specifier names, trying Node's extensions and index files."""
-    base = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(from_file)), specifier))
-    for candidate in [base + ext for ext in _EXTENSIONS] + [os.path.join(base, i) for i in _INDEXES]:
-        if os.path.isfile(candidate):
-            return candidate
-    return None
 
 
 def read_source(path: str) -> str:
@@ -88,7 +74,7 @@ class ModuleLoader:
             if current.file == INLINE_FILE:
                 continue
             for specifier, _ in current.specifiers:
-                path = resolve(specifier, current.file) if is_relative(specifier) else None
+                path = resolve_relative(specifier, current.file) if is_relative(specifier) else None
                 if path is None or path in seen or path == record.file:
                     continue
                 seen[path] = None

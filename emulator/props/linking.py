@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from tree_sitter import Node
 
 from emulator.props.diagnostics import ExtractionError
-from emulator.props.imports import INLINE_FILE, ModuleLoader, is_relative, read_source, resolve
+from emulator.props.imports import INLINE_FILE, ModuleLoader, read_source
+from emulator.props.node_resolution import is_relative, resolve_relative
 from emulator.props.modules import Binding, ModuleRecord
 from emulator.props.operators import number
-from emulator.props.parse import string_literal
+from emulator.props.parse import field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown
 
 PLATFORM_PACKAGE = "@pipedream/platform"
@@ -27,28 +28,33 @@ class Scope:
     parent: Scope | None = None
 
 
-class Linker:
-    """Resolves module-level names across files; subclasses provide `evaluate` and `member`."""
+class Expressions(Protocol):
+    """What the linker and the calls need of the expression evaluator."""
 
-    def __init__(self, loader: ModuleLoader) -> None:
+    def evaluate(self, node: Node, scope: Scope) -> Any: ...
+
+    def member(self, target: Any, key: str, node: Node, scope: Scope, *, optional: bool = False) -> Any: ...
+
+
+def unknown(record: ModuleRecord, node: Node, message: str) -> Unknown:
+    """A value not known statically, with the reason and where, for the extraction's warnings."""
+    return Unknown(record.parsed.diagnostic(node, message))
+
+
+class Linker:
+    """Resolves module-level names across files; values are computed (once) by `expressions`."""
+
+    def __init__(self, loader: ModuleLoader, expressions: Expressions) -> None:
         self.loader = loader
+        self.expressions = expressions
         self._memo: dict[tuple[int, int], Any] = {}
         self._active: set[tuple[int, int]] = set()
-
-    def evaluate(self, node: Node, scope: Scope) -> Any:
-        raise NotImplementedError
-
-    def member(self, target: Any, key: str, node: Node, scope: Scope, *, optional: bool = False) -> Any:
-        raise NotImplementedError
-
-    def unknown(self, record: ModuleRecord, node: Node, message: str) -> Unknown:
-        return Unknown(record.parsed.diagnostic(node, message))
 
     def _memoized(self, record: ModuleRecord, node: Node, compute: Any, *, cycle: Any = None) -> Any:
         key = (id(record), node.id)
         if key not in self._memo:
             if key in self._active:
-                circular = self.unknown(record, node, "circular reference between module values")
+                circular = unknown(record, node, "circular reference between module values")
                 return circular if cycle is None else cycle(circular)
             self._active.add(key)
             try:
@@ -62,7 +68,7 @@ class Linker:
         found: Binding = record.bindings[name]
         if name in record.mutated:
             line = record.mutated[name].start_point[0] + 1
-            return self.unknown(record, node, f"`{name}` is changed by top-level code (line {line})")
+            return unknown(record, node, f"`{name}` is changed by top-level code (line {line})")
         if found.kind == "function":
             return JSFunction(found.node, Scope(record))
         if found.kind == "imported":
@@ -72,10 +78,10 @@ class Linker:
         return values.get(name, values.get("", UNDEFINED))
 
     def _declare(self, record: ModuleRecord, declarator: Node) -> dict[str, Any]:
-        scope, values = Scope(record), {}
+        scope, values = Scope(record), dict[str, Any]()
         value_node = declarator.child_by_field_name("value")
-        value = self.evaluate(value_node, scope) if value_node is not None else UNDEFINED
-        self.bind_pattern(declarator.child_by_field_name("name"), value, scope, values)
+        value = self.expressions.evaluate(value_node, scope) if value_node is not None else UNDEFINED
+        self.bind_pattern(field_of(declarator, "name"), value, scope, values)
         return values
 
     def bind_pattern(self, pattern: Node, value: Any, scope: Scope, out: dict[str, Any]) -> None:
@@ -85,8 +91,8 @@ class Linker:
             out[text(pattern)] = value
         elif pattern.type in ("assignment_pattern", "object_assignment_pattern"):
             if value is UNDEFINED:
-                value = self.evaluate(pattern.child_by_field_name("right"), scope)
-            self.bind_pattern(pattern.child_by_field_name("left"), value, scope, out)
+                value = self.expressions.evaluate(field_of(pattern, "right"), scope)
+            self.bind_pattern(field_of(pattern, "left"), value, scope, out)
         elif pattern.type == "object_pattern":
             taken: list[str] = []
             for part in (p for p in pattern.named_children if p.type != "comment"):
@@ -98,22 +104,22 @@ class Linker:
                 key_node = part.child_by_field_name("key") or part.child_by_field_name("left") or part
                 key = string_literal(scope.record.parsed, key_node) if key_node.type == "string" else text(key_node)
                 taken.append(key)
-                target = part.child_by_field_name("value") if part.type == "pair_pattern" else part
-                self.bind_pattern(target, self.member(value, key, part, scope), scope, out)
+                target = field_of(part, "value") if part.type == "pair_pattern" else part
+                self.bind_pattern(target, self.expressions.member(value, key, part, scope), scope, out)
         elif pattern.type == "array_pattern":
             for index, part in enumerate(p for p in pattern.named_children if p.type != "comment"):
                 if part.type == "rest_pattern":
                     rest = value[index:] if isinstance(value, list) else value
                     self.bind_pattern(part.named_children[0], rest, scope, out)
                 else:
-                    self.bind_pattern(part, self.member(value, str(index), part, scope), scope, out)
+                    self.bind_pattern(part, self.expressions.member(value, str(index), part, scope), scope, out)
 
     def _imported(self, record: ModuleRecord, found: Binding, local: str) -> Any:
         target = self.import_module(record, found.specifier, found.node, local)
         if not isinstance(target, ModuleRecord):
             if found.imported in ("default", "*") or isinstance(target, Unknown):
                 return target
-            return self.member(target, found.imported, found.node, Scope(record))
+            return self.expressions.member(target, found.imported, found.node, Scope(record))
         if found.imported == "*":
             return Namespace(target)
         return self.export(target, found.imported, found.node)
@@ -121,28 +127,28 @@ class Linker:
     def import_module(self, record: ModuleRecord, specifier: str, node: Node, local: str = "") -> Any:
         """The ModuleRecord a specifier names, or the value of a JSON file or known package, or Unknown."""
         if specifier == PLATFORM_PACKAGE:
-            missing = self.unknown(record, node, f"`{local or specifier}` from {specifier} is not known statically")
+            missing = unknown(record, node, f"`{local or specifier}` from {specifier} is not known statically")
             return JSObject(PLATFORM_CONSTANTS, gaps=[missing])
         if not is_relative(specifier):
             message = f"`{local or specifier}` comes from package '{specifier}', not read statically"
-            return self.unknown(record, node, message)
+            return unknown(record, node, message)
         if record.file == INLINE_FILE:
-            return self.unknown(record, node, f"relative import '{specifier}' is not followed for inline code")
-        path = resolve(specifier, record.file)
+            return unknown(record, node, f"relative import '{specifier}' is not followed for inline code")
+        path = resolve_relative(specifier, record.file)
         if path is None:
-            return self.unknown(record, node, f"cannot find module '{specifier}'")
+            return unknown(record, node, f"cannot find module '{specifier}'")
         if path.endswith(".json"):
             return self._json_file(record, node, path)
         try:
             return self.loader.load(path)
         except ExtractionError as error:
-            return self.unknown(record, node, f"'{specifier}' cannot be read: {error}")
+            return unknown(record, node, f"'{specifier}' cannot be read: {error}")
 
     def _json_file(self, record: ModuleRecord, node: Node, path: str) -> Any:
         try:
             return json.loads(read_source(path), object_pairs_hook=JSObject, parse_float=lambda t: number(float(t)))
         except ValueError as error:
-            return self.unknown(record, node, f"'{path}' is not valid JSON: {error}")
+            return unknown(record, node, f"'{path}' is not valid JSON: {error}")
 
     def require(self, record: ModuleRecord, specifier: str, node: Node) -> Any:
         target = self.import_module(record, specifier, node)
@@ -155,7 +161,7 @@ class Linker:
         def compute() -> Any:
             value: Any = JSObject()
             for member, node in record.cjs_assignments:
-                assigned = self.evaluate(node, Scope(record))
+                assigned = self.expressions.evaluate(node, Scope(record))
                 if member is None:
                     value = assigned
                 elif isinstance(value, JSObject):
@@ -168,7 +174,7 @@ class Linker:
         """The value `record` exports as `name` (`node` is where it is imported, for diagnostics)."""
         if not record.is_esm:
             value = self.module_value(record)
-            return value if name == "default" else self.member(value, name, node, Scope(record))
+            return value if name == "default" else self.expressions.member(value, name, node, Scope(record))
         found = record.exports.get(name)
         if found is None:
             for specifier, statement in record.star_exports if name != "default" else []:
@@ -179,7 +185,7 @@ class Linker:
         if found.kind == "local":
             return self.binding(record, found.local, node) if found.local in record.bindings else UNDEFINED
         if found.kind == "expression":
-            return self._memoized(record, found.node, lambda: self.evaluate(found.node, Scope(record)))
+            return self._memoized(record, found.node, lambda: self.expressions.evaluate(found.node, Scope(record)))
         target = self.import_module(record, found.specifier, found.node)
         if not isinstance(target, ModuleRecord):
             return target

@@ -1,14 +1,13 @@
 """What a module declares at its top level: bindings, exports, CommonJS assignments, imports."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from emulator.props.parse import ParsedModule, string_literal
+from emulator.props.module_imports import read_imports
+from emulator.props.parse import ParsedModule, field_of, string_literal
 
-_REQUIRE_CALL = re.compile(rb"(?<![\w$.])(require|import)\s*\(")
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 _FUNCTIONS = {"function_declaration", "generator_function_declaration", "class_declaration"}
 
@@ -41,7 +40,7 @@ class ModuleRecord:
     exports: dict[str, Export] = field(default_factory=dict)
     star_exports: list[tuple[str, Node]] = field(default_factory=list)
     cjs_assignments: list[tuple[str | None, Node]] = field(default_factory=list)  # (member or None, value)
-    specifiers: list[tuple[str, Node]] = field(default_factory=list)  # every static import/require
+    specifiers: list[tuple[str, Node]] = field(default_factory=list)  # every literal import/require (loads)
     is_esm: bool = False
     mutated: dict[str, Node] = field(default_factory=dict)  # top-level names changed by top-level statements
 
@@ -63,7 +62,7 @@ def scan_module(parsed: ParsedModule) -> ModuleRecord:
         elif statement.type == "expression_statement" and statement.named_children:
             _scan_cjs_assignment(record, statement.named_children[0])
             _scan_mutation(record, statement.named_children[0])
-    _collect_requires(record, parsed.root)
+    record.specifiers = read_imports(parsed).loads
     return record
 
 
@@ -71,9 +70,7 @@ def _source_of(record: ModuleRecord, statement: Node) -> str | None:
     source = statement.child_by_field_name("source")
     if source is None:
         return None
-    specifier = string_literal(record.parsed, source)
-    record.specifiers.append((specifier, statement))
-    return specifier
+    return string_literal(record.parsed, source)
 
 
 def _scan_import(record: ModuleRecord, statement: Node) -> None:
@@ -88,7 +85,7 @@ def _scan_import(record: ModuleRecord, statement: Node) -> None:
             record.bindings[name] = Binding("imported", statement, specifier, "*")
         elif part.type == "named_imports":
             for spec in (s for s in part.named_children if s.type == "import_specifier"):
-                imported = _name(record, spec.child_by_field_name("name"))
+                imported = _name(record, field_of(spec, "name"))
                 alias = spec.child_by_field_name("alias")
                 local = record.parsed.text(alias) if alias else imported
                 record.bindings[local] = Binding("imported", statement, specifier, imported)
@@ -113,7 +110,7 @@ def _scan_export(record: ModuleRecord, statement: Node) -> None:
         record.exports["default"] = Export("expression", value)
     elif clause is not None:
         for spec in (s for s in clause.named_children if s.type == "export_specifier"):
-            local = _name(record, spec.child_by_field_name("name"))
+            local = _name(record, field_of(spec, "name"))
             alias = spec.child_by_field_name("alias")
             exported = _name(record, alias) if alias else local
             if specifier is None:
@@ -137,7 +134,7 @@ def _declare(record: ModuleRecord, declaration: Node) -> list[str]:
         return [name]
     names: list[str] = []
     for declarator in (d for d in declaration.named_children if d.type == "variable_declarator"):
-        for name in pattern_names(record.parsed, declarator.child_by_field_name("name")):
+        for name in pattern_names(record.parsed, field_of(declarator, "name")):
             record.bindings[name] = Binding("declared", declarator)
             names.append(name)
     return names
@@ -148,9 +145,9 @@ def pattern_names(parsed: ParsedModule, pattern: Node) -> list[str]:
     if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
         return [parsed.text(pattern)]
     if pattern.type == "pair_pattern":
-        return pattern_names(parsed, pattern.child_by_field_name("value"))
+        return pattern_names(parsed, field_of(pattern, "value"))
     if pattern.type in ("assignment_pattern", "object_assignment_pattern"):
-        return pattern_names(parsed, pattern.child_by_field_name("left"))
+        return pattern_names(parsed, field_of(pattern, "left"))
     return [n for child in pattern.named_children if child.type != "comment"
             for n in pattern_names(parsed, child)]
 
@@ -158,8 +155,8 @@ def pattern_names(parsed: ParsedModule, pattern: Node) -> list[str]:
 def _scan_cjs_assignment(record: ModuleRecord, expression: Node | None) -> None:
     if expression is None or expression.type != "assignment_expression":
         return
-    target = record.parsed.text(expression.child_by_field_name("left")).replace(" ", "")
-    value = expression.child_by_field_name("right")
+    target = record.parsed.text(field_of(expression, "left")).replace(" ", "")
+    value = field_of(expression, "right")
     if target == "module.exports":
         record.cjs_assignments.append((None, value))
         return
@@ -173,13 +170,11 @@ def _scan_mutation(record: ModuleRecord, expression: Node) -> None:
     target = None
     if expression.type in ("assignment_expression", "augmented_assignment_expression"):
         target = expression.child_by_field_name("left")
-    elif expression.type == "update_expression":
+    elif expression.type == "update_expression" or (expression.type == "unary_expression" and expression.children[0].type == "delete"):
         target = expression.child_by_field_name("argument")
-    elif expression.type == "unary_expression" and expression.children[0].type == "delete":
-        target = expression.child_by_field_name("argument")
-    elif expression.type == "call_expression" and record.parsed.text(expression.child_by_field_name("function")) \
+    elif expression.type == "call_expression" and record.parsed.text(field_of(expression, "function")) \
             == "Object.assign":
-        arguments = expression.child_by_field_name("arguments").named_children
+        arguments = field_of(expression, "arguments").named_children
         target = arguments[0] if arguments else None
     while target is not None and target.type in ("member_expression", "subscript_expression"):
         target = target.child_by_field_name("object")
@@ -187,18 +182,3 @@ def _scan_mutation(record: ModuleRecord, expression: Node) -> None:
         name = record.parsed.text(target)
         if name not in ("module", "exports"):
             record.mutated.setdefault(name, expression)
-
-
-def _collect_requires(record: ModuleRecord, root: Node) -> None:
-    """`require("…")` and `import("…")` anywhere in the module, found by text then confirmed in the tree."""
-    for match in _REQUIRE_CALL.finditer(record.parsed.source):
-        callee = root.descendant_for_byte_range(match.start(1), match.end(1))
-        if callee is not None and callee.parent is not None and callee.parent.type == callee.type:
-            callee = callee.parent  # `import` is a keyword token inside an (import) node
-        call = callee.parent if callee is not None else None
-        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
-            continue
-        args = call.child_by_field_name("arguments")
-        first = args.named_children[0] if args is not None and args.named_children else None
-        if first is not None and first.type == "string":
-            record.specifiers.append((string_literal(record.parsed, first), first))

@@ -7,13 +7,11 @@ import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.props.configurable import METADATA_FIELDS
 from emulator.props.diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    from emulator.props.extract import Extraction
+from emulator.props.extraction import Extraction
 
 IMPORT_SCRIPT = Path(__file__).parent / "node" / "import_props.mjs"
 PLATFORM_REGISTER = Path(__file__).parent.parent / "sandbox" / "node" / "register.mjs"
@@ -58,7 +56,7 @@ async def import_with_node(paths: list[str], *, timeout_s: float) -> list[dict]:
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
-    except asyncio.TimeoutError as error:
+    except TimeoutError as error:
         process.kill()
         await process.wait()
         raise NodeImportError(f"node did not finish within {timeout_s:g} s") from error
@@ -98,7 +96,7 @@ def differences(static: dict[str, Any], node: dict[str, Any]) -> list[str]:
 
 async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: float = 10.0) -> Extraction:
     """The extraction with metadata and props computed by importing `path` in Node; unchanged on failure."""
-    where = Diagnostic("", str(Path(path).resolve()), 1, 1)
+    where = Diagnostic("", str(await asyncio.to_thread(Path(path).resolve)), 1, 1)
     try:
         result = (await import_with_node([path], timeout_s=timeout_s))[0]
         if not result.get("ok"):
@@ -108,6 +106,7 @@ async def complete_with_node(path: str, extraction: Extraction, *, timeout_s: fl
         return replace(extraction, warnings=[*extraction.warnings, note])
     note = replace(where, message="configurable props completed by importing the module in Node "
                                   "(static extraction could not know every value)")
-    return replace(extraction, **{name: result.get(name) for name in METADATA_FIELDS},
+    metadata: dict[str, Any] = {name: result.get(name) for name in METADATA_FIELDS}
+    return replace(extraction, **metadata,
                    configurable_props=result["configurable_props"],
                    warnings=[*extraction.warnings, note], completed_by_node=True)

@@ -111,7 +111,8 @@ def _loose_equal(a: Any, b: Any) -> Any:
     return to_number(a) == to_number(b)
 
 
-def _arithmetic(operator: str, a: float, b: float) -> Any:
+def _arithmetic(operator: str, a: Any, b: Any) -> Any:
+    """Numbers, or two strings for the comparisons."""
     try:
         match operator:
             case "-": return a - b
@@ -141,9 +142,8 @@ def binary(operator: str, a: Any, b: Any) -> Any:
     if operator in ("==", "!="):
         equal = _loose_equal(a, b)
         return equal if equal is UNSUPPORTED else equal == (operator == "==")
-    if operator == "+":
-        if isinstance(a, (str, list, JSObject)) or isinstance(b, (str, list, JSObject)):
-            return to_string(a) + to_string(b)
+    if operator == "+" and (isinstance(a, (str, list, JSObject)) or isinstance(b, (str, list, JSObject))):
+        return to_string(a) + to_string(b)
     if operator in ("<", ">", "<=", ">=") and isinstance(a, str) and isinstance(b, str):
         return _arithmetic(operator, a, b)
     left, right = to_number(a), to_number(b)

@@ -44,6 +44,14 @@ class ParsedModule:
         return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def field_of(node: Node, name: str) -> Node:
+    """The child in `name`, which the grammar guarantees on an error-free tree (parse_module checks that)."""
+    child = node.child_by_field_name(name)
+    if child is None:
+        raise LookupError(f"tree-sitter {node.type} node without its {name!r} field")
+    return child
+
+
 def parse_module(parser: Parser, code: str, file: str) -> ParsedModule:
     """Parse `code`; raise ExtractionError at the first syntax error."""
     source = code.encode("utf-8")

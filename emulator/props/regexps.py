@@ -41,7 +41,7 @@ def _translate(pattern: str, *, multiline: bool) -> str:
                 out.append(f"[^{_CLASS_ESCAPES[escape.lower()]}]")
             elif escape in "bB" and not in_class:
                 out.append("\\" + escape)
-            elif escape in "kpPcu" or escape.isdigit() and escape != "0" or escape.lower() in _CLASS_ESCAPES:
+            elif escape in "kpPcu" or (escape.isdigit() and escape != "0") or escape.lower() in _CLASS_ESCAPES:
                 raise UntranslatableRegExp(f"escape \\{escape}")
             else:
                 out.append("\\" + escape)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from tree_sitter import Node
 
@@ -42,7 +43,7 @@ class JSFunction:
 class Thunk:
     """A property value evaluated on first read, so unread parts of large objects cost nothing."""
 
-    __slots__ = ("compute", "on_cycle", "value", "state")
+    __slots__ = ("compute", "on_cycle", "state", "value")
 
     def __init__(self, compute: Callable[[], Any], on_cycle: Callable[[], Any]) -> None:
         self.compute, self.on_cycle, self.value, self.state = compute, on_cycle, None, "new"
@@ -77,7 +78,7 @@ class JSObject(dict):
         return value
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 (self.get is this method)
 
     def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
         return [(key, self[key]) for key in self.keys()]

@@ -129,7 +129,7 @@ async def register_file(store: Store, path: Path) -> tuple[Component | None, dic
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))
     try:
-        code = path.read_text(encoding="utf-8")
+        code = await asyncio.to_thread(path.read_text, encoding="utf-8")
         extraction = await complete_if_needed(extract_code(code, path=str(path)), path)
     except ExtractionError as exc:
         return None, exc.diagnostic.to_api()

@@ -5,11 +5,10 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.errors import Unprocessable
+from emulator.props.prop_types import APP, DB, HTTP, NO_VALUE_TYPES, TIMER
 from emulator.timing.scheduler import ScheduleError, validate_timer
 
-TIMER, HTTP, DB, APP = "$.interface.timer", "$.interface.http", "$.service.db", "app"
 _MISSING = object()            # a prop that takes no value (optional and unset, or informational)
-NO_VALUE_TYPES = {"alert", "$.interface.apphook", "$.interface.sse"}
 _SCALARS: dict[str, Callable[[Any], bool]] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),

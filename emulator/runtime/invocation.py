@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.http_responses import PendingResponses
 from emulator.timing.clock import Clock
 from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, DbSizes, run_copy, small_changes
 from emulator.domain.dedupe import dedupe_key, select_emits
@@ -15,6 +16,7 @@ from emulator.domain.text import clean_text
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.props import prop_types
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.timing.scheduler import Scheduler
 from emulator.domain.store import Store
@@ -30,7 +32,7 @@ class Runtime:
 
     def __init__(self, store: Store, clock: Clock, sandbox: SandboxHost, scheduler: Scheduler,
                  bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str],
-                 endpoint_origins: bool = False) -> None:
+                 responses: PendingResponses | None = None, endpoint_origins: bool = False) -> None:
         self.store, self.clock, self.sandbox, self.scheduler = store, clock, sandbox, scheduler
         self.bus, self.webhooks, self.ids = bus, webhooks, ids
         self.folders = folders
@@ -40,7 +42,7 @@ class Runtime:
         self.db_sizes = DbSizes()
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
-        self._responders: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.responses = responses or PendingResponses()      # the sandbox answers them (on_respond)
 
     # invocation ----------------------------------------------------------------------------------
     async def invoke(self, source: Source, method: str, event: Any = None, *, trigger: str = "control",
@@ -58,11 +60,11 @@ class Runtime:
                 return record
             component = self.store.components[source.component_id]
             if respond is not None:
-                self._responders[source.id] = respond
+                self.responses.expect(source.id, respond)
             try:
                 result = await self.sandbox.invoke(self._invocation(source, component, method, event))
             finally:
-                self._responders.pop(source.id, None)
+                self.responses.forget(source.id)
             self._apply(source, component, record, result)
         await self._fan_out(source, record, depth)
         return record
@@ -95,12 +97,12 @@ class Runtime:
         props: dict[str, Any] = {}
         for name, value in source.configured_props.items():
             kind = kinds.get(name)
-            if kind == "app" and isinstance(value, dict):
+            if kind == prop_types.APP and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
                 props[name] = {"$auth": dict(account.auth) if account else {}}
-            elif kind == "$.interface.http":
+            elif kind == prop_types.HTTP:
                 props[name] = {"endpoint": self.endpoint_url(source)}
-            elif kind == "$.service.db":
+            elif kind == prop_types.DB:
                 continue
             else:
                 props[name] = value
@@ -246,12 +248,6 @@ class Runtime:
                                      f"{emitter.id} → {listener_id} (event {event.id})")
             return
         await self.invoke(listener, "run", event.event, trigger="subscription", depth=depth + 1)
-
-    def on_respond(self, source_id: str, response: dict[str, Any]) -> None:
-        """The sandbox saw `this.http.respond(...)`: answer the waiting HTTP request now."""
-        waiter = self._responders.get(source_id)
-        if waiter is not None and not waiter.done():
-            waiter.set_result(response)
 
     # housekeeping -------------------------------------------------------------------------------
     def _lock(self, source_id: str) -> asyncio.Lock:

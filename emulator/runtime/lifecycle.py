@@ -10,16 +10,16 @@ from emulator.runtime.configured_props import normalise_configured_props
 from emulator.errors import BadRequest, HookFailed
 from emulator.domain.models import Component, Source, User
 from emulator.runtime.invocation import Runtime
+from emulator.runtime.timers import SourceTimers
 from emulator.domain.store import Store
-
-TIMER_TYPE = "$.interface.timer"
-HTTP_TYPE = "$.interface.http"
+from emulator.props.prop_types import HTTP, has_prop_of_type
 
 
 class SourceLifecycle:
-    def __init__(self, store: Store, runtime: Runtime, folders: list[Path]) -> None:
+    def __init__(self, store: Store, runtime: Runtime, timers: SourceTimers, folders: list[Path]) -> None:
         self.store = store
         self.runtime = runtime
+        self.timers = timers
         self.folders = folders
         self.is_owner: Callable[[User], bool] = lambda user: False     # the emulator's own key (services)
 
@@ -46,7 +46,7 @@ class SourceLifecycle:
         source = Source(id=self.store.ids.new("dc_"), user_id=user.id, component_id=component.id, name=name,
                         name_slug=self.store.unique_slug(user.id, name), configured_props={}, active=True,
                         created_at=now, updated_at=now, component_url=params.get("component_url"))
-        if _has_prop(component, HTTP_TYPE):
+        if has_prop_of_type(component.configurable_props, HTTP):
             source.endpoint_id = self.store.ids.endpoint_id()
         source.configured_props = self._configured(user, component, source, params.get("configured_props") or {})
         self.store.add_source(source)
@@ -54,11 +54,9 @@ class SourceLifecycle:
             await self._hook(source, "deploy")
             await self._hook(source, "activate")
         except HookFailed:
-            await self.runtime.sandbox.evict(source.id)
-            self.store.remove_source(source.id)
-            self.runtime.forget(source.id)
+            await self.stop(source.id, remove=True)
             raise
-        self._start_timer(source, component)
+        self.timers.start(source, component)
         for auto in self.store.auto_subscriptions_of(user.id):
             self.store.add_subscription(user.id, source.id, auto.listener_id, auto.event_name)
         self.runtime.bus.publish("source", action="created", source_id=source.id)
@@ -71,7 +69,7 @@ class SourceLifecycle:
         if code_or_props_changed:
             given = {**source.configured_props, **(params.get("configured_props") or {})}
             configured = self._configured(user, component, source, given)
-        if "name" in params and params["name"]:
+        if params.get("name"):
             source.name = params["name"]
             source.name_slug = self.store.unique_slug(user.id, params["name"], ignore_source=source.id)
         want_active = params.get("active", source.active)
@@ -90,19 +88,27 @@ class SourceLifecycle:
         source.updated_at = self.store.now_s()
         self.store.changed()
         if reschedule:
-            self._start_timer(source, self.store.components[source.component_id])
+            self.timers.start(source, self.store.components[source.component_id])
         self.runtime.bus.publish("source", action="updated", source_id=source.id)
         return source
 
     async def delete(self, source: Source) -> None:
         if source.active:
             await self._quiet_hook(source, "deactivate")
-        # Gone from the store before anything else awaits: a run queued meanwhile finds it deleted.
-        self.runtime.scheduler.remove_timer(source.id)
-        self.store.remove_source(source.id)
-        self.runtime.forget(source.id)
-        await self.runtime.sandbox.evict(source.id)
+        await self.stop(source.id, remove=True)
         self.runtime.bus.publish("source", action="deleted", source_id=source.id, user_id=source.user_id)
+
+    async def stop(self, source_id: str, *, remove: bool) -> None:
+        """How a source stops (a delete, a failed deploy, a reset, a state import): no timer, no
+        per-source runtime state, no Node process; with `remove`, also gone from the store.
+
+        It leaves the store before anything awaits, so a run queued meanwhile finds it deleted.
+        """
+        self.timers.stop(source_id)
+        if remove:
+            self.store.remove_source(source_id)
+        self.runtime.forget(source_id)
+        await self.runtime.sandbox.evict(source_id)
 
     async def leave_code(self, source: Source) -> None:
         """Before a code swap: the running code's deactivate hook (its failure does not stop the swap)."""
@@ -132,7 +138,7 @@ class SourceLifecycle:
             await self._quiet_hook(source, "deactivate")
         source.active = False
         source.status_note = "component file was deleted"
-        self.runtime.scheduler.remove_timer(source.id)
+        self.timers.stop(source.id)
         self.store.changed()
 
     async def _activate_or_restore(self, source: Source, previous: tuple[str, dict[str, Any], bool]) -> None:
@@ -148,7 +154,7 @@ class SourceLifecycle:
     def _configured(self, user: User, component: Component, source: Source, given: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(given, dict):
             raise BadRequest("configured_props must be an object", param="configured_props")
-        if _has_prop(component, HTTP_TYPE) and not source.endpoint_id:
+        if has_prop_of_type(component.configurable_props, HTTP) and not source.endpoint_id:
             source.endpoint_id = self.store.ids.endpoint_id()
         return normalise_configured_props(
             component.configurable_props, given, endpoint_url=self.runtime.endpoint_url(source),
@@ -164,17 +170,3 @@ class SourceLifecycle:
     async def _quiet_hook(self, source: Source, method: str) -> None:
         """A hook whose failure is logged and shown but does not stop the operation (deactivate)."""
         await self.runtime.invoke(source, method, trigger="hook")
-
-    def _start_timer(self, source: Source, component: Component) -> None:
-        timer = next((source.configured_props.get(p["name"]) for p in component.configurable_props
-                      if p.get("type") == TIMER_TYPE and p.get("name") in source.configured_props), None)
-        if source.active and timer:
-            source.timer_anchor_ms = self.runtime.clock.now_ms()
-            self.store.changed()
-            self.runtime.scheduler.set_timer(source.id, timer, anchor_ms=source.timer_anchor_ms)
-        else:
-            self.runtime.scheduler.remove_timer(source.id)
-
-
-def _has_prop(component: Component, kind: str) -> bool:
-    return any(p.get("type") == kind for p in component.configurable_props)

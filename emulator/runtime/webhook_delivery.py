@@ -55,7 +55,7 @@ class WebhookDelivery:
                         self.delivered += 1
                         return
                     problem = f"HTTP {response.status}"
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             if attempt < self.max_attempts:
                 await asyncio.sleep(self.first_backoff_s * 2 ** (attempt - 1))

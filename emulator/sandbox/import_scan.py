@@ -1,29 +1,27 @@
-"""Whether a component file may need our @pipedream stand-ins, read from the text of its imports.
+"""Whether a component file may need our @pipedream stand-ins, read from its imports.
 
 On Node 20 the resolve hooks that supply them cost a loader thread (about twice the CPU of a
 bare start), so a process goes without them only when the component's import graph, followed
 through its relative imports, provably never asks for `@pipedream/platform` or `@pipedream/types`
 where they are not installed. Anything unclear (an import built at run time, an unknown package,
-a file not found, too much to read) answers True.
+a file not found or not parsed, too much to read) answers True. The imports are read, and relative
+ones resolved, by the extractor's own rules (props.module_imports, props.node_resolution).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
+
+from tree_sitter import Parser
+
+from emulator.props.diagnostics import ExtractionError
+from emulator.props.module_imports import ModuleImports, read_imports
+from emulator.props.node_resolution import is_relative, resolve_relative
+from emulator.props.parse import javascript_parser, parse_module
 
 STAND_INS = ("@pipedream/platform", "@pipedream/types")
 MAX_FILES = 100
 MAX_FILE_BYTES = 1_000_000
-EXTENSIONS = ("", ".mjs", ".js", ".cjs", ".json")
-INDEX_FILES = ("index.js", "index.mjs", "index.cjs", "index.json")
-
-_STATIC_SPECIFIER = re.compile(r"""(?:\bfrom|\bimport)\s*(["'])([^"'\n]*)\1""")
-_CALLED_SPECIFIER = re.compile(
-    r"""(?:\bimport|\brequire|\bimport\.meta\.resolve|\brequire\.resolve)\s*\(\s*(?:(["'])([^"'\n]*)\1\s*[,)])?"""
-)
-_STAND_IN_MENTION = re.compile(r"""["'`](@pipedream/(?:platform|types))["'`]""")
-_CODE_FROM_TEXT = re.compile(r"\beval\s*\(|\bFunction\s*\(|\bcreateRequire\b|\bnode:vm\b|[\"']vm[\"']")
 BUILTINS = frozenset((
     "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
     "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
@@ -37,6 +35,7 @@ BUILTINS = frozenset((
 
 def needs_resolve_hooks(path: str) -> bool:
     """True unless every module reachable from the component at `path` can load without the stand-ins."""
+    parser = javascript_parser()
     seen: set[Path] = set()
     pending = [Path(path)]
     while pending:
@@ -49,17 +48,17 @@ def needs_resolve_hooks(path: str) -> bool:
         text = _read(file)
         if text is None or len(seen) > MAX_FILES:
             return True
-        specifiers = _specifiers(text)
-        if specifiers is None:
+        imports = _imports(parser, text, file)
+        if imports is None or imports.computed:
             return True
-        if not all(_installed(file.parent, [name]) for name in set(_STAND_IN_MENTION.findall(text))):
+        if not all(_installed(file.parent, [name]) for name in imports.strings & set(STAND_INS)):
             return True
-        for specifier in specifiers:
-            if specifier.startswith((".", "/")):
-                target = _resolve_relative(file.parent, specifier)
+        for specifier, _ in [*imports.loads, *imports.resolves]:
+            if is_relative(specifier):
+                target = resolve_relative(specifier, str(file))
                 if target is None:
                     return True
-                pending.append(target)
+                pending.append(Path(target))
             elif not _is_builtin(specifier) and specifier not in STAND_INS and not _installed(file.parent, STAND_INS):
                 return True        # a package may itself import a stand-in it does not install
     return False
@@ -74,32 +73,15 @@ def _read(file: Path) -> str | None:
         return None
 
 
-def _specifiers(text: str) -> list[str] | None:
-    """Every literal specifier the text imports or requires; None when one is computed at run time."""
-    if _CODE_FROM_TEXT.search(text):
+def _imports(parser: Parser, text: str, file: Path) -> ModuleImports | None:
+    try:
+        return read_imports(parse_module(parser, text, str(file)))
+    except ExtractionError:           # a syntax error: Node will say what it is
         return None
-    found = [match[2] for match in _STATIC_SPECIFIER.finditer(text)]
-    for match in _CALLED_SPECIFIER.finditer(text):
-        if match[2] is None:
-            return None
-        found.append(match[2])
-    return found
 
 
 def _is_builtin(specifier: str) -> bool:
     return specifier.startswith("node:") or specifier in BUILTINS
-
-
-def _resolve_relative(folder: Path, specifier: str) -> Path | None:
-    base = folder / specifier
-    for extension in EXTENSIONS:
-        candidate = base.with_name(base.name + extension) if extension else base
-        if candidate.is_file():
-            return candidate
-    for index in INDEX_FILES:
-        if (base / index).is_file():
-            return base / index
-    return None
 
 
 def _installed(folder: Path, packages: Iterable[str]) -> bool:

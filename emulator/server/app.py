@@ -12,16 +12,14 @@ from emulator.api import (activity, components, control, dashboard, endpoints, e
                           subscriptions, users)
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import endpoint_host, handle_endpoint_request
+from emulator.api.event_stream import STREAMS, OpenStreams
 from emulator.config import Config
-from emulator.runtime.control_plane import start_timers
 from emulator.devserver.deploy_config import deploy_folders
 from emulator.server.host_guard import host_guard_middleware
-from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
-from emulator.devserver.reloader import FolderReloader
 from emulator.devserver.state_file import StateSaver, read_state_file
-from emulator.server.services import SERVICES, Services, build_services, services_of
-from emulator.domain.state_document import import_state
-from emulator.devserver.watcher import RELOADER, WATCHER, FolderWatcher
+from emulator.devserver.watcher import WATCHER, FolderWatcher
+from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
+from emulator.server.services import SERVICES, build_services, services_of
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
                 subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
@@ -34,14 +32,15 @@ def build_app(config: Config) -> web.Application:
     app = web.Application(client_max_size=config.max_body_bytes, middlewares=middlewares)
     services = build_services(config)
     app[SERVICES] = services
-    app[INTERNAL_ERRORS] = services.internal_errors
-    _load_initial_state(services)
+    app[INTERNAL_ERRORS] = []
+    app[STREAMS] = OpenStreams(write_timeout_s=config.sse_write_timeout_s)
+    state = read_state_file(Path(config.state_file)) if config.state_file else None
+    services.control.load(state, config.api_key)
     add_routes(app)
-    app[RELOADER] = FolderReloader(services)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)
     app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
-    app.on_shutdown.append(_end_streams)
+    app.on_shutdown.append(app[STREAMS].end_all)
     return app
 
 
@@ -53,16 +52,6 @@ def add_routes(app: web.Application) -> None:
             app.router.add_route(route.method, route.path, route.handler)
             if "{tail" not in route.path:
                 app.router.add_route(route.method, route.path + "/", route.handler)
-
-
-def _load_initial_state(services: Services) -> None:
-    state = read_state_file(Path(services.config.state_file)) if services.config.state_file else None
-    if state is not None:
-        import_state(services.store, state)
-    key = services.config.api_key
-    if not services.store.users or (key and services.store.user_for_key(key) is None):
-        services.store.create_user(username="dev", api_key=key)
-    services.api_key = key or services.store.default_user().api_key
 
 
 @web.middleware
@@ -102,7 +91,7 @@ async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
     services = app[SERVICES]
-    start_timers(services)
+    services.timers.resume_all()
     await services.scheduler.start()
     yield
     await services.scheduler.close()
@@ -110,11 +99,11 @@ async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _folders_ctx(app: web.Application) -> AsyncIterator[None]:
     """Register the folders' components, deploy them if asked, then watch for saves."""
-    services, reloader = app[SERVICES], app[RELOADER]
-    await services.runtime.warm_up(await reloader.scan())
+    services = app[SERVICES]
+    await services.runtime.warm_up(await services.reloader.scan())
     if services.config.deploy:
-        await deploy_folders(services)
-    watcher = FolderWatcher(reloader, services.folders) if services.config.watch else None
+        await deploy_folders(services.store, services.lifecycle, services.bus, services.folders)
+    watcher = FolderWatcher(services.reloader, services.folders) if services.config.watch else None
     app[WATCHER] = watcher
     if watcher:
         await watcher.start()
@@ -132,10 +121,3 @@ async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:
     await saver.start()
     yield
     await saver.close()
-
-
-async def _end_streams(app: web.Application) -> None:
-    services = app[SERVICES]
-    services.closing = True
-    for task in list(services.streams):
-        task.cancel()

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from emulator.server.app import build_app
 from emulator.config import Config
-from emulator.runtime.control_plane import refresh_endpoint_urls
+from emulator.server.middleware import INTERNAL_ERRORS
 from emulator.server.services import SERVICES, Services
 
 
@@ -28,7 +28,12 @@ class Emulator:
 
     @property
     def api_key(self) -> str:
-        return self.services.api_key
+        return self.services.control.api_key
+
+    @property
+    def internal_errors(self) -> list[str]:
+        """The 500s answered (each a bug), for tests to surface."""
+        return self.app[INTERNAL_ERRORS]
 
     async def start(self) -> Emulator:
         # aiohttp closes a connection that has not sent a whole request within keepalive_timeout:
@@ -47,7 +52,7 @@ class Emulator:
         host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
         self.url = f"http://{host}:{port}"
         self.services.runtime.base_url = self.url
-        refresh_endpoint_urls(self.services)
+        self.services.control.refresh_endpoint_urls()
         return self
 
     async def close(self) -> None:

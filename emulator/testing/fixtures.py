@@ -20,7 +20,6 @@ import aiohttp
 
 from emulator.config import Config
 from emulator.devserver.console import describe
-from emulator.runtime.control_plane import replace_state, reset
 from emulator.server.runner import Emulator, ThreadedEmulator
 from emulator.server.services import Services
 from emulator.domain.state_document import export_state
@@ -67,12 +66,13 @@ def keyed_state(state: dict[str, Any], api_key: str) -> dict[str, Any]:
     return {**state, "users": users}
 
 
-async def reset_for_test(services: Services, clock_start_ms: int) -> None:
+async def reset_for_test(emulator: Emulator, clock_start_ms: int) -> None:
     """Empty everything a test can change: state, users, faults, failures, errors and the clock."""
-    await reset(services, keep_users=False)
+    services = emulator.services
+    await services.control.reset(keep_users=False)
     services.faults.clear()
     services.webhooks.failures.clear()
-    services.internal_errors.clear()
+    emulator.internal_errors.clear()
     config = services.config
     services.clock.restart(clock_start_ms, mode=config.clock_mode, speed=config.speed)
 
@@ -218,7 +218,7 @@ class PdEmulator:
 
     def problems(self) -> list[str]:
         """What went wrong inside the emulator (500s answered) since the last reset."""
-        return list(self.services.internal_errors)
+        return list(self.emulator.internal_errors)
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """One API call; a 4xx raises ApiCallError, a 500 raises EmulatorError."""
@@ -289,11 +289,11 @@ class PdEmulator:
 
     async def reset(self) -> None:
         """Back to an empty emulator: no sources, events, faults; the clock back at its start."""
-        await reset_for_test(self.services, self._clock_start_ms)
+        await reset_for_test(self.emulator, self._clock_start_ms)
 
     async def load_state(self, state: dict[str, Any] | str | Path) -> None:
         """Replace all state with a seed (a `--state` file or dict); its first user takes this key."""
-        await replace_state(self.services, keyed_state(read_state(state), self.api_key))
+        await self.services.control.replace_state(keyed_state(read_state(state), self.api_key))
 
     def export_state(self) -> dict[str, Any]:
         return export_state(self.services.store)
@@ -382,14 +382,15 @@ class PdEmulatorServer(ThreadedEmulator):
 
     def reset(self) -> None:
         """Back to an empty emulator (same URL and key): no sources, events, faults; clock at start."""
-        self.control(reset_for_test(self.services, self._clock_start_ms))
+        assert self.emulator is not None, "start() the emulator first"
+        self.control(reset_for_test(self.emulator, self._clock_start_ms))
         self.loop_errors.clear()
         if self.log is not None:
             self.log.lines.clear()
 
     def load_state(self, state: dict[str, Any] | str | Path) -> None:
         """Replace all state with a seed (a `--state` file or dict); its first user takes this key."""
-        self.control(replace_state(self.services, keyed_state(read_state(state), self.api_key)))
+        self.control(self.services.control.replace_state(keyed_state(read_state(state), self.api_key)))
 
     def export_state(self) -> dict[str, Any]:
         async def export() -> dict[str, Any]:
@@ -398,7 +399,7 @@ class PdEmulatorServer(ThreadedEmulator):
 
     def problems(self) -> list[str]:
         """What went wrong inside the emulator since the last reset: 500s, loop errors, a dead thread."""
-        found = [*(self.services.internal_errors if self.emulator else []), *self.loop_errors]
+        found = [*(self.emulator.internal_errors if self.emulator else []), *self.loop_errors]
         return found if self.running else [*found, "the emulator's thread stopped"]
 
     def _on_loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:

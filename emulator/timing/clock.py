@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 MODES = ("real", "virtual")
 
@@ -21,6 +22,10 @@ def system_wall_ms() -> int:
 class Clock:
     """Real clock: emulated time = base + monotonic elapsed × speed. Virtual: stands still until
     advanced. Every change re-bases, so the speed or mode can change without a jump."""
+
+    _base_ms: int
+    _last_ms: int
+    _base_monotonic: float
 
     def __init__(
         self,
@@ -119,10 +124,10 @@ class Clock:
         return target
 
 
-def _checked_mode(mode: object) -> str:
+def _checked_mode(mode: Any) -> str:
     if mode not in MODES:
         raise ClockError(f"mode must be 'real' or 'virtual', got {mode!r}")
-    return mode  # type: ignore[return-value]
+    return mode
 
 
 def _checked_speed(speed: object) -> float:

@@ -24,6 +24,8 @@ CallCallback = Callable[[], Awaitable[None]]
 logger = logging.getLogger(__name__)
 
 _CALL, _TIMER = 0, 1
+# A heap entry: (due ms, _CALL or _TIMER, source id, insertion order, the timer or call).
+_Entry = tuple[int, int, str, int, "_Timer | _Call"]
 
 
 class ScheduleError(ValueError):
@@ -53,6 +55,10 @@ def validate_timer(config: dict) -> dict:
     return {"cron": None, "interval_seconds": interval}
 
 
+async def _fire_nothing(source_id: str, event: dict) -> dict:
+    return {"outcome": "skipped", "emitted": 0}
+
+
 class _Timer:
     """One source's schedule: its due times and the event each fire carries."""
 
@@ -62,7 +68,7 @@ class _Timer:
         self.interval_seconds: int | None = config["interval_seconds"]
         self.anchor_ms = now_ms
         self.next_ms: int | None = None
-        self.entry: tuple | None = None
+        self.entry: _Entry | None = None
         self.pending = False  # fell due while an earlier timer of the same source was running
         self._cron_iter: croniter | None = None
         self._cron_last_ms: int | None = None
@@ -74,7 +80,7 @@ class _Timer:
             return self.anchor_ms + ((after_ms - self.anchor_ms) // step + 1) * step
         # Building a croniter costs ~100 µs; stepping an existing one ~20 µs, so keep it.
         if self._cron_iter is None or after_ms != self._cron_last_ms:
-            self._cron_iter = croniter(self.cron, after_ms / 1000)
+            self._cron_iter = croniter(self.cron or "", after_ms / 1000)
         self._cron_last_ms = round(self._cron_iter.get_next(float) * 1000)
         return self._cron_last_ms
 
@@ -88,18 +94,18 @@ class _Call:
     def __init__(self, key: str, callback: CallCallback) -> None:
         self.key = key
         self.callback = callback
-        self.entry: tuple | None = None
+        self.entry: _Entry | None = None
 
 
 class Scheduler:
     """Fires source timers and one-shot calls in due order on a `Clock`."""
 
-    def __init__(self, clock: Clock, fire: FireCallback) -> None:
+    def __init__(self, clock: Clock, fire: FireCallback | None = None) -> None:
         self._clock = clock
-        self._fire = fire
+        self._fire = fire or _fire_nothing
         self._timers: dict[str, _Timer] = {}
         self._calls: dict[str, _Call] = {}
-        self._heap: list[tuple] = []
+        self._heap: list[_Entry] = []
         self._seq = itertools.count()
         self._timer_runs: dict[str, asyncio.Task] = {}
         self._call_tasks: set[asyncio.Task] = set()
@@ -108,6 +114,10 @@ class Scheduler:
         self._advancing = False
         self._loop_task: asyncio.Task | None = None
         self._unsubscribe = clock.subscribe(self._wake.set)
+
+    def fire_with(self, fire: FireCallback) -> None:
+        """What a due timer runs; the emulator wires it once the runtime exists (the runtime uses the scheduler)."""
+        self._fire = fire
 
     # -- timers and calls -------------------------------------------------------------------
 
@@ -169,9 +179,9 @@ class Scheduler:
                     raise ClockError(f"until_ms must be an integer >= the clock's current time {now}, got {until_ms!r}")
                 runs = []
                 while (entry := self._pop_due(target)) is not None:
-                    at_ms, kind, _, _, item = entry
+                    at_ms, _, _, _, item = entry
                     self._clock.advance_to(max(at_ms, self._clock.now_ms()))
-                    if kind == _TIMER:
+                    if isinstance(item, _Timer):
                         runs.append(await self._run_timer(item, at_ms))
                     else:
                         await self._run_call(item)
@@ -205,7 +215,7 @@ class Scheduler:
             self._wake.clear()
             entry = self._peek()
             delay = None if entry is None or self._advancing else self._clock.wall_seconds_until(entry[0])
-            if delay == 0:
+            if delay == 0 and entry is not None:
                 heapq.heappop(self._heap)
                 self._dispatch(entry)
                 continue
@@ -214,10 +224,10 @@ class Scheduler:
             if wake_up is not None:
                 wake_up.cancel()
 
-    def _dispatch(self, entry: tuple) -> None:
-        at_ms, kind, _, _, item = entry
+    def _dispatch(self, entry: _Entry) -> None:
+        at_ms, _, _, _, item = entry
         item.entry = None
-        if kind == _CALL:
+        if isinstance(item, _Call):
             self._track(self._call_tasks, asyncio.create_task(self._run_call(item)))
         elif item.source_id in self._timer_runs:
             item.pending = True
@@ -262,7 +272,7 @@ class Scheduler:
         elif current is not None and current.pending:
             # The source's timer was replaced during this run and fell due meanwhile.
             current.pending = False
-            self._queue(current, current.next_ms)
+            self._queue(current, current.next_ms)  # type: ignore[arg-type]  # queued once, so set
         result.pop("source_id", None)
         result.pop("at_ms", None)
         return {"source_id": timer.source_id, "at_ms": at_ms, **result}
@@ -280,7 +290,7 @@ class Scheduler:
     def _queue(self, item: _Timer | _Call, at_ms: int) -> None:
         if isinstance(item, _Timer):
             item.next_ms = at_ms
-            entry = (at_ms, _TIMER, item.source_id, next(self._seq), item)
+            entry: _Entry = (at_ms, _TIMER, item.source_id, next(self._seq), item)
         else:
             entry = (at_ms, _CALL, "", next(self._seq), item)
         item.entry = entry
@@ -290,14 +300,14 @@ class Scheduler:
         if self._heap[0] is entry:
             self._wake.set()  # the loop may be sleeping until something later
 
-    def _peek(self) -> tuple | None:
+    def _peek(self) -> _Entry | None:
         """The soonest live entry; stale ones (removed, rescheduled, cancelled) are dropped."""
         heap = self._heap
         while heap and heap[0][4].entry is not heap[0]:
             heapq.heappop(heap)
         return heap[0] if heap else None
 
-    def _pop_due(self, until_ms: int) -> tuple | None:
+    def _pop_due(self, until_ms: int) -> _Entry | None:
         entry = self._peek()
         if entry is None or entry[0] > until_ms:
             return None
@@ -306,6 +316,6 @@ class Scheduler:
         return entry
 
     def _compact(self) -> None:
-        live = [*self._timers.values(), *self._calls.values()]
+        live: list[_Timer | _Call] = [*self._timers.values(), *self._calls.values()]
         self._heap = [item.entry for item in live if item.entry is not None]
         heapq.heapify(self._heap)

@@ -15,7 +15,6 @@ import pytest
 from emulator.cli.main import main
 from emulator.cli.client import Client, Connection
 from emulator.config import Config
-from emulator.runtime.control_plane import reset
 from emulator.server.runner import ThreadedEmulator
 from tests.conftest import START_MS
 
@@ -56,7 +55,7 @@ def cli(_server: ThreadedEmulator, capsys: pytest.CaptureFixture[str], monkeypat
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)                    # no .pd-emulator.json unless a test writes one
     assert _server.emulator is not None
-    _server.call(reset(_server.emulator.services, keep_users=True))
+    _server.call(_server.emulator.services.control.reset(keep_users=True))
     return Cli(_server, capsys)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.api.event_stream import STREAMS
 from emulator.cli.companion import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
 from tests.cli.conftest import Cli, Follower, start_server
@@ -193,7 +194,7 @@ def test_logs_follow_ends_cleanly_when_the_emulator_stops() -> None:
         follower = Follower("logs", source["id"], "--follow", "--url", server.url, "--api-key", server.api_key)
         follower.wait_for("activate (hook) ok")
         deadline = time.monotonic() + 10
-        while not server.emulator.services.streams:           # its stream is open: now stop under it
+        while not server.emulator.app[STREAMS].tasks:           # its stream is open: now stop under it
             assert time.monotonic() < deadline, "the follower never opened its stream"
             time.sleep(0.02)
     finally:

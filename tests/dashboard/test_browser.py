@@ -13,6 +13,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from emulator.api.event_stream import STREAMS
 from emulator.devserver.watcher import WATCHER
 from tests.dashboard.conftest import Served, screenshot, sign_in, threaded_emulator
 
@@ -117,7 +118,7 @@ def test_after_a_dropped_stream_the_page_shows_it_and_resumes_without_loss_or_du
 async def _drop_streams(served: Served) -> None:
     """End every open SSE response the way shutdown does, leaving the emulator running."""
     assert served.server.emulator is not None
-    for task in list(served.server.emulator.services.streams):
+    for task in list(served.server.emulator.app[STREAMS].tasks):
         task.cancel()
 
 

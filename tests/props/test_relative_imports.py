@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 from emulator.props.extract import extract_file
 
@@ -76,3 +77,21 @@ def test_imported_files_lists_every_followed_relative_file(write, tmp_path):
                                   "export default { props: { acme } };\n")
     assert extract_file(path).imported_files == [
         os.path.join(tmp_path, "acme.app.mjs"), os.path.join(tmp_path, "constants.mjs")]
+
+
+FOLDER_IMPORT = """
+    const { LABEL } = require("./lib");
+    module.exports = { name: "folder-import", version: "0.0.1", props: { url: { type: "string", label: LABEL } },
+                       async run() {} };
+"""
+
+
+def test_a_folder_import_reads_the_index_file_node_loads(write, tmp_path):
+    write("lib/index.mjs", "export const LABEL = 'from index.mjs';\n")
+    write("lib/index.js", "exports.LABEL = 'from index.js';\n")
+    path = write("folder-import.js", FOLDER_IMPORT)
+    node = subprocess.run(["node", "-e", f"console.log(require({path!r}).props.url.label)"],
+                          capture_output=True, text=True, timeout=30, check=True)
+    assert node.stdout.strip() == "from index.js"
+    assert extract_file(path).configurable_props == [{"name": "url", "type": "string", "label": "from index.js"}]
+    assert extract_file(path).imported_files == [str(tmp_path / "lib" / "index.js")]

@@ -297,4 +297,4 @@ def test_api_keys_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture(autouse=True)
 def _no_internal_errors(served: ThreadedEmulator) -> Iterator[None]:
     yield
-    assert served.emulator is not None and served.emulator.services.internal_errors == []
+    assert served.emulator is not None and served.emulator.internal_errors == []

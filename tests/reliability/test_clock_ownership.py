@@ -31,7 +31,7 @@ async def test_another_user_cannot_move_or_speed_up_the_shared_clock(api: ApiCli
     assert (status, answer["code"]) == (403, "forbidden")
     assert "emulator's own API key" in answer["error"]
     assert await api.ok("GET", "/_emulator/clock") == before
-    assert emu.services.internal_errors == []
+    assert emu.internal_errors == []
 
 
 async def test_the_owner_still_moves_the_clock(api: ApiClient) -> None:

@@ -110,4 +110,4 @@ async def test_a_nul_byte_in_a_dashboard_path_is_a_404(emu: Emulator, api: ApiCl
         for path in ("/dashboard/static/app%00.mjs", "/dashboard/static/%00"):
             async with browser.get(URL(emu.url + path, encoded=True)) as response:
                 assert response.status == 404, path
-    assert emu.services.internal_errors == []
+    assert emu.internal_errors == []

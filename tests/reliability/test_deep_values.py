@@ -53,7 +53,7 @@ async def keeper(api: ApiClient) -> dict[str, Any]:
 async def assert_state_exports(api: ApiClient, emu: Emulator) -> None:
     await emu.services.runtime.idle()
     assert (await api.get("/_emulator/state"))[0] == 200
-    assert emu.services.internal_errors == []
+    assert emu.internal_errors == []
 
 
 @pytest.mark.parametrize("method, path, body, param", [

@@ -126,7 +126,7 @@ def test_operation_answers_as_documented(operation_id: str, api_schema: Any, wor
             _restore(operation_id, world, client)
 
     fuzz()
-    assert served.emulator is not None and served.emulator.services.internal_errors == []
+    assert served.emulator is not None and served.emulator.internal_errors == []
 
 
 def _name_real_objects(case: Any, world: World) -> None:

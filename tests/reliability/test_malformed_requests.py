@@ -46,7 +46,7 @@ async def test_lone_surrogates_in_summaries_and_errors_are_printed_and_stored(ap
     printed = console_bytes.getvalue().decode("utf-8")
     assert "half \ufffd a pair" in printed and "broken \ufffd message" in printed
     assert (await api.get("/_emulator/state"))[0] == 200
-    assert emu.services.internal_errors == []
+    assert emu.internal_errors == []
 
 
 async def test_a_last_event_id_of_non_ascii_digits_reads_as_a_gap(api: ApiClient, emu: Emulator) -> None:
@@ -69,7 +69,7 @@ async def test_a_last_event_id_of_non_ascii_digits_reads_as_a_gap(api: ApiClient
     source = await create_source(api)
     for path, last in (("/_emulator/stream", f"{epoch}.²"), (f"/sources/{source['id']}/sse", "١٢٣-٠")):
         assert (await asyncio.to_thread(raw_request, path, last)).startswith(b"HTTP/1.1 200"), path
-    assert emu.services.internal_errors == []
+    assert emu.internal_errors == []
 
 
 async def test_endpoint_ids_carry_at_least_64_random_bits_in_the_clouds_shape(api: ApiClient) -> None:

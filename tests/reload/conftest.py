@@ -26,7 +26,7 @@ class Watched:
         return path
 
     def reloads(self) -> list[dict[str, Any]]:
-        return list(self.emu.services.reloads)
+        return list(self.emu.services.reloader.reloads)
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10.0) -> Any:

@@ -51,3 +51,22 @@ def test_an_import_built_at_run_time_needs_the_hooks(write_file):
 
 def test_a_missing_relative_import_needs_the_hooks(write_file):
     assert needs_resolve_hooks(str(write_file("s.mjs", 'import helper from "./missing.mjs";')))
+
+
+def test_a_folder_import_is_followed_into_the_index_file_node_loads(write_file):
+    write_file("lib/index.mjs", "export const LABEL = 'no platform here';")
+    write_file("lib/index.js", 'const { axios } = require("@pipedream/platform");\nexports.LABEL = "x";')
+    assert needs_resolve_hooks(str(write_file("s.js", 'const { LABEL } = require("./lib");')))
+
+
+def test_an_import_in_a_comment_or_a_string_is_not_an_import(write_file):
+    file = write_file("s.mjs", """
+        // import { axios } from "@pipedream/platform";
+        /* const x = require("lodash"); */
+        export default { description: 'call require("lodash") yourself', async run() {} };
+    """)
+    assert not needs_resolve_hooks(str(file))
+
+
+def test_code_made_from_text_needs_the_hooks(write_file):
+    assert needs_resolve_hooks(str(write_file("s.mjs", "export default { async run() { new Function('x')(); } };")))
