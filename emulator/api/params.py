@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api.auth import SAFE_METHODS, via_cookie
-from emulator.domain.json_depth import loads_bounded
+from emulator.domain.json_depth import MAX_BODY_DEPTH, loads_bounded
 from emulator.errors import InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
 from emulator.contract.validation import check_params
@@ -28,7 +28,7 @@ async def read_json_body(request: web.Request) -> dict[str, Any] | None:
             f"{request.method} {request.path} needs Content-Type: application/json, got "
             f"{request.content_type or 'none'!r}")
     try:
-        body = loads_bounded(raw, by_top_key=True)
+        body = loads_bounded(raw, limit=MAX_BODY_DEPTH, by_top_key=True)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise InvalidJson(f"request body is not valid JSON{where}") from None

@@ -13,6 +13,7 @@ from typing import Any
 from emulator.errors import ApiError
 
 MAX_JSON_DEPTH = 100
+MAX_BODY_DEPTH = 128      # a request body wraps values: a state document holding 100-level values still imports
 
 
 class TooDeep(ApiError):
@@ -50,20 +51,21 @@ def describe_path(path: list[str], prefix: str = "") -> str:
     return shown + (".…" if len(path) > 5 else "")
 
 
-def check_depth(value: Any, where: str, *, by_top_key: bool = False) -> None:
-    """Raise TooDeep naming `where` and the path when `value` nests deeper than MAX_JSON_DEPTH;
+def check_depth(value: Any, where: str, *, limit: int = MAX_JSON_DEPTH, by_top_key: bool = False) -> None:
+    """Raise TooDeep naming `where` and the path when `value` nests deeper than `limit`;
     `by_top_key`: the error's `param` is the top-level key (an API body's parameter)."""
-    path = too_deep_path(value)
+    path = too_deep_path(value, limit)
     if path is not None:
-        raise TooDeep(f"{where} nests deeper than {MAX_JSON_DEPTH} levels (at {describe_path(path, where)})",
+        raise TooDeep(f"{where} nests deeper than {limit} levels (at {describe_path(path, where)})",
                       param=path[0] if by_top_key else where)
 
 
-def loads_bounded(text: str | bytes, where: str = "body", *, by_top_key: bool = False) -> Any:
+def loads_bounded(text: str | bytes, where: str = "body", *, limit: int = MAX_JSON_DEPTH,
+                  by_top_key: bool = False) -> Any:
     """json.loads, with a value nested too deeply for Python refused as TooDeep (never RecursionError)."""
     try:
         value = json.loads(text)
     except RecursionError:
-        raise TooDeep(f"{where} nests deeper than {MAX_JSON_DEPTH} levels", param=where) from None
-    check_depth(value, where, by_top_key=by_top_key)
+        raise TooDeep(f"{where} nests deeper than {limit} levels", param=where) from None
+    check_depth(value, where, limit=limit, by_top_key=by_top_key)
     return value

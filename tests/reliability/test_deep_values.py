@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from emulator.domain.json_depth import MAX_JSON_DEPTH, too_deep_path
+from emulator.domain.json_depth import MAX_BODY_DEPTH, MAX_JSON_DEPTH, too_deep_path
 from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, create_source
 
@@ -65,7 +65,7 @@ async def test_a_500_level_value_in_a_json_body_is_refused_naming_the_parameter(
         api: ApiClient, emu: Emulator, keeper: dict[str, Any], method: str, path: str, body: Any, param: str) -> None:
     status, answer = await api.call(method, path.format(id=keeper["id"]), json=body)
     assert (status, answer["code"], answer["param"]) == (400, "too_deep", param)
-    assert f"deeper than {MAX_JSON_DEPTH} levels" in answer["error"] and f"body.{param}" in answer["error"]
+    assert f"deeper than {MAX_BODY_DEPTH} levels" in answer["error"] and f"body.{param}" in answer["error"]
     await assert_state_exports(api, emu)
 
 
@@ -112,6 +112,21 @@ async def test_values_at_the_limit_are_kept(api: ApiClient, keeper: dict[str, An
     run = (await api.ok("POST", f"/_emulator/sources/{keeper['id']}/run",
                         json={"event": {"build": MAX_JSON_DEPTH - 1}}))["data"]
     assert len(run["emitted"]) == 1
+
+
+async def test_a_state_holding_values_at_the_limit_exports_and_imports_again(api: ApiClient,
+                                                                            keeper: dict[str, Any]) -> None:
+    await run_source_building(api, keeper["id"], MAX_JSON_DEPTH - 1, into="db")
+    await run_source_building(api, keeper["id"], MAX_JSON_DEPTH - 1, into="emit")
+    state = await api.ok("GET", "/_emulator/state")
+    await api.ok("PUT", "/_emulator/state", json=state)
+    assert "deep" in (await api.ok("GET", f"/_emulator/sources/{keeper['id']}/db"))["data"]
+
+
+async def run_source_building(api: ApiClient, source_id: str, levels: int, into: str) -> None:
+    run = (await api.ok("POST", f"/_emulator/sources/{source_id}/run",
+                        json={"event": {"build": levels, "into": into}}))["data"]
+    assert run["outcome"] == "ok" and not run["logs"], run["logs"]
 
 
 def test_the_depth_walk_names_the_path_without_recursing() -> None:
