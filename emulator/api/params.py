@@ -43,7 +43,7 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     # A cookie-authenticated change takes its parameters from its JSON body alone: a cross-site form
     # or no-cors request can put anything in a query string, but cannot send a JSON body.
     query = {} if via_cookie(request) and request.method not in SAFE_METHODS else request.query
-    params: dict[str, Any] = {k: _coerce(v, schema.get("properties", {}).get(k)) for k, v in query.items()}
+    params: dict[str, Any] = {k: _coerce(k, v, schema.get("properties", {}).get(k)) for k, v in query.items()}
     body = await read_json_body(request)
     if body:
         params.update(body)
@@ -53,7 +53,7 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     return _integers_as_int(params, schema)
 
 
-def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
+def _coerce(name: str, value: str, prop_schema: dict[str, Any] | None) -> Any:
     """Query strings are text; give them the type the schema asks for when they read as one."""
     types = _types_of(prop_schema)
     if "boolean" in types and value.lower() in ("true", "false"):
@@ -70,7 +70,7 @@ def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
             pass
     if ("object" in types or "array" in types) and value[:1] in "{[":
         try:
-            return json.loads(value)
+            return loads_bounded(value, name, limit=MAX_BODY_DEPTH)
         except json.JSONDecodeError:
             pass
     return value

@@ -76,6 +76,12 @@ async def test_a_100000_level_api_body_is_a_400_not_a_500(api: ApiClient, emu: E
     await assert_state_exports(api, emu)
 
 
+async def test_a_deep_object_in_a_query_string_is_a_400(api: ApiClient, emu: Emulator) -> None:
+    status, answer = await api.post("/v1/sources", params={"configured_props": "[" * 3000 + "]" * 3000})
+    assert (status, answer["code"], answer["param"]) == (400, "too_deep", "configured_props")
+    assert emu.internal_errors == []
+
+
 @pytest.mark.parametrize("levels", [500, 100_000])
 async def test_an_anonymous_deep_body_to_an_endpoint_is_refused_and_nothing_is_stored(
         api: ApiClient, emu: Emulator, keeper: dict[str, Any], levels: int) -> None:
