@@ -35,14 +35,13 @@ export default {
 
 async def stream_until_marker(emu: Emulator, key: str, marker: str, headers: dict[str, str] | None = None,
                               act: Any = None) -> list[dict[str, Any]]:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(emu.url + "/_emulator/stream",
-                               headers={"Authorization": f"Bearer {key}", **(headers or {})}) as response:
-            assert response.status == 200
-            await read_sse_messages(response, lambda m: m[-1]["data"].get("kind") == "hello")
-            if act is not None:
-                await act()
-            return await read_sse_messages(response, lambda m: marker in json.dumps(m[-1]["data"]))
+    async with aiohttp.ClientSession() as session, session.get(emu.url + "/_emulator/stream",
+                           headers={"Authorization": f"Bearer {key}", **(headers or {})}) as response:
+        assert response.status == 200
+        await read_sse_messages(response, lambda m: m[-1]["data"].get("kind") == "hello")
+        if act is not None:
+            await act()
+        return await read_sse_messages(response, lambda m: marker in json.dumps(m[-1]["data"]))
 
 
 async def a_acts_then_b_runs(emu: Emulator, api: ApiClient, b_key: str, traces: list[str]) -> str:

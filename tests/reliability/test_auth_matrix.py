@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import requests
 
+from emulator.api.dashboard import session_cookie_for
 from emulator.domain.ids import IdFactory
 from emulator.server.runner import ThreadedEmulator
 from emulator.domain.store import Store
@@ -201,7 +202,8 @@ def test_a_key_that_is_not_utf8_answers_401(served: ThreadedEmulator) -> None:
 
 
 def test_a_forged_dashboard_session_cookie_answers_401(served: ThreadedEmulator, owner: Owner) -> None:
-    status, _ = send(served, MATRIX["getSource"][0], owner.ids, {"Cookie": "pd_emulator_session=forged"})
+    forged = {"Cookie": f"{session_cookie_for(served.url)}=forged"}
+    status, _ = send(served, MATRIX["getSource"][0], owner.ids, forged)
     assert status == 401
 
 

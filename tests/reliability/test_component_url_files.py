@@ -41,7 +41,7 @@ async def folder_emulator(tmp_path: Path) -> AsyncIterator[tuple[Emulator, ApiCl
 
 @pytest.mark.parametrize("path", ["/v1/components", "/v1/sources"])
 async def test_another_user_cannot_read_a_file_outside_the_watched_folders(folder_emulator, path: str) -> None:
-    emu, api, intruder, root = folder_emulator
+    _, api, intruder, root = folder_emulator
     answers = []
     for target in (root / "outside" / "config.mjs", root / "outside" / "missing.mjs", Path("/etc/passwd")):
         status, body = await api.post(path, json={"component_url": target.as_uri()}, key=intruder)
@@ -53,21 +53,21 @@ async def test_another_user_cannot_read_a_file_outside_the_watched_folders(folde
 
 
 async def test_a_symlink_in_a_watched_folder_does_not_lead_out(folder_emulator) -> None:
-    emu, api, intruder, root = folder_emulator
+    _, api, intruder, root = folder_emulator
     status, body = await api.post("/v1/components", json={"component_url": (root / "components" / "escape.mjs").as_uri()},
                                   key=intruder)
     assert (status, body["param"]) == (422, "component_url") and SECRET not in str(body)
 
 
 async def test_another_user_may_use_files_of_the_watched_folders(folder_emulator) -> None:
-    emu, api, intruder, root = folder_emulator
+    _, api, intruder, root = folder_emulator
     body = await api.ok("POST", "/v1/components", json={"component_url": (root / "components" / "in-folder.mjs").as_uri()},
                         key=intruder)
     assert body["data"]["key"] == "in-folder"
 
 
 async def test_the_emulators_own_key_may_name_any_file(folder_emulator) -> None:
-    emu, api, intruder, root = folder_emulator
+    _, api, _, root = folder_emulator
     own = root / "outside" / "mine.mjs"
     own.write_text(COMPONENT.replace("in-folder", "mine"))
     assert (await api.ok("POST", "/v1/components", json={"component_url": own.as_uri()}))["data"]["key"] == "mine"
@@ -85,7 +85,7 @@ async def test_a_200_mb_file_is_refused_by_size_after_reading_at_most_the_cap(fo
 
 
 async def test_the_file_is_read_off_the_event_loop(folder_emulator, monkeypatch: pytest.MonkeyPatch) -> None:
-    emu, api, intruder, root = folder_emulator
+    _, api, _, root = folder_emulator
     readers: list[str] = []
     read_code = component_factory._read_code
 

@@ -31,11 +31,10 @@ async def dashboard_session(api: ApiClient) -> AsyncIterator[aiohttp.ClientSessi
 
 async def test_a_no_cors_post_from_another_port_cannot_reset_with_the_cookie(emu: Emulator, api: ApiClient) -> None:
     source = await create_source(api)
-    async with dashboard_session(api) as browser:
-        async with browser.post(emu.url + "/_emulator/reset?all=true",
-                                headers={"Origin": OTHER_LOCAL_PAGE, "Sec-Fetch-Site": "same-site",
-                                         "Sec-Fetch-Mode": "no-cors"}) as response:
-            body = await response.json()
+    async with dashboard_session(api) as browser, browser.post(emu.url + "/_emulator/reset?all=true",
+                            headers={"Origin": OTHER_LOCAL_PAGE, "Sec-Fetch-Site": "same-site",
+                                     "Sec-Fetch-Mode": "no-cors"}) as response:
+        body = await response.json()
     assert (response.status, body["code"]) == (403, "cross_site_request")
     assert OTHER_LOCAL_PAGE in body["error"]
     assert (await api.ok("GET", f"/v1/sources/{source['id']}"))["data"]["id"] == source["id"]
@@ -50,10 +49,10 @@ async def test_a_no_cors_post_from_another_port_cannot_reset_with_the_cookie(emu
 async def test_a_cookie_write_without_proof_of_the_same_origin_is_refused(emu: Emulator, api: ApiClient,
                                                                           headers: dict[str, str]) -> None:
     source = await create_source(api)
-    async with dashboard_session(api) as browser:
-        async with browser.delete(emu.url + f"/v1/sources/{source['id']}", headers=headers) as response:
-            assert response.status == 403
-            assert (await response.json())["code"] == "cross_site_request"
+    url = emu.url + f"/v1/sources/{source['id']}"
+    async with dashboard_session(api) as browser, browser.delete(url, headers=headers) as response:
+        assert response.status == 403
+        assert (await response.json())["code"] == "cross_site_request"
     assert (await api.get(f"/v1/sources/{source['id']}"))[0] == 200
 
 
@@ -61,11 +60,10 @@ async def test_the_dashboards_own_page_still_writes_but_only_from_its_json_body(
                                                                                api: ApiClient) -> None:
     users_before = len((await api.ok("GET", "/_emulator/state"))["users"])
     await api.ok("POST", "/_emulator/users", json={"username": "second"})
-    async with dashboard_session(api) as browser:
-        async with browser.post(emu.url + "/_emulator/reset?all=true", json={},
-                                headers={"Origin": emu.url, "Sec-Fetch-Site": "same-origin"}) as response:
-            assert response.status == 200
-            assert (await response.json())["data"]["all"] is False    # the query string was not read
+    async with dashboard_session(api) as browser, browser.post(emu.url + "/_emulator/reset?all=true", json={},
+                            headers={"Origin": emu.url, "Sec-Fetch-Site": "same-origin"}) as response:
+        assert response.status == 200
+        assert (await response.json())["data"]["all"] is False    # the query string was not read
     assert len((await api.ok("GET", "/_emulator/state"))["users"]) == users_before + 1
 
 
