@@ -4,9 +4,12 @@
 
 One pytest run (in this process) of a generated project: N empty tests per fixture, function
 scope, in this order: an aiohttp AppRunner on port 0, pytest-aiohttp's `aiohttp_server`,
-`pd_emulator`, `pd_emulator_server`; then `pd_emulator` and `pd_emulator_server` with a test
-that deploys and runs a source (so a Node worker is started and stopped per test). Prints the
-p50 and p90 of setup + teardown as pytest measured them, and the first test's (cold) figure.
+`pd_emulator`, `pd_emulator_server`; then tests whose body does work: `pd_emulator` and
+`pd_emulator_server` deploying and running a source (a Node worker started and stopped per
+test), against `aiohttp_server` with a body that starts Node running the same component code
+and sends one request (the same work without the emulator). For those, the figure is setup +
+body + teardown, so the first test includes its first run's Node start. Prints p50, p90 and the
+first test's (cold) figure, and the ratios with both sides.
 """
 from __future__ import annotations
 
@@ -85,6 +88,19 @@ async def test_pd_emulator_with_a_source_run(pd_emulator, n):
 
 
 @pytest.mark.parametrize("n", N)
+async def test_aiohttp_server_with_a_node_run(aiohttp_test_server, n):
+    import asyncio, aiohttp
+    node = await asyncio.create_subprocess_exec(
+        "node", "--input-type=module", "-e",
+        SOURCE.replace("export default", "const c =") + "; const out = []; const self = {{ $emit: (e) => out.push(e) }};"
+        + "await c.run.call(self, {{ n: " + str(n) + " }}); if (out.length !== 1) process.exit(1);")
+    assert await node.wait() == 0
+    async with aiohttp.ClientSession() as session:
+        async with session.get(str(aiohttp_test_server.make_url("/"))) as response:
+            assert response.status == 200
+
+
+@pytest.mark.parametrize("n", N)
 def test_pd_emulator_server_with_a_source_run(pd_emulator_server, n):
     import requests
     url, headers = pd_emulator_server.url, pd_emulator_server.headers
@@ -104,7 +120,8 @@ class FixtureTimes:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
             self.failed.append(report.nodeid)
-        if report.when in ("setup", "teardown"):
+        counted = ("setup", "call", "teardown") if "_with_a_" in report.nodeid else ("setup", "teardown")
+        if report.when in counted:
             self.per_test[report.nodeid] += report.duration
 
     def by_function(self) -> dict[str, list[float]]:
@@ -133,11 +150,21 @@ def main() -> int:
     if code != 0 or times.failed:
         print(f"pytest failed ({code}): {times.failed[:5]}")
         return 1
-    print(f"\nfixture setup + teardown per test, {args.tests} tests each (ms)")
+    print(f"\nper test, {args.tests} tests each (ms): setup + teardown; for '…with a … run', setup + body + teardown")
     print(f"{'fixture (test)':42} {'p50':>7} {'p90':>7} {'first':>7}")
-    for name, values in times.by_function().items():
+    grouped = times.by_function()
+    for name, values in grouped.items():
         ms = [v * 1000 for v in values]
         print(f"{name.removeprefix('test_'):42} {statistics.median(ms):7.2f} {percentile(ms, 0.9):7.2f} {ms[0]:7.2f}")
+    p50 = {name: statistics.median(values) * 1000 for name, values in grouped.items()}
+    first = {name: values[0] * 1000 for name, values in grouped.items()}
+    for measured, baseline in (("test_pd_emulator", "test_aiohttp_server"),
+                               ("test_pd_emulator_server", "test_aiohttp_server"),
+                               ("test_pd_emulator_with_a_source_run", "test_aiohttp_server_with_a_node_run"),
+                               ("test_pd_emulator_server_with_a_source_run", "test_aiohttp_server_with_a_node_run")):
+        print(f"ratio {measured.removeprefix('test_')} / {baseline.removeprefix('test_')}: p50 {p50[measured]:.1f} / "
+              f"{p50[baseline]:.1f} ms = {p50[measured] / p50[baseline]:.2f}; first {first[measured]:.1f} / "
+              f"{first[baseline]:.1f} ms = {first[measured] / first[baseline]:.2f}")
     return 0
 
 

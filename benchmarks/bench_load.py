@@ -2,7 +2,7 @@
 duplicated events, and the API's latency.
 
     python benchmarks/bench_load.py [--sources 100] [--clients 200] [--subscribers 50] [--seconds 20]
-                                    [--speed 30] [--max-requests 300000]
+                                    [--speed 30] [--max-requests 300000] [--client-processes 2]
 
 The emulator runs in its own process (`serve --clock virtual --no-watch --quiet`). N sources share
 one ticker component whose 60 s timer emits one event per run (deployed once, the rest imported
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
+import multiprocessing
 import os
 import random
 import subprocess
@@ -68,6 +70,10 @@ class LoadReport:
     lost: int = 0
     duplicated: int = 0
     out_of_order: int = 0
+    client_processes: int = 0
+    client_us_per_request: float = 0.0   # the clients' own CPU per request
+    client_busy: float = 0.0             # their CPU over their processes' capacity: near 1, they limit the rate
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1)
@@ -200,12 +206,56 @@ async def api_client(session: aiohttp.ClientSession, url: str, sources: list[str
                 report.error_samples.append(what)
 
 
+def client_group(url: str, sources: list[str], seconds: float, clients: int, max_requests: int,
+                 seed: float) -> tuple[list[float], int, list[str], float, float]:
+    """One client process: `clients` closed loops; its latencies, errors, CPU and wall seconds."""
+    report = LoadReport(sources=len(sources), clients=clients, subscribers=0, seconds=seconds)
+    latencies: list[float] = []
+    cpu_before = time.process_time()
+
+    async def run() -> None:
+        connector = aiohttp.TCPConnector(limit=clients + 5)
+        async with aiohttp.ClientSession(connector=connector, headers={"Authorization": f"Bearer {KEY}"},
+                                         timeout=aiohttp.ClientTimeout(total=None, sock_read=60)) as session:
+            chooser = random.Random(seed)
+            deadline = time.perf_counter() + seconds
+            budget = [max_requests]
+            await asyncio.gather(*(api_client(session, url, sources, deadline, budget, latencies, report,
+                                              random.Random(chooser.random())) for _ in range(clients)))
+
+    began = time.perf_counter()
+    asyncio.run(run())
+    return latencies, report.errors, report.error_samples, time.process_time() - cpu_before, \
+        time.perf_counter() - began
+
+
+async def run_client_processes(url: str, sources: list[str], seconds: float, clients: int, max_requests: int,
+                               processes: int, seed: int, report: LoadReport) -> tuple[list[float], float, float]:
+    """The API clients spread over `processes` processes, so one Python client is not the ceiling."""
+    loop = asyncio.get_running_loop()
+    chooser = random.Random(seed)
+    with concurrent.futures.ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        shares = [clients // processes + (n < clients % processes) for n in range(processes)]
+        results = await asyncio.gather(*(loop.run_in_executor(pool, client_group, url, sources, seconds, share,
+                                                              max_requests // processes, chooser.random())
+                                         for share in shares))
+    latencies: list[float] = []
+    cpu = wall = 0.0
+    for group_latencies, errors, samples, group_cpu, group_wall in results:
+        latencies += group_latencies
+        report.errors += errors
+        report.error_samples += samples[: 10 - len(report.error_samples)]
+        cpu += group_cpu
+        wall = max(wall, group_wall)
+    return latencies, cpu, wall
+
+
 def percentile(ordered: list[float], p: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))], 1) if ordered else 0.0
 
 
 async def measure_load(url: str, *, sources: int, clients: int, subscribers: int, seconds: float, speed: float,
-                       max_requests: int, seed: int = 1) -> LoadReport:
+                       max_requests: int, seed: int = 1, processes: int = 0) -> LoadReport:
     """The whole scenario against a running emulator (the one whose key is KEY)."""
     report = LoadReport(sources=sources, clients=clients, subscribers=subscribers, seconds=seconds)
     connector = aiohttp.TCPConnector(limit=clients + subscribers + 10)
@@ -219,13 +269,16 @@ async def measure_load(url: str, *, sources: int, clients: int, subscribers: int
         await asyncio.wait_for(asyncio.gather(*(s.ready.wait() for s in streams)), 30)
 
         await call(session, "PUT", url + "/_emulator/clock", {"mode": "real", "speed": speed})
-        latencies: list[float] = []
-        chooser = random.Random(seed)
         began = time.perf_counter()
-        budget = [max_requests]
-        await asyncio.gather(*(api_client(session, url, source_ids, began + seconds, budget, latencies, report,
-                                          random.Random(chooser.random())) for _ in range(clients)))
-        elapsed = time.perf_counter() - began
+        if processes:
+            latencies, client_cpu_s, elapsed = await run_client_processes(url, source_ids, seconds, clients,
+                                                                          max_requests, processes, seed, report)
+        else:                       # in this process (the suite's short run): its CPU includes the SSE readers
+            latencies, cpu_before, chooser, budget = [], time.process_time(), random.Random(seed), [max_requests]
+            await asyncio.gather(*(api_client(session, url, source_ids, began + seconds, budget, latencies, report,
+                                              random.Random(chooser.random())) for _ in range(clients)))
+            client_cpu_s = time.process_time() - cpu_before
+            elapsed = time.perf_counter() - began
         await call(session, "PUT", url + "/_emulator/clock", {"mode": "virtual"})
 
         emitted = {s: [i for i in await _settled_event_ids(session, url, s) if i not in before[s]] for s in before}
@@ -244,6 +297,11 @@ async def measure_load(url: str, *, sources: int, clients: int, subscribers: int
     ordered = sorted(latencies)
     report.requests = len(latencies)
     report.requests_per_s = round(len(latencies) / elapsed, 1)
+    report.client_processes = processes or 1
+    report.client_us_per_request = round(client_cpu_s / max(1, len(latencies)) * 1e6, 1)
+    report.client_busy = round(client_cpu_s / (elapsed * (processes or 1)), 2)
+    if report.client_busy > 0.9:
+        report.warnings.append("the API clients were saturated: requests_per_s is their ceiling, not the emulator's")
     report.p50_ms, report.p99_ms = percentile(ordered, 50), percentile(ordered, 99)
     report.max_ms = percentile(ordered, 100)
     return report
@@ -276,10 +334,12 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--speed", type=float, default=30.0, help="every 60 s timer fires every 60/speed wall s")
     parser.add_argument("--max-requests", type=int, default=300_000)
+    parser.add_argument("--client-processes", type=int, default=2)
     args = parser.parse_args(argv)
     async with served_emulator() as url:
         report = await measure_load(url, sources=args.sources, clients=args.clients, subscribers=args.subscribers,
-                                    seconds=args.seconds, speed=args.speed, max_requests=args.max_requests)
+                                    seconds=args.seconds, speed=args.speed, max_requests=args.max_requests,
+                                    processes=args.client_processes)
     print(report.to_json())
     return 0 if report.errors == report.lost == report.duplicated == report.out_of_order == 0 else 1
 

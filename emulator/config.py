@@ -21,6 +21,7 @@ class Config:
     state_file: str | None = None
     run_timeout_s: float = 30.0
     memory_mb: int = 256
+    node_spares: int = 1                  # Node processes started ahead per component shape; 0: on demand
     watch: bool = True
     deploy: bool = False
     seed: int | None = None               # makes ids and emit ids repeatable
@@ -28,6 +29,10 @@ class Config:
     http_max_body_bytes: int = 512 * 1024
     verbose: bool = False
     dashboard: bool = True
+    http_mode: str = "live"               # outbound HTTP of components: live | offline | record | replay
+    cassette: str | None = None           # the HAR file for record / replay
+    extra_ca_certs: str | None = None     # trusted for live requests besides the system CAs (NODE_EXTRA_CA_CERTS)
+    http_interception: bool = True        # False: workers run without the interceptors (benchmarks only)
     endpoint_origins: bool = False        # endpoint_url is http://<id>.localhost:<port> (browsers only resolve it)
     header_timeout_s: float = 15.0        # a connection must finish its request's headers within this
     sse_write_timeout_s: float = 15.0     # a stream's client must take what it was sent within this
@@ -40,6 +45,8 @@ class Config:
             env["api_key"] = os.environ["PD_EMULATOR_API_KEY"]
         if os.environ.get("PD_EMULATOR_PORT"):
             env["port"] = int(os.environ["PD_EMULATOR_PORT"])
+        if os.environ.get("NODE_EXTRA_CA_CERTS"):
+            env["extra_ca_certs"] = os.environ["NODE_EXTRA_CA_CERTS"]
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)
 

@@ -1,6 +1,8 @@
 """`--state FILE`: state survives a restart; a corrupt file stops the start and is left untouched."""
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 
 import aiohttp
@@ -41,3 +43,43 @@ def test_state_file_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
     state.write_text('{"sources": 5}')
     with pytest.raises(StateFileError, match="sources"):
         Emulator(emulator_config(state_file=str(state)))
+
+
+async def test_an_unserialisable_value_fails_the_save_visibly_and_the_saver_keeps_going(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    async with Emulator(emulator_config(state_file=str(state))) as emu, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emu.url, emu.api_key)
+        source = await create_source(api)
+        circular: dict = {}
+        circular["self"] = circular          # no JSON encoder can write this
+        emu.services.store.sources[source["id"]].db = circular
+        emu.services.store.changed()
+        for _ in range(100):
+            _, health = await api.get("/_emulator/health")
+            if health["status"] != "ok":
+                break
+            await asyncio.sleep(0.05)
+        assert health["status"] == "degraded"
+        assert "db of source" in health["state_file"]["error"] and source["id"] in health["state_file"]["error"]
+
+        await api.ok("PUT", f"/_emulator/sources/{source['id']}/db", json={"db": {"fixed": True}})
+        for _ in range(100):
+            _, health = await api.get("/_emulator/health")
+            if health["status"] == "ok":
+                break
+            await asyncio.sleep(0.1)
+        assert health["status"] == "ok" and health["state_file"]["failed_attempts"] == 0
+    saved = json.loads(state.read_text())
+    assert next(s for s in saved["sources"] if s["id"] == source["id"])["db"] == {"fixed": True}
+
+
+async def test_state_is_written_in_the_format_it_is_read_in(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    config = emulator_config(state_file=str(state))
+    async with Emulator(config) as emu, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emu.url, emu.api_key)
+        source = await create_source(api)
+        await run_source(api, source["id"], {"count": 3})
+        await api.put(f"/_emulator/sources/{source['id']}/db", json={"db": {"deep": [[[["x"]]]], "n": 2 ** 70}})
+        _, exported = await api.get("/_emulator/state")
+    assert json.loads(state.read_text()) == exported

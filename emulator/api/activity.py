@@ -16,11 +16,10 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api.auth import current_user
-from emulator.api.control import run_with_events
 from emulator.api.params import read_params, shape
 from emulator.api.event_stream import STREAM_END, open_stream, send, serve, write_raw
 from emulator.errors import NotFound
-from emulator.domain.event_summary import event_summary
+from emulator.domain.event_summary import event_summary, run_with_events
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
 from emulator.props.prop_types import driving_timer
@@ -130,7 +129,7 @@ async def get_run(request: web.Request) -> web.Response:
     source = services.store.sources.get(run.source_id) if run else None
     if run is None or source is None or source.user_id != current_user(request).id:
         raise NotFound("run", request.match_info["id"])
-    return web.json_response({"data": shape(run_with_events(services, run), params)})
+    return web.json_response({"data": shape(run_with_events(run, services.store.events), params)})
 
 
 @routes.post("/_emulator/events/replay")
@@ -146,7 +145,7 @@ async def replay_event(request: web.Request) -> web.Response:
     if event.channel == ERRORS_CHANNEL and isinstance(payload, dict):
         payload = payload.get("original_event")
     record = await services.runtime.invoke(source, "run", payload, trigger="replay")
-    return web.json_response({"data": run_with_events(services, record)})
+    return web.json_response({"data": run_with_events(record, services.store.events)})
 
 
 # reloads and the overview ----------------------------------------------------------------------

@@ -92,6 +92,12 @@ def own_source(request: web.Request) -> Source:
     return services_of(request).store.get_source(current_user(request).id, request.match_info["id"])
 
 
+def is_emulator_key(request: web.Request) -> bool:
+    services = services_of(request)
+    owner = services.store.user_for_key(services.control.api_key)
+    return owner is not None and current_user(request).id == owner.id
+
+
 def require_emulator_key(request: web.Request, action: str) -> None:
     """Emulator-wide operations (state, reset, users, faults) are for the emulator's own key only:
     any other user could otherwise read every key and credential, or wipe everyone's sources."""

@@ -25,7 +25,8 @@ async def create_component(request: web.Request) -> web.Response:
                                      params.get("component_url"))
     else:
         component = await create_from_url(services.store, user.id, params["component_url"], services.folders,
-                                          any_file=services.is_owner(user))
+                                          any_file=services.is_owner(user),
+                                          containment=services.sandbox.containment)
     return data_response(component.to_api(), params)
 
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, require_emulator_key
+from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
 from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, json_size
-from emulator.domain.event_summary import event_summary
+from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
@@ -24,8 +25,12 @@ routes = web.RouteTableDef()
 async def health(request: web.Request) -> web.Response:
     services = services_of(request)
     store = services.store
+    body: dict[str, Any] = {}
+    if services.saver is not None:
+        body["state_file"] = services.saver.health()
+    status = "ok" if services.saver is None or services.saver.failure is None else "degraded"
     return web.json_response({
-        "status": "ok", "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
+        "status": status, **body, "version": __version__, "uptime_s": round(time.monotonic() - services.started_wall_s, 3),
         "clock": services.clock.to_api(), "node": services.sandbox.node_version(),
         "counts": {"users": len(store.users), "components": len(store.components), "sources": len(store.sources),
                    "events": store.events.count()}})
@@ -84,14 +89,7 @@ async def run_source(request: web.Request) -> web.Response:
     services = services_of(request)
     source = own_source(request)
     record = await services.runtime.invoke(source, "run", params.get("event", {}), trigger="control")
-    return web.json_response({"data": run_with_events(services, record)})
-
-
-def run_with_events(services: Any, record: Any) -> dict[str, Any]:
-    body = record.to_api()
-    found = [services.store.events.find(record.source_id, ident) for ident in record.emitted]
-    body["events"] = [event_summary(e, expand=True) for e in found if e is not None]
-    return body
+    return json_response({"data": run_with_events(record, services.store.events)})
 
 
 @routes.get("/_emulator/sources/{id}/logs")

@@ -33,8 +33,6 @@ class OpenStreams:
         self.write_timeout_s = write_timeout_s       # a client must take what it was sent within this
 
     def track(self, task: asyncio.Task[Any]) -> None:
-        if self.closing:
-            raise ServiceUnavailable("the emulator is shutting down")
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 

@@ -10,16 +10,25 @@ from __future__ import annotations
 from aiohttp import web
 
 from emulator.api.auth import own_source
-from emulator.api.params import read_params, shape
+from emulator.api.json_body import dumps, json_response
+from emulator.api.params import read_params, shaper, unchanged
 from emulator.errors import BadRequest
 from emulator.domain.event_log import event_sort_key
 from emulator.domain.ids import parse_event_id
 from emulator.domain.event_summary import event_summary
+from emulator.domain.models import Event
 from emulator.domain.pagination import MAX_LIMIT, paginate, parse_limit
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 RAW_DEFAULT_LIMIT = 100
+
+
+def summary_json(event: Event) -> bytes:
+    """The plain (unexpanded, unshaped) summary, encoded once per event: a stored event never changes."""
+    if event.summary_json is None:
+        event.summary_json = dumps(event_summary(event, expand=False))
+    return event.summary_json
 
 
 def _event_cursor(value: str, param: str) -> tuple[int, int]:
@@ -40,7 +49,12 @@ async def list_event_summaries(request: web.Request) -> web.Response:
                     limit=parse_limit(params.get("limit"), MAX_LIMIT),
                     after=_event_cursor(params["after"], "after") if params.get("after") else None,
                     before=_event_cursor(params["before"], "before") if params.get("before") else None)
-    return web.json_response(page.to_api(lambda e: shape(event_summary(e, expand=expand), params)))
+    shape = shaper(params)
+    if shape is unchanged and not expand:
+        rows = b",".join([summary_json(e) for e in page.items])
+        return web.Response(body=b'{"page_info":' + dumps(page.info()) + b',"data":[' + rows + b"]}",
+                            content_type="application/json")
+    return json_response(page.to_api(lambda e: shape(event_summary(e, expand=expand))))
 
 
 @routes.get("/v1/sources/{id}/events")
@@ -51,7 +65,7 @@ async def list_source_events(request: web.Request) -> web.Response:
     source = own_source(request)
     limit = params.get("limit") or params.get("n") or RAW_DEFAULT_LIMIT
     events = services.store.events.newest_first(source.id, params.get("event_name") or "")[:limit]
-    return web.json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
+    return json_response({"data": [{"id": e.id, "k": "emit", "ts": e.indexed_at_ms, "e": e.event}
                                        for e in events]})
 
 

@@ -1,12 +1,15 @@
 """Request parameters: query and JSON body merged, validated against openapi.json; response shaping."""
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from emulator.api.auth import SAFE_METHODS, via_cookie
+from emulator.api.json_body import json_response
 from emulator.domain.json_depth import MAX_BODY_DEPTH, loads_bounded
 from emulator.errors import InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
@@ -39,6 +42,8 @@ async def read_json_body(request: web.Request) -> dict[str, Any] | None:
 
 async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     """Query string and body merged (the body wins), coerced and validated with the operation's schema."""
+    if not request.query_string and not request.can_read_body and _accepts_no_params(operation):
+        return {}                        # the common GET: nothing to coerce or validate
     schema = request_schema(operation)
     # A cookie-authenticated change takes its parameters from its JSON body alone: a cross-site form
     # or no-cors request can put anything in a query string, but cannot send a JSON body.
@@ -51,6 +56,11 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
         params.pop(name, None)
     check_params(params, request_validator(operation))
     return _integers_as_int(params, schema)
+
+
+@functools.cache
+def _accepts_no_params(operation: str) -> bool:
+    return request_validator(operation).is_valid({})
 
 
 def _coerce(name: str, value: str, prop_schema: dict[str, Any] | None) -> Any:
@@ -97,12 +107,26 @@ def _types_of(prop_schema: dict[str, Any] | None) -> set[str]:
 
 def shape(obj: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Apply `include` / `exclude` (comma-separated top-level field names) to one object."""
+    return shaper(params)(obj)
+
+
+def shaper(params: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """`shape` for many objects of one request: the field lists are parsed once."""
     include = _field_list(params.get("include"))
     exclude = _field_list(params.get("exclude"))
-    if include:
-        obj = {k: v for k, v in obj.items() if k in include}
-    if exclude:
-        obj = {k: v for k, v in obj.items() if k not in exclude}
+    if not include and not exclude:
+        return unchanged
+
+    def shaped(obj: dict[str, Any]) -> dict[str, Any]:
+        if include:
+            obj = {k: v for k, v in obj.items() if k in include}
+        if exclude:
+            obj = {k: v for k, v in obj.items() if k not in exclude}
+        return obj
+    return shaped
+
+
+def unchanged(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
@@ -113,7 +137,7 @@ def _field_list(value: Any) -> set[str]:
 
 
 def data_response(obj: dict[str, Any], params: dict[str, Any], status: int = 200) -> web.Response:
-    return web.json_response({"data": shape(obj, params)}, status=status)
+    return json_response({"data": shape(obj, params)}, status=status)
 
 
 def resource_page(items: list[Any], params: dict[str, Any], default_limit: int = 10) -> Page:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from emulator.api.auth import current_user, own_source
-from emulator.api.params import data_response, read_params, resource_page, shape
+from emulator.api.json_body import json_response
+from emulator.api.params import data_response, read_params, resource_page, shaper
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
@@ -19,7 +20,8 @@ async def list_sources(request: web.Request) -> web.Response:
     params = await read_params(request, "listSources")
     sources = services_of(request).store.user_sources(current_user(request).id)
     page = resource_page(sources, params)
-    return web.json_response(page.to_api(lambda s: shape(s.to_api(), params)))
+    shape = shaper(params)
+    return json_response(page.to_api(lambda s: shape(s.to_api())))
 
 
 @routes.get("/v1/sources/{id}")

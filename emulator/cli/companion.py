@@ -1,57 +1,25 @@
 """Companion commands: thin clients of a running emulator, named as in Pipedream's `pd` CLI.
 
-`list`, `events`, `logs`, `deploy`, `update`, `delete`, `run`, `clock`, `state` and `dashboard`
-reach the emulator through companion_client. `--format json` prints one JSON object per line;
+`list`, `events`, `logs`, `deploy`, `update`, `delete`, `run`, `sample`, `clock`, `state` and `dashboard`
+reach the emulator through cli/client.py; cli/arguments.py reads their arguments, cli/output.py prints. `--format json` prints one JSON object per line;
 errors go to stderr with a hint that fixes them.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulator.cli.client import CONNECTION_FILE, LIST_HINT, Client, CompanionError, resolve_connection
+from emulator.cli.arguments import component_file, find_source, parse_duration, parse_props, read_file
+from emulator.cli.client import CONNECTION_FILE, Client, CompanionError, resolve_connection
+from emulator.cli.output import Output, describe_schedule, event_line, format_relative, format_time, print_run
 from emulator.config import DEFAULT_PORT
-from emulator.devserver.console import Console
-from emulator.props import prop_types
 
-DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
-DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-# output ----------------------------------------------------------------------------------------
-class Output:
-    """Text lines in the console's style, or one JSON object per line."""
-
-    def __init__(self, fmt: str) -> None:
-        self.json = fmt == "json"
-        self.console = Console(sys.stdout)
-        self.errors = Console(sys.stderr)
-
-    def item(self, obj: Any, text: str | None = None, level: str | None = None) -> None:
-        if self.json:
-            print(json.dumps(obj, separators=(",", ":"), default=str), flush=True)
-        elif text is not None:
-            self.console.line(level, text) if level else print(text, flush=True)
-
-    def note(self, level: str, text: str) -> None:
-        if not self.json:
-            self.console.line(level, text)
-
-    def error(self, error: CompanionError) -> None:
-        if self.json:
-            print(json.dumps({"error": error.message, "hint": error.hint}), file=sys.stderr, flush=True)
-            return
-        self.errors.line("error", error.message)
-        if error.hint:
-            print(f"  hint: {error.hint}", file=sys.stderr, flush=True)
 
 
 # the commands ----------------------------------------------------------------------------------
@@ -90,6 +58,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add("delete", "delete a source", source=True)
     add("run", "run a source once with an event", source=True).add_argument(
         "--event", default="{}", help="the event as JSON, or @FILE")
+    add("sample", "emit the component's sampleEmit as an event (as if run() had emitted it)", source=True)
     clock = add("clock", "show the clock, advance it (firing due timers), or set its speed")
     clock.add_argument("action", nargs="?", choices=("show", "advance", "set"), default="show")
     clock.add_argument("duration", nargs="?", help="for advance: 90s, 15m, 1h, 1d, 1h30m")
@@ -129,7 +98,7 @@ def list_sources(client: Client, args: argparse.Namespace, out: Output) -> int:
         state = "active" if source["active"] else "paused"
         last = source["last_run"]
         text = (f"{source['id']}  {source['name']:<24} {state:<7} {describe_schedule(source['schedule']):<16} "
-                f"next {_relative(source['next_fire_ms'], now):<10} last run {last['outcome'] if last else 'never'}")
+                f"next {format_relative(source['next_fire_ms'], now):<10} last run {last['outcome'] if last else 'never'}")
         out.item(source, text)
     if not overview["sources"]:
         out.note("info", "no sources yet: deploy one with `pd-emulator deploy FILE`")
@@ -144,47 +113,26 @@ def events(client: Client, args: argparse.Namespace, out: Output) -> int:
                        query={"limit": args.n, "expand": "event", "event_name": args.channel})
     shown = list(reversed(page["data"]))
     for event in shown:
-        out.item(event, _event_line(event))
+        out.item(event, event_line(event))
     if args.follow:
         last = shown[-1]["id"] if shown else None
         for event in client.stream(f"/v1/sources/{source_id}/sse", last_event_id=last):
             if (event["metadata"].get("name") or "") == args.channel:
-                out.item(event, _event_line(event))
+                out.item(event, event_line(event))
         out.note("info", "the emulator ended the stream (it stopped)")
     return 0
-
-
-def _event_line(event: dict[str, Any]) -> str:
-    summary = event["metadata"].get("summary") or "(no summary)"
-    return f"{event['id']}  {summary}  {_compact(event['event'])}"
 
 
 def logs(client: Client, args: argparse.Namespace, out: Output) -> int:
     source_id = find_source(client, args.source)["id"]
     runs = client.call("GET", f"/_emulator/sources/{source_id}/logs", query={"limit": args.n})["data"]
     for record in reversed(runs):
-        _print_run(out, record)
+        print_run(out, record)
     if args.follow:
         for record in client.stream(f"/sse/dc/{source_id}/observations"):
-            _print_run(out, record)
+            print_run(out, record)
         out.note("info", "the emulator ended the stream (it stopped)")
     return 0
-
-
-def _print_run(out: Output, record: dict[str, Any]) -> None:
-    took = f"{record['duration_ms']:.1f} ms"
-    head = f"{record['id']} {record['method']} ({record['trigger']}) {record['outcome']} in {took}"
-    if record["outcome"] == "ok":
-        out.item(record, f"{head}, {len(record['emitted'])} emitted", "ok")
-    else:
-        out.item(record, f"{head}: {(record.get('error') or {}).get('message', '')}", "error")
-    if out.json:
-        return
-    for log in record["logs"]:
-        print(f"    {log['level']:<5} {log['message']}")
-    stack = (record.get("error") or {}).get("stack")
-    if stack:
-        print("    " + stack.replace("\n", "\n    "))
 
 
 def deploy(client: Client, args: argparse.Namespace, out: Output) -> int:
@@ -238,11 +186,22 @@ def run_source(client: Client, args: argparse.Namespace, out: Output) -> int:
         raise CompanionError(f"--event is not valid JSON: {exc}",
                              """quote it for the shell: --event '{"a": 1}', or give --event @FILE""") from None
     record = client.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": event})["data"]
-    _print_run(out, record)
+    print_run(out, record)
     for emitted in record.get("events", []):
         if not out.json:
-            print(f"    emit  {_event_line(emitted)}")
+            print(f"    emit  {event_line(emitted)}")
     return 0 if record["outcome"] == "ok" else 1
+
+
+def sample(client: Client, args: argparse.Namespace, out: Output) -> int:
+    source = find_source(client, args.source)
+    body = client.call("POST", f"/_emulator/sources/{source['id']}/sample", {})
+    event = body["data"]
+    if event is None:
+        out.item(body["run"], f"{source['id']}: the sample event was dropped by dedupe (already emitted)", "warn")
+        return 0
+    out.item(event, f"emit  {event_line(event)}", "ok")
+    return 0
 
 
 def clock(client: Client, args: argparse.Namespace, out: Output) -> int:
@@ -253,10 +212,10 @@ def clock(client: Client, args: argparse.Namespace, out: Output) -> int:
         for fire in result["runs"]:
             level = "ok" if fire.get("outcome") == "ok" else "error"
             out.item({"kind": "timer_run", **fire},
-                     f"timer {fire['source_id']} at {_time(fire['at_ms'])}: {fire.get('outcome')}, "
+                     f"timer {fire['source_id']} at {format_time(fire['at_ms'])}: {fire.get('outcome')}, "
                      f"{fire.get('emitted', 0)} emitted", level)
         out.item({"kind": "clock", "now_ms": result["now_ms"], "runs": len(result["runs"])},
-                 f"clock at {_time(result['now_ms'])} ({len(result['runs'])} timer runs)", "ok")
+                 f"clock at {format_time(result['now_ms'])} ({len(result['runs'])} timer runs)", "ok")
         return 0
     if args.action == "set":
         body = {k: v for k, v in (("speed", args.speed), ("mode", args.mode)) if v is not None}
@@ -265,7 +224,7 @@ def clock(client: Client, args: argparse.Namespace, out: Output) -> int:
         client.call("PUT", "/_emulator/clock", body)
     state = client.call("GET", "/_emulator/clock")
     speed = f" x{state['speed']:g}" if state["mode"] == "real" else ""
-    out.item(state, f"clock {state['mode']}{speed} at {_time(state['now_ms'])}", "info")
+    out.item(state, f"clock {state['mode']}{speed} at {format_time(state['now_ms'])}", "info")
     return 0
 
 
@@ -300,114 +259,7 @@ def dashboard(client: Client, args: argparse.Namespace, out: Output) -> int:
 
 HANDLERS: dict[str, Callable[[Client, argparse.Namespace, Output], int]] = {
     "list": list_sources, "events": events, "logs": logs, "deploy": deploy, "update": update, "delete": delete,
+    "sample": sample,
     "run": run_source, "clock": clock, "state": state, "dashboard": dashboard}
 
 
-# arguments -------------------------------------------------------------------------------------
-def component_file(name: str) -> Path:
-    path = Path(name)
-    if not path.is_file():
-        raise CompanionError(f"no file {name}", "give the path of a component file (.mjs, .js or .cjs)")
-    return path
-
-
-def read_file(name: str) -> str:
-    try:
-        return Path(name).read_text()
-    except OSError as exc:
-        raise CompanionError(f"cannot read {name}: {exc.strerror or exc}", "check the file's path") from None
-
-
-def find_source(client: Client, ident: str) -> dict[str, Any]:
-    """A source by id, or else by its name or name slug."""
-    if ident.startswith("dc_"):
-        return client.call("GET", f"/v1/sources/{ident}")["data"]
-    sources = client.call("GET", "/_emulator/overview")["sources"]
-    found = [s for s in sources if ident in (s["name"], s["name_slug"])]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise CompanionError(f"no source named {ident}", LIST_HINT)
-    raise CompanionError(f"{len(found)} sources are named {ident}: {', '.join(s['id'] for s in found)}",
-                         "give the source's id instead")
-
-
-def parse_props(pairs: list[str], configurable: list[dict[str, Any]]) -> dict[str, Any]:
-    """`KEY=VALUE` pairs; a string prop keeps the text as it is, other types read it as JSON."""
-    types = {p.get("name"): p.get("type") for p in configurable}
-    props: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise CompanionError(f"--prop {pair!r} is not KEY=VALUE", "for example: --prop count=3")
-        if key not in types:
-            known = ", ".join(n for n in types if n) or "none"
-            raise CompanionError(f"the component has no prop {key}", f"its props are: {known}")
-        props[key] = _prop_value(types[key], value)
-    return props
-
-
-def _prop_value(kind: str | None, text: str) -> Any:
-    if kind == "string":
-        return text
-    if kind == prop_types.APP and not text.startswith("{"):
-        return {"authProvisionId": text}
-    if kind == prop_types.TIMER:
-        try:
-            return {"intervalSeconds": int(parse_duration(text))}
-        except CompanionError:
-            pass
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def parse_duration(text: str) -> float:
-    """`90s`, `15m`, `1h`, `1d`, `1h30m` or plain seconds → seconds."""
-    trimmed = text.strip().lower()
-    try:
-        return float(trimmed)
-    except ValueError:
-        pass
-    parts = DURATION.findall(trimmed)
-    if not parts or "".join(n + u for n, u in parts) != trimmed:
-        raise CompanionError(f"cannot read the duration {text!r}", "use a number with a unit: 90s, 15m, 1h, 1d, 1h30m")
-    return sum(float(number) * DURATION_UNITS[unit] for number, unit in parts)
-
-
-def describe_schedule(schedule: Any) -> str:
-    if not isinstance(schedule, dict):
-        return "-"
-    interval = schedule.get("intervalSeconds") or schedule.get("interval_seconds")
-    if interval:
-        return f"every {_duration(interval)}"
-    return f"cron {schedule['cron']}" if schedule.get("cron") else "-"
-
-
-def _duration(seconds: float) -> str:
-    """Two units at most: 90 → 1m30s, 3600 → 1h, 93784 → 1d2h."""
-    left = round(seconds)
-    parts: list[str] = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if left >= size and len(parts) < 2:
-            parts.append(f"{left // size}{unit}")
-            left %= size
-        elif parts:
-            break
-    return "".join(parts) or "0s"
-
-
-def _relative(at_ms: int | None, now_ms: int) -> str:
-    if at_ms is None:
-        return "-"
-    return f"in {_duration(max(0, round((at_ms - now_ms) / 1000)))}"
-
-
-def _time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _compact(value: Any, limit: int = 100) -> str:
-    text = json.dumps(value, separators=(",", ":"), default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator import __version__
+from emulator.version import __version__
 from emulator.cli import companion
 from emulator.cli.client import CONNECTION_FILE
 from emulator.config import DEFAULT_PORT, Config
 from emulator.devserver.console import Console
-from emulator.devserver.state_file import StateFileError
+from emulator.devserver.state_file import StateFileError, StateSaveError
+from emulator.outbound.cassette import CassetteError
 
 DEFAULT_FOLDER = "sample_components"
 
@@ -36,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--memory-mb", type=int, default=256, help="memory per source")
     serve.add_argument("--no-watch", action="store_true", help="turn hot reload off")
     serve.add_argument("--deploy", action="store_true", help="deploy every component of the folders at start")
+    serve.add_argument("--http", choices=("live", "offline", "record", "replay"), default="live",
+                       help="components' outbound HTTP: to the network (live), nowhere but stubs (offline), "
+                            "recorded to / replayed from --cassette")
+    serve.add_argument("--cassette", default=None, metavar="FILE", help="HAR file for --http record/replay")
     serve.add_argument("--seed", type=int, default=None, help="repeatable ids")
     serve.add_argument("--quiet", action="store_true", help="print only errors")
     serve.add_argument("--verbose", action="store_true", help="also print hooks, HTTP requests, clock changes")
@@ -54,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "check":
         from emulator.props.check import check_command
-        return check_command(args.files, fmt=args.format)
+        from emulator.sandbox.props_import import import_with_node_sync
+        return check_command(args.files, fmt=args.format, import_with_node=import_with_node_sync)
     return companion.run(args)
 
 
@@ -68,21 +74,18 @@ def serve(args: argparse.Namespace) -> int:
                              clock_mode=args.clock, speed=args.speed, state_file=args.state,
                              run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, watch=not args.no_watch,
                              deploy=args.deploy, seed=args.seed, verbose=args.verbose,
+                             http_mode=args.http, cassette=args.cassette,
                              endpoint_origins=args.endpoint_origins or None)
     console = Console(verbose=args.verbose, quiet=args.quiet)
     try:
         return asyncio.run(_serve(config, console))
-    except StateFileError as exc:
+    except (StateFileError, CassetteError) as exc:
         console.line("error", str(exc))
-        return 2
-    except OSError as exc:
-        console.line("error", f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}. "
-                              "Hint: another emulator may be running; try --port 0 for a free port.")
         return 2
 
 
 async def _serve(config: Config, console: Console) -> int:
-    from emulator.server.runner import Emulator
+    from emulator.server.runner import Emulator, ListenError
 
     emulator = Emulator(config)
     emulator.services.bus.printers.append(console)
@@ -90,14 +93,23 @@ async def _serve(config: Config, console: Console) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await emulator.start()
+    try:
+        await emulator.start()
+    except ListenError as exc:
+        console.line("error", f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}. "
+                              "Hint: another emulator may be running; try --port 0 for a free port.")
+        return 2
     if config.dashboard:
         console.dashboard_url = f"{emulator.url}/dashboard"
     _write_connection_file(emulator)
     print_banner(console, emulator)
     await stop.wait()
     console.line("info", "stopping: Node workers, watcher, timers" + (", saving state" if config.state_file else ""))
-    await emulator.close()
+    try:
+        await emulator.close()
+    except StateSaveError as exc:
+        console.line("error", f"stopped, but {exc}")
+        return 1
     console.line("ok", "stopped")
     return 0
 
@@ -113,8 +125,15 @@ def print_banner(console: Console, emulator: Any) -> None:
              *component_lines(services),
              f"  clock     {clock['mode']}" + (f" x{clock['speed']:g}" if clock["mode"] == "real" else ""),
              f"  state     {services.config.state_file or 'in memory'}",
+             f"  http      {http_line(services.outbound.setting)}",
              "  stop      Ctrl-C"]
     console.line("ok", "\n".join(lines))
+
+
+def http_line(setting: Any) -> str:
+    if setting.cassette is None:
+        return setting.mode
+    return f"{setting.mode} ({setting.cassette.path}, {len(setting.cassette.entries)} recorded)"
 
 
 def component_lines(services: Any) -> list[str]:

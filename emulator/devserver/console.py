@@ -36,7 +36,7 @@ class Console:
 
     def __call__(self, record: dict[str, Any]) -> None:
         """A printer for ActivityBus: one line per record that matters to an author."""
-        if self.quiet and record["kind"] not in ("error", "reload_failed"):
+        if self.quiet and record["kind"] not in ("error", "reload_failed", "save_failed", "save_recovered"):
             return
         text = describe(record, self.verbose)
         if text is None:
@@ -80,9 +80,28 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
         return "error", f"reload {record['path']}:{record.get('line', 0)}:{record.get('column', 0)}: {record['message']} (still running the last good version)"
     if kind == "error":
         return "error", f"error {record.get('source_id', '')}: {record['message']}"
+    if kind == "save_failed":
+        return "error", f"state could not save {record['path']}: {record['message']} (retrying in {record['retry_s']:g} s)"
+    if kind == "save_recovered":
+        return "ok", f"state saved {record['path']} again after {record['attempts']} failed attempt(s)"
     if kind == "http":
         level = "info" if record["status"] < 400 else "warn"
         return level, f"http  {record['method']} {record['path']} → {record['status']}"
+    if kind == "outbound":
+        return describe_outbound(record, verbose)
     if kind == "clock" and verbose:
         return "info", f"clock {record['clock']}"
     return None
+
+
+def describe_outbound(record: dict[str, Any], verbose: bool) -> tuple[str, str] | None:
+    """A blocked request always; every other one with --verbose."""
+    what = f"{record['source_id']} {record['method']} {record['url']}"
+    if record["answered_by"] == "blocked":
+        return "warn", f"net   {what} BLOCKED: {record.get('error', '')}"
+    if not verbose:
+        return None
+    if record.get("error"):
+        return "error", f"net   {what} failed: {record['error']}"
+    by = f"stub {record['stub_id']}" if record.get("stub_id") else record["answered_by"]
+    return "info", f"net   {what} → {record['status']} ({by}, {record['duration_ms']:.0f} ms)"

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from emulator.domain.models import Component
 from emulator.domain.store import Store
 from emulator.errors import HookFailed
+from emulator.outbound.stub_files import StubFileError, is_stub_file, stub_files
 from emulator.props.extract import is_component_file
 from emulator.runtime.activity_bus import ActivityBus
 from emulator.runtime.component_factory import register_file, registry_component_id
@@ -30,21 +32,26 @@ def component_candidates(folder: Path) -> list[Path]:
 
 
 def is_watched_source_file(path: Path) -> bool:
-    return path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))
+    return (path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))) or is_stub_file(path)
 
 
 class FolderReloader:
     """Keeps the registry in step with the files: the last good version of each component wins."""
 
     def __init__(self, store: Store, lifecycle: SourceLifecycle, bus: ActivityBus, clock: Clock,
-                 folders: list[Path]) -> None:
+                 folders: list[Path], load_stub_file: Callable[[Path], int] = lambda path: 0) -> None:
+        """`load_stub_file(path)`: a `*.stubs.json` file's stubs replace its previous ones (how many
+        it holds; raises StubFileError)."""
         self.store, self.lifecycle, self.bus, self.clock, self.folders = store, lifecycle, bus, clock, folders
+        self.load_stub_file = load_stub_file
         self.failures: dict[str, dict[str, Any]] = {}      # path -> the error that keeps the last good version
         self.reloads: list[dict[str, Any]] = []             # the last RELOADS_KEPT reports, oldest first
 
     async def scan(self) -> list[Component]:
         registered = []
         for folder in self.folders:
+            for path in stub_files(folder):
+                self._load_stubs(path)
             for path in component_candidates(folder):
                 if is_component_file(str(path)):
                     component = await self._register(path)
@@ -55,6 +62,10 @@ class FolderReloader:
     async def apply_changes(self, changed: set[Path], deleted: set[Path]) -> list[dict[str, Any]]:
         """Re-register changed files and every component importing one; deactivate deleted ones."""
         reports = []
+        for path in sorted(p for p in changed | deleted if is_stub_file(p)):
+            reports.append(self._load_stubs(path))
+        changed = {p for p in changed if not is_stub_file(p)}
+        deleted = {p for p in deleted if not is_stub_file(p)}
         for path in sorted(deleted):
             reports += await self._deleted(path)
         names = {str(p) for p in changed | deleted}
@@ -76,7 +87,8 @@ class FolderReloader:
         return affected
 
     async def _register(self, path: Path) -> Component | None:
-        component, error = await register_file(self.store, path)
+        component, error = await register_file(self.store, path, containment=self.lifecycle.runtime.sandbox.containment,
+                                               folders=self.folders)
         if component is None:
             self.failures[str(path)] = error or {}
             return None
@@ -86,7 +98,8 @@ class FolderReloader:
 
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
         previous = self.store.components.get(registry_component_id(str(path)))
-        component, error = await register_file(self.store, path)
+        component, error = await register_file(self.store, path, containment=self.lifecycle.runtime.sandbox.containment,
+                                               folders=self.folders)
         if component is None:
             return self._failed(path, previous, error or {})
         missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)
@@ -113,6 +126,15 @@ class FolderReloader:
                                                  "file": str(path), "line": 0, "column": 0})
         return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
                             component_id=component.id, sources=len(sources))
+
+    def _load_stubs(self, path: Path) -> dict[str, Any]:
+        """A stub file saved (or deleted): its stubs replace the previous ones; a bad file keeps them."""
+        try:
+            count = self.load_stub_file(path)
+        except StubFileError as exc:
+            return self._report("reload_failed", path, message=f"{exc} (the file's previous stubs stay)",
+                                line=exc.line, column=exc.column)
+        return self._report("reload", path, message=f"{count} HTTP stub{'s' if count != 1 else ''} loaded")
 
     def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
         self.failures[str(path)] = error

@@ -1,4 +1,4 @@
-"""`--state FILE`: load at start, save atomically (temp file + rename) off the event loop."""
+"""`--state FILE`: load at start; save atomically (temp file + rename) off the event loop, retrying failures."""
 from __future__ import annotations
 
 import asyncio
@@ -7,16 +7,20 @@ import json
 import logging
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from emulator.errors import ApiError
 from emulator.contract.openapi import request_schema
 from emulator.contract.validation import validate
-from emulator.domain.state_document import export_state
+from emulator.devserver.state_snapshot import UnserialisableState, serialise, take_snapshot
 
 log = logging.getLogger("emulator")
-SAVE_DEBOUNCE_S = 0.2
+SAVE_DEBOUNCE_S = 0.2            # a SIGKILL loses at most the changes of this window plus one save
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 30.0
+FINAL_SAVE_RETRIES_S = (0.2, 0.5, None)   # three attempts at exit, then the failure is raised
 
 
 class StateFileError(Exception):
@@ -40,13 +44,13 @@ def read_state_file(path: Path) -> dict[str, Any] | None:
     return state
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, parts: list[bytes] | bytes) -> None:
     """Write beside the target, fsync, then rename: a crash leaves the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines([parts] if isinstance(parts, bytes) else parts)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
@@ -61,40 +65,97 @@ def remove_stale_temp_files(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-class StateSaver:
-    """Saves the store whenever it changed, at most every SAVE_DEBOUNCE_S, and once more at exit."""
+class StateSaveError(Exception):
+    """The final save at exit failed: the changes since the last good save are not in the file."""
 
-    def __init__(self, store: Any, path: Path) -> None:
+
+def describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc) or type(exc).__name__
+
+
+class StateSaver:
+    """Saves the store whenever it changed, at most every SAVE_DEBOUNCE_S, and once more at exit.
+
+    It never stops: a failed save is reported (console line, `/_emulator/health`) and retried with
+    backoff until one succeeds. Serialising happens off the event loop (see state_snapshot).
+    """
+
+    def __init__(self, store: Any, path: Path, report: Callable[[str, dict[str, Any]], object] | None = None) -> None:
         self.store = store
         self.path = path
         self.saved_version = store.version
+        self.saved_at_ms: int | None = None
+        self.failure: str | None = None          # the cause of the last failed save, until one succeeds
+        self.failed_attempts = 0
+        self._report = report or (lambda kind, data: None)
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def unsaved_changes(self) -> bool:
+        return self.store.version != self.saved_version
+
+    def health(self) -> dict[str, Any]:
+        return {"path": str(self.path), "ok": self.failure is None, "error": self.failure,
+                "failed_attempts": self.failed_attempts, "unsaved_changes": self.unsaved_changes,
+                "last_saved_at": self.saved_at_ms}
+
     async def start(self) -> None:
         await asyncio.to_thread(remove_stale_temp_files, self.path)
-        self._task = asyncio.ensure_future(self._loop())
+        self._task = asyncio.ensure_future(self._run())
 
     async def close(self) -> None:
+        """The final save, after every other part has stopped; retried briefly, then raised."""
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        await self.save()
+        for delay in FINAL_SAVE_RETRIES_S:
+            try:
+                await self.save()
+                return
+            except Exception as exc:
+                self._failed(exc)
+                if delay is None:
+                    raise StateSaveError(f"could not save state to {self.path}: {self.failure}. The changes "
+                                         f"since the last successful save are not in the file.") from None
+                await asyncio.sleep(delay)
 
     async def save(self) -> None:
         async with self._lock:
-            version = self.store.version
-            if version == self.saved_version and self.path.exists():
+            if not self.unsaved_changes and self.path.exists():
                 return
-            text = json.dumps(export_state(self.store), separators=(",", ":"), default=str)
-            await asyncio.to_thread(write_atomically, self.path, text)
-            self.saved_version = version
+            snapshot = take_snapshot(self.store)
+            parts = await serialise(snapshot)
+            await asyncio.to_thread(write_atomically, self.path, parts)
+            self.saved_version = snapshot.version
+            self.saved_at_ms = int(time.time() * 1000)
+            if self.failure is not None:
+                self._report("save_recovered", {"path": str(self.path), "attempts": self.failed_attempts})
+            self.failure, self.failed_attempts = None, 0
 
-    async def _loop(self) -> None:
+    async def _run(self) -> None:
         while True:
             await asyncio.sleep(SAVE_DEBOUNCE_S)
-            if self.store.version != self.saved_version:
-                try:
-                    await self.save()
-                except OSError as exc:
-                    log.error("could not save state to %s: %s", self.path, exc)
+            if not self.unsaved_changes:
+                continue
+            try:
+                await self.save()
+            except Exception as exc:
+                self._failed(exc)
+                await asyncio.sleep(self.retry_delay_s())
+
+    def retry_delay_s(self) -> float:
+        return min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** max(0, self.failed_attempts - 1))
+
+    def _failed(self, exc: BaseException) -> None:
+        cause = describe_failure(exc)
+        if not isinstance(exc, (OSError, UnserialisableState)):
+            log.exception("unexpected failure saving state to %s", self.path)
+        first_of_its_kind = cause != self.failure
+        self.failure = cause
+        self.failed_attempts += 1
+        if first_of_its_kind:
+            self._report("save_failed", {"path": str(self.path), "message": cause,
+                                         "retry_s": self.retry_delay_s()})

@@ -77,6 +77,10 @@ class EventLog:
     def get(self, source_id: str, channel: str, ident: str) -> Event | None:
         return next((e for e in self._channels.get(source_id, {}).get(channel, []) if e.id == ident), None)
 
+    def by_id(self, source_id: str) -> dict[str, Event]:
+        """A source's retained events by id: one pass, for looking many up."""
+        return {e.id: e for events in self._channels.get(source_id, {}).values() for e in events}
+
     def find(self, source_id: str, ident: str) -> Event | None:
         for events in self._channels.get(source_id, {}).values():
             for event in events:
@@ -117,6 +121,10 @@ class EventLog:
         return [{"id": e.id, "source_id": e.source_id, "channel": e.channel, "event": e.event,
                  "metadata": e.metadata, "indexed_at_ms": e.indexed_at_ms}
                 for channels in self._channels.values() for events in channels.values() for e in events]
+
+    def snapshot_lists(self) -> list[list[Event]]:
+        """Each channel's events, oldest first, as copies: a consistent view for a background save."""
+        return [events.copy() for channels in self._channels.values() for events in channels.values()]
 
     def load(self, records: Iterable[dict[str, Any]]) -> None:
         self.clear()

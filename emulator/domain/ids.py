@@ -1,7 +1,8 @@
 """Prefixed ids, event ids and emit ids, all drawn from one seedable random source.
 
 Resource ids sort in creation order (a base62 sequence number, then random characters), so a
-pagination cursor that names a deleted item still has a position.
+pagination cursor that names a deleted item still has a position. Past 62**4 creations the
+sequence part grows (see `sequence_text`) and keeps sorting after every shorter one.
 """
 from __future__ import annotations
 
@@ -12,6 +13,27 @@ BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # ASC
 BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 ENDPOINT_RANDOM_CHARS = 15                    # 15 × log2(36) ≈ 77 bits: endpoint URLs are unguessable
 EVENT_ID = re.compile(r"^([0-9]{1,16})-([0-9]{1,9})$")
+
+
+SHORT_SEQUENCES = 62 ** 4
+# Longer sequences start with 8 "z": after every short one, whatever its 4 random characters are.
+LONG_SEQUENCE_MARK = "z" * 8
+
+
+def sequence_text(sequence: int) -> str:
+    """Text that sorts like the number: 4 base62 digits, then the mark, a digit count and the digits."""
+    if sequence < SHORT_SEQUENCES:
+        return to_base62(sequence, 4)
+    digits = to_base62_digits(sequence)
+    return f"{LONG_SEQUENCE_MARK}{BASE62[len(digits)]}{digits}"
+
+
+def to_base62_digits(number: int) -> str:
+    chars = []
+    while number:
+        number, digit = divmod(number, 62)
+        chars.append(BASE62[digit])
+    return "".join(reversed(chars)) or "0"
 
 
 def to_base62(number: int, width: int) -> str:
@@ -35,7 +57,7 @@ class IdFactory:
     def new(self, prefix: str) -> str:
         """`dc_` + 4 sequence characters + 4 random ones: unique, ordered, short like the cloud's."""
         self.sequence += 1
-        return f"{prefix}{to_base62(self.sequence, 4)}{self.random_text(4)}"
+        return f"{prefix}{sequence_text(self.sequence)}{self.random_text(4)}"
 
     def random_text(self, length: int) -> str:
         return "".join(self._random.choice(BASE62) for _ in range(length))

@@ -97,6 +97,7 @@ class Source:
     component_url: str | None = None
     status_note: str | None = None
     timer_anchor_ms: int | None = None    # interval timers fire every interval from here, across restarts
+    run_hooks: bool = True                # False: created with "run_hooks": false, its hooks never run
 
     def to_api(self) -> dict[str, Any]:
         body = {
@@ -119,6 +120,8 @@ class Event:
     metadata: dict[str, Any]
     indexed_at_ms: int
     size: int                     # bytes of the event's JSON, for the 1 KB listing truncation
+    # Its event_summaries entry as JSON, made at its first listing: a stored event never changes.
+    summary_json: bytes | None = field(default=None, repr=False, compare=False)
 
     def to_summary(self, preview: Any) -> dict[str, Any]:
         return {"id": self.id, "indexed_at_ms": self.indexed_at_ms, "event": preview, "metadata": self.metadata}

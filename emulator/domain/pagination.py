@@ -47,10 +47,12 @@ class Page:
     start_cursor: str | None
     end_cursor: str | None
 
+    def info(self) -> dict[str, Any]:
+        return {"total_count": self.total_count, "count": len(self.items),
+                "start_cursor": self.start_cursor, "end_cursor": self.end_cursor}
+
     def to_api(self, render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-        return {"page_info": {"total_count": self.total_count, "count": len(self.items),
-                              "start_cursor": self.start_cursor, "end_cursor": self.end_cursor},
-                "data": [render(item) for item in self.items]}
+        return {"page_info": self.info(), "data": [render(item) for item in self.items]}
 
 
 def paginate(items: Sequence[T], *, sort_key: Callable[[T], Any], cursor_key: Callable[[str], Any],

@@ -28,6 +28,7 @@ class RunRecord:
     db_changes: dict[str, Any] = field(default_factory=dict)
     event: Any = None
     http_response: dict[str, Any] | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)    # outbound HTTP, oldest first
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -36,7 +37,7 @@ class RunRecord:
             "outcome": self.outcome, "error": self.error, "logs": self.logs, "emitted": self.emitted,
             "scheduled": self.scheduled, "dropped": self.dropped, "db_before": self.db_before,
             "db_after": self.db_after, "db_changes": self.db_changes, "event": self.event,
-            "http_response": self.http_response,
+            "http_response": self.http_response, "requests": self.requests,
         }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from emulator.domain.models import (Account, AutoSubscription, Component, Source
                              Webhook)
 
 DEFAULT_USERNAME = "dev"
+_by_id = operator.attrgetter("id")
 
 
 def slugify(name: str) -> str:
@@ -152,8 +154,7 @@ class Store:
 
     def user_sources(self, user_id: str) -> list[Source]:
         """Newest first (ids sort in creation order)."""
-        return sorted((s for s in self.sources.values() if s.user_id == user_id), key=lambda s: s.id,
-                      reverse=True)
+        return sorted([s for s in self.sources.values() if s.user_id == user_id], key=_by_id, reverse=True)
 
     def sources_of_component(self, component_id: str) -> list[Source]:
         return [s for s in self.sources.values() if s.component_id == component_id]

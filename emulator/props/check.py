@@ -4,17 +4,22 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from emulator.props.configurable import METADATA_FIELDS
 from emulator.props.extract import Extraction, ExtractionError, extract_file
 from emulator.props.imports import ModuleCache
-from emulator.props.node_import import NodeImportError, differences, import_with_node_sync, static_view
+from emulator.props.node_import import NodeImportError, differences, static_view
 
 _NODE_SECONDS_PER_FILE = 10.0
 
 
-def check_command(paths: list[str], *, fmt: str = "text", out: TextIO = sys.stdout) -> int:
+NodeImporter = Callable[..., list[dict[str, Any]]]
+
+
+def check_command(paths: list[str], *, fmt: str = "text", out: TextIO = sys.stdout,
+                  import_with_node: NodeImporter | None = None) -> int:
     """Print each file's metadata and configurable props (and differences from Node's import, when
     `node` is on PATH); 0 when every file extracts, 1 when any fails."""
     cache = ModuleCache()
@@ -24,7 +29,7 @@ def check_command(paths: list[str], *, fmt: str = "text", out: TextIO = sys.stdo
             results[path] = extract_file(path, cache=cache)
         except (ExtractionError, OSError) as error:
             results[path] = error if isinstance(error, ExtractionError) else _unreadable(path, error)
-    comparisons = _compare_with_node([p for p, r in results.items() if isinstance(r, Extraction)])
+    comparisons = _compare_with_node([p for p, r in results.items() if isinstance(r, Extraction)], import_with_node)
     for path, result in results.items():
         write = _write_json if fmt == "json" else _write_text
         write(out, path, result, comparisons.get(path))
@@ -36,12 +41,13 @@ def _unreadable(path: str, error: OSError) -> ExtractionError:
     return ExtractionError(Diagnostic(f"cannot read file: {error.strerror or error}", path, 1, 1))
 
 
-def _compare_with_node(paths: list[str]) -> dict[str, dict[str, Any]]:
-    """Per path: {"differences": [...]} or {"error": "..."}; empty without `node`."""
-    if not paths or shutil.which("node") is None:
+def _compare_with_node(paths: list[str], import_with_node: NodeImporter | None) -> dict[str, dict[str, Any]]:
+    """Per path: {"differences": [...]} or {"error": "..."}; empty without `node` (or an importer:
+    the sandbox's, which runs the files contained)."""
+    if not paths or import_with_node is None or shutil.which("node") is None:
         return {}
     try:
-        imported = import_with_node_sync(paths, timeout_s=_NODE_SECONDS_PER_FILE * len(paths))
+        imported = import_with_node(paths, timeout_s=_NODE_SECONDS_PER_FILE * len(paths))
     except NodeImportError as error:
         return {path: {"error": str(error)} for path in paths}
     return {path: result for path, result in zip(paths, imported)}

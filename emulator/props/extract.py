@@ -11,10 +11,9 @@ from emulator.props.extraction import Extraction
 from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, read_source
 from emulator.props.node_resolution import is_relative
 from emulator.props.modules import ModuleRecord
-from emulator.props.node_import import complete_with_node
 from emulator.props.values import Unknown
 
-__all__ = ["Diagnostic", "Extraction", "ExtractionError", "ModuleCache", "complete_with_node", "extract_code",
+__all__ = ["Diagnostic", "Extraction", "ExtractionError", "ModuleCache", "extract_code",
            "extract_file", "is_component_file"]
 
 

@@ -11,8 +11,10 @@ from urllib.parse import unquote, urlparse
 from emulator.errors import Unprocessable
 from emulator.domain.ids import BASE62
 from emulator.domain.models import Component
-from emulator.props.extract import Extraction, ExtractionError, complete_with_node, extract_code
+from emulator.props.extract import Extraction, ExtractionError, extract_code
 from emulator.domain.store import Store
+from emulator.sandbox.containment import DEFAULT_CONTAINMENT, Containment
+from emulator.sandbox.props_import import complete_with_node
 
 COMPLETION_TIMEOUT_S = 10.0
 MAX_COMPONENT_BYTES = 5 * 1024 * 1024
@@ -52,22 +54,31 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path], *,
-                          any_file: bool = False) -> Component:
+                          any_file: bool = False, containment: Containment = DEFAULT_CONTAINMENT) -> Component:
     """A component from a URL resolved offline; the file is found and read in a thread.
 
     `any_file`: a `file://` URL may name any file (the emulator's own key); other callers only reach
     files of the watched folders, and learn nothing of other paths (not even that they exist).
     """
     path, code = await asyncio.to_thread(_resolve_and_read, url, folders, any_file)
-    extraction = await complete_if_needed(extract_or_422(code, str(path)), path)
+    extraction = await complete_if_needed(extract_or_422(code, str(path)), path, containment=containment,
+                                          roots=watched_folder_of(path, folders))
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
 
 
-async def complete_if_needed(extraction: Extraction, path: Path) -> Extraction:
-    """Values static reading cannot know are completed by importing the file in Node (bounded wait)."""
+async def complete_if_needed(extraction: Extraction, path: Path, *, containment: Containment = DEFAULT_CONTAINMENT,
+                             roots: list[str] | None = None) -> Extraction:
+    """Values static reading cannot know are completed by importing the file in Node, contained
+    like a run (`roots`: what it may read besides its imports; default its folder), bounded in time."""
     if not extraction.needs_completion:
         return extraction
-    return await complete_with_node(str(path), extraction, timeout_s=COMPLETION_TIMEOUT_S)
+    return await complete_with_node(str(path), extraction, timeout_s=COMPLETION_TIMEOUT_S,
+                                    containment=containment, roots=roots or [])
+
+
+def watched_folder_of(path: Path, folders: list[Path]) -> list[str]:
+    """The watched folder holding `path`, as read roots (none when it is outside them)."""
+    return [str(folder) for folder in folders if _inside(path, folder)][:1]
 
 
 def _resolve_and_read(url: str, folders: list[Path], any_file: bool) -> tuple[Path, str]:
@@ -125,12 +136,14 @@ def registry_component_id(path: str) -> str:
                            for b in digest[:8])
 
 
-async def register_file(store: Store, path: Path) -> tuple[Component | None, dict[str, Any] | None]:
+async def register_file(store: Store, path: Path, *, containment: Containment = DEFAULT_CONTAINMENT,
+                        folders: list[Path] | None = None) -> tuple[Component | None, dict[str, Any] | None]:
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))
     try:
         code = await asyncio.to_thread(path.read_text, encoding="utf-8")
-        extraction = await complete_if_needed(extract_code(code, path=str(path)), path)
+        extraction = await complete_if_needed(extract_code(code, path=str(path)), path, containment=containment,
+                                              roots=watched_folder_of(path, folders or []))
     except ExtractionError as exc:
         return None, exc.diagnostic.to_api()
     except (OSError, UnicodeDecodeError) as exc:

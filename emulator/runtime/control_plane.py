@@ -1,6 +1,7 @@
 """Control-plane operations on a whole emulator: the initial state, reset, state import, endpoint URLs."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from emulator.domain.state_document import apply_state, import_state, parse_state
@@ -18,6 +19,7 @@ class ControlPlane:
                  bus: ActivityBus) -> None:
         self.store, self.runtime, self.lifecycle, self.timers, self.bus = store, runtime, lifecycle, timers, bus
         self.api_key = ""
+        self.on_reset: list[Callable[[], None]] = []     # what else a reset empties (outbound stubs, modes)
 
     def load(self, state: dict[str, Any] | None, api_key: str | None) -> None:
         """Before the start: the saved state (if any), and a user holding the emulator's own key."""
@@ -35,6 +37,8 @@ class ControlPlane:
         await self.stop_all_sources()
         self.store.reset(keep_users=keep_users)
         self.runtime.runs.clear()
+        for hook in self.on_reset:
+            hook()
         if not self.store.users:
             self.store.create_user(username="dev", api_key=self.api_key)
         self.bus.publish("reset", keep_users=keep_users)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from urllib.parse import urlsplit
 from typing import Any
 
@@ -16,13 +17,18 @@ from emulator.domain.text import clean_text
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.outbound.oauth_signer import signer_uri
+from emulator.outbound.redaction import secret_values
+from emulator.outbound.run_errors import with_unanswered_requests
 from emulator.props import prop_types
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
+from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.scheduler import Scheduler
 from emulator.domain.store import Store
 from emulator.runtime.webhook_delivery import WebhookDelivery
 
 MAX_CHAIN_DEPTH = 16
+PACE_S = 0.005               # longest stretch of emit processing between two turns of the loop
 SCHEDULED_CHANNEL = "$in"
 ERRORS_CHANNEL = "$errors"
 
@@ -65,7 +71,7 @@ class Runtime:
                 result = await self.sandbox.invoke(self._invocation(source, component, method, event))
             finally:
                 self.responses.forget(source.id)
-            self._apply(source, component, record, result)
+            await self._apply(source, component, record, result)
         await self._fan_out(source, record, depth)
         return record
 
@@ -73,16 +79,22 @@ class Runtime:
         return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
-                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component))
+                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component),
+                          secrets=sorted(self.secret_values(source, component)))
+
+    def secret_values(self, source: Source, component: Component) -> set[str]:
+        """What never reaches a record or a cassette: `$auth` strings and the values of `secret` props."""
+        secret_props = [str(p.get("name")) for p in component.configurable_props if p.get("secret")]
+        return secret_values(self.sandbox_props(source, component), secret_props)
 
     def _read_roots(self, component: Component) -> list[str]:
-        """What a component's process may read: its watched folder, else its own folder."""
+        """What a component's process may read: its watched folder, else its package and node_modules."""
         if not component.path:
             return []
         for folder in self.folders:
             if component.path.startswith(folder + os.sep):
                 return [folder]
-        return [os.path.dirname(component.path)]
+        return package_read_roots(component.path)
 
     async def warm_up(self, components: list[Component]) -> None:
         """Have Node processes ready for these components' sources before the first is deployed."""
@@ -99,7 +111,10 @@ class Runtime:
             kind = kinds.get(name)
             if kind == prop_types.APP and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
-                props[name] = {"$auth": dict(account.auth) if account else {}}
+                auth = dict(account.auth) if account else {}
+                if account is not None and "oauth_consumer_key" in auth:
+                    auth.setdefault("oauth_signer_uri", signer_uri(account.id))
+                props[name] = {"$auth": auth}
             elif kind == prop_types.HTTP:
                 props[name] = {"endpoint": self.endpoint_url(source)}
             elif kind == prop_types.DB:
@@ -124,19 +139,23 @@ class Runtime:
         port = f":{base.port}" if base.port else ""
         return f"{base.scheme or 'http'}://{source.endpoint_id}.localhost{port}"
 
-    def _apply(self, source: Source, component: Component, record: RunRecord, result: InvocationResult) -> None:
+    async def _apply(self, source: Source, component: Component, record: RunRecord,
+                     result: InvocationResult) -> None:
         record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
+        if result.outcome != "ok" and result.error is not None:
+            record.error = with_unanswered_requests(result.error, result.requests)
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
+        record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
-        if result.error:
-            record.error = {k: clean_text(v) if isinstance(v, str) else v for k, v in result.error.items()}
+        if record.error:
+            record.error = {k: clean_text(v) if isinstance(v, str) else v for k, v in record.error.items()}
         if result.outcome == "ok":
             self._db_within_limit(source, record, result)
         if record.outcome == "ok":
             self.db_sizes.remember(source.id, source.db, result.db, set(result.db_changes))
             source.db = result.db
             record.db_changes = small_changes(result.db_changes)
-            self._deliver_emits(source, component, record, result.emits)
+            await self._deliver_emits(source, component, record, result.emits)
         else:
             self._append(source, ERRORS_CHANNEL, {"error": record.error, "original_event": record.event},
                          {"summary": (record.error or {}).get("message", record.outcome)}, record)
@@ -155,13 +174,20 @@ class Runtime:
                                        f"{DB_BYTES_PER_SOURCE // (1024 * 1024)} MB limit per source: "
                                        "the run's db changes and emits were not kept"}
 
-    def _deliver_emits(self, source: Source, component: Component, record: RunRecord,
-                       emits: list[dict[str, Any]]) -> None:
-        ordered = _delivery_order(emits)
-        keys = [dedupe_key((e.get("metadata") or {}).get("id")) for e in ordered]
+    async def _deliver_emits(self, source: Source, component: Component, record: RunRecord,
+                             emits: list[dict[str, Any]]) -> None:
+        """Store each emit in order, yielding to the loop every few ms: a run emitting 100,000
+        events must not hold up other clients' requests."""
+        pace = LoopPacer()
+        ordered = await _delivery_order(emits, pace)
+        keys = []
+        for emit in ordered:
+            await pace()
+            keys.append(dedupe_key((emit.get("metadata") or {}).get("id")))
         flags = select_emits(component.dedupe, keys, source.dedupe_state)
         now = self.clock.now_ms()
         for emit, key, keep in zip(ordered, keys, flags):
+            await pace()
             meta = emit.get("metadata") or {}
             if not keep:
                 reason = (f"no metadata id, so the '{component.dedupe}' dedupe strategy drops it"
@@ -227,8 +253,11 @@ class Runtime:
 
     # fan-out ------------------------------------------------------------------------------------
     async def _fan_out(self, source: Source, record: RunRecord, depth: int) -> None:
+        retained = self.store.events.by_id(source.id) if record.emitted else {}
+        pace = LoopPacer()
         for event_id in list(record.emitted):
-            event = self.store.events.find(source.id, event_id)
+            await pace()
+            event = retained.get(event_id)
             if event is None:
                 continue
             for listener_id in self.store.listeners_of(source, event.channel):
@@ -276,13 +305,29 @@ class Runtime:
         await asyncio.gather(*self._background, return_exceptions=True)
 
 
-def _delivery_order(emits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+class LoopPacer:
+    """Awaited once per item of a long loop: lets the event loop run after every PACE_S of work."""
+
+    def __init__(self) -> None:
+        self._since = time.perf_counter()
+
+    async def __call__(self) -> None:
+        if time.perf_counter() - self._since >= PACE_S:
+            await asyncio.sleep(0)
+            self._since = time.perf_counter()
+
+
+async def _delivery_order(emits: list[dict[str, Any]], pace: LoopPacer) -> list[dict[str, Any]]:
     """Oldest first by `ts` when every emit has one (as the cloud documents), else call order."""
-    def ts(emit: dict[str, Any]) -> Any:
-        return (emit.get("metadata") or {}).get("ts")
-    if emits and all(isinstance(ts(e), (int, float)) and not isinstance(ts(e), bool) for e in emits):
-        return sorted(emits, key=ts)
-    return list(emits)
+    stamps = []
+    for emit in emits:
+        await pace()
+        ts = (emit.get("metadata") or {}).get("ts")
+        if not isinstance(ts, (int, float)) or isinstance(ts, bool):
+            return list(emits)
+        stamps.append(ts)
+    order = sorted(range(len(emits)), key=stamps.__getitem__)     # stable, like sorting the emits
+    return [emits[i] for i in order]
 
 
 def _run_summary(record: RunRecord) -> dict[str, Any]:
@@ -290,5 +335,6 @@ def _run_summary(record: RunRecord) -> dict[str, Any]:
             "outcome": record.outcome, "duration_ms": round(record.duration_ms, 1),
             "emitted": len(record.emitted), "dropped": len(record.dropped),
             "error": (record.error or {}).get("message"), "started_at_ms": record.started_at_ms,
-            "logs": len(record.logs)}
+            "logs": len(record.logs), "requests": len(record.requests),
+            "blocked": sum(1 for r in record.requests if r.get("answered_by") == "blocked")}
 

@@ -31,7 +31,8 @@ class SourceLifecycle:
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
             return await create_from_url(self.store, user.id, params["component_url"], self.folders,
-                                         any_file=self.is_owner(user))
+                                         any_file=self.is_owner(user),
+                                         containment=self.runtime.sandbox.containment)
         if params.get("key"):
             return self.store.get_component(user.id, params["key"])
         return None
@@ -45,7 +46,8 @@ class SourceLifecycle:
         name = params.get("name") or component.name
         source = Source(id=self.store.ids.new("dc_"), user_id=user.id, component_id=component.id, name=name,
                         name_slug=self.store.unique_slug(user.id, name), configured_props={}, active=True,
-                        created_at=now, updated_at=now, component_url=params.get("component_url"))
+                        created_at=now, updated_at=now, component_url=params.get("component_url"),
+                        run_hooks=params.get("run_hooks", True))
         if has_prop_of_type(component.configurable_props, HTTP):
             source.endpoint_id = self.store.ids.endpoint_id()
         source.configured_props = self._configured(user, component, source, params.get("configured_props") or {})
@@ -162,6 +164,8 @@ class SourceLifecycle:
             and self.store.accounts[account_id].user_id == user.id)
 
     async def _hook(self, source: Source, method: str) -> None:
+        if not source.run_hooks:
+            return
         record = await self.runtime.invoke(source, method, trigger="hook")
         if record.outcome != "ok":
             message = (record.error or {}).get("message") or f"{method} hook failed ({record.outcome})"
@@ -169,4 +173,6 @@ class SourceLifecycle:
 
     async def _quiet_hook(self, source: Source, method: str) -> None:
         """A hook whose failure is logged and shown but does not stop the operation (deactivate)."""
+        if not source.run_hooks:
+            return
         await self.runtime.invoke(source, method, trigger="hook")

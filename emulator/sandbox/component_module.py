@@ -38,11 +38,13 @@ class ComponentModule:
     kind: str
     display_name: str | None = None
 
-    def to_runner(self) -> dict:
+    def to_runner(self, started_in: str | None = None) -> dict:
+        """What the runner needs; no `cwd` when Node was started in the module's folder already."""
         display = None
         if self.display_name:
             display = {"from": self.path, "url": Path(self.path).as_uri(), "to": self.display_name}
-        return {"path": self.path, "kind": self.kind, "cwd": os.path.dirname(self.path), "display": display}
+        cwd = os.path.dirname(self.path)
+        return {"path": self.path, "kind": self.kind, "cwd": None if cwd == started_in else cwd, "display": display}
 
 
 def file_module(path: str, code: str) -> ComponentModule:

@@ -11,17 +11,17 @@ import asyncio
 import contextlib
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 
+from .containment import Containment
 from .component_module import ComponentModule, file_module, write_inline_module
 from .import_scan import needs_resolve_hooks
-from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
+from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
-from .pool import NodePool, PooledProcess, ProcessShape
+from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
+from .temp_roots import make_root, remove_abandoned_roots
 from .transport import SpawnError
 from .worker import NodeWorker
 
@@ -38,7 +38,10 @@ INLINE_SHAPE = ProcessShape(read_paths=(), private_folder=True, resolve_hooks=Fa
 
 
 class SandboxHost:
-    """Supervises the Node workers; start() before use, close() (or `async with`) after."""
+    """Supervises the Node workers; start() before use, close() (or `async with`) after.
+
+    `on_http` answers the workers' outbound HTTP requests (without it they go to the network);
+    `intercept_http=False` starts workers without the interceptors (for the interception benchmark)."""
 
     def __init__(
         self,
@@ -46,9 +49,21 @@ class SandboxHost:
         *,
         node: str = "node",
         on_respond: Callable[[str, dict], None] | None = None,
+        denied: tuple[tuple[str, str], ...] = (),
+        on_trouble: Callable[[str, str], None] | None = None,
+        on_http: HttpHandler | None = None,
+        intercept_http: bool = True,
+        spares: int = SPARES_PER_SHAPE,
     ) -> None:
+        """`denied`: (path, why) of files no component may read (containment.emulator_files);
+        `on_trouble(source_id, message)`: what the sandbox did to a source between runs (a console line)."""
+        self._on_trouble = on_trouble
         self.limits = limits
+        self.containment = Containment(memory_mb=limits.memory_mb, denied=denied)
+        self._intercept_http = intercept_http
+        self.on_http = on_http
         self._node = node
+        self._spares = spares
         self._on_respond = on_respond
         self._started = False
         self._runtime: NodeRuntime | None = None
@@ -76,8 +91,12 @@ class SandboxHost:
         if self._runtime is None:
             logger.warning("Node.js (%r) not found: sources cannot run", self._node)
             return
-        root = await asyncio.to_thread(lambda: os.path.realpath(tempfile.mkdtemp(prefix="pd-sandbox-")))
-        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=Path(root))
+        await asyncio.to_thread(remove_abandoned_roots)
+        root = await asyncio.to_thread(make_root)
+        # A little over the largest reply a run may send, for the frame's envelope.
+        self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=root,
+                              max_frame_bytes=self.limits.max_reply_bytes + 65536,
+                              intercept_http=self._intercept_http, spares=self._spares)
         self._pool.keep_warm(INLINE_SHAPE)
         self._memory_watch = asyncio.create_task(self._watch_memory())
 
@@ -127,7 +146,7 @@ class SandboxHost:
                 return current
             del self._workers[inv.source_id]
             pool.retire(current.pooled)
-        shape = await asyncio.to_thread(_shape_for, inv)
+        shape = await asyncio.to_thread(_shape_for, inv, self.containment)
         pooled = await pool.acquire(shape, inv.source_id)
         try:
             module = await _module_for(inv, pooled)
@@ -139,24 +158,32 @@ class SandboxHost:
             raise
         worker = NodeWorker(
             inv.source_id, pooled, module=module, signature=signature,
-            limits=self.limits, on_respond=self._on_respond,
+            limits=self.limits, on_respond=self._on_respond, on_http=self._answer_http,
         )
         self._workers[inv.source_id] = worker
         return worker
+
+    async def _answer_http(self, inv: Invocation, params: dict) -> tuple[dict, dict]:
+        if self.on_http is None:
+            return {"passthrough": True}, {}          # a bare sandbox: Node makes the request itself
+        return await self.on_http(inv, params)
 
     async def prepare(self, inv: Invocation) -> None:
         """Keeps a Node process ready for sources like `inv` (its code location and read roots), so the
         first of them does not wait for Node to start."""
         if self._pool is not None:
-            self._pool.keep_warm(await asyncio.to_thread(_shape_for, inv))
+            self._pool.keep_warm(await asyncio.to_thread(_shape_for, inv, self.containment))
 
     async def evict(self, source_id: str) -> None:
         """Stops the source's process after its current invocation, without waiting for it to exit
         (close() does); the next invoke takes another."""
-        async with self._locks.setdefault(source_id, asyncio.Lock()):
+        lock = self._locks.setdefault(source_id, asyncio.Lock())
+        async with lock:
             worker = self._workers.pop(source_id, None)
             if worker is not None and self._pool is not None:
                 self._pool.retire(worker.pooled)
+        if not lock.locked() and self._locks.get(source_id) is lock:
+            del self._locks[source_id]      # a deleted source leaves nothing behind
 
     async def ping(self, source_id: str) -> bool:
         """True when the source has a Node process that is alive and answers."""
@@ -164,34 +191,48 @@ class SandboxHost:
         return worker is not None and await worker.ping()
 
     async def _watch_memory(self) -> None:
+        """Every worker, running or not: memory a component keeps growing after run() returned
+        counts too. A busy one fails its run; an idle one is stopped and the next run gets a new one."""
         limit_mb = self.limits.memory_mb + RSS_HEADROOM_MB
         while True:
             await asyncio.sleep(MEMORY_POLL_S)
             for worker in list(self._workers.values()):
-                if not worker.busy:
-                    continue
                 rss_mb = worker.rss_mb()
-                if rss_mb is not None and rss_mb > limit_mb:
-                    logger.warning(
-                        "source %s uses %.0f MB (limit %d MB): killing its Node process",
-                        worker.source_id, rss_mb, limit_mb,
-                    )
+                if rss_mb is None or rss_mb <= limit_mb:
+                    continue
+                if worker.busy:
+                    logger.warning("source %s uses %.0f MB (limit %d MB): killing its Node process",
+                                   worker.source_id, rss_mb, limit_mb)
                     worker.kill("memory")
+                else:
+                    self._stop_idle(worker, f"its Node process grew to {rss_mb:.0f} MB after its run "
+                                            f"(limit {limit_mb} MB) and was stopped; the next run starts a new one")
+
+    def _stop_idle(self, worker: NodeWorker, why: str) -> None:
+        worker.kill("memory")
+        if self._workers.get(worker.source_id) is worker:
+            del self._workers[worker.source_id]
+        if self._pool is not None:
+            self._pool.retire(worker.pooled)
+        logger.warning("source %s: %s", worker.source_id, why)
+        if self._on_trouble is not None:
+            self._on_trouble(worker.source_id, why)
 
 
-def _shape_for(inv: Invocation) -> ProcessShape:
-    """What the source's process may read (the read roots, and the component's folder when no root
-    holds it) and whether it loads the resolve hooks. Reads files: call it in a thread.
+def _shape_for(inv: Invocation, containment: Containment) -> ProcessShape:
+    """What the source's process may read (read_scope: its roots, its folder, what it imports,
+    never the emulator's files) and whether it loads the resolve hooks. Reads files: call it in a thread.
 
     Inline code goes to a private folder that links our @pipedream packages, so it needs no hooks."""
-    roots = {os.path.abspath(root) for root in inv.read_roots} | {os.path.realpath(root) for root in inv.read_roots}
+    scope = containment.scope(inv.path, inv.read_roots)
     if inv.path is None:
-        return ProcessShape(tuple(sorted(roots)), private_folder=True, resolve_hooks=False)
+        return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied)
     folder = os.path.dirname(os.path.abspath(inv.path))
-    for candidate in (folder, os.path.realpath(folder)):
-        if not any(candidate == root or candidate.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
-            roots.add(candidate)
-    return ProcessShape(tuple(sorted(roots)), private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path))
+    # Node may chdir() only into a readable folder; one split around a denied file is started in.
+    # Otherwise spares stay shared between the folders of one read root.
+    cwd = None if any(folder == path or folder.startswith(path + os.sep) for path in scope.readable) else folder
+    return ProcessShape(scope.readable, private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path),
+                        denied=scope.denied, cwd=cwd)
 
 
 async def _module_for(inv: Invocation, pooled: PooledProcess) -> ComponentModule:

@@ -1,11 +1,12 @@
 """What the runtime asks the sandbox to run, and what comes back."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 OUTCOMES = ("ok", "error", "timeout", "memory", "exit", "crash")
-METHODS = ("run", "deploy", "activate", "deactivate")
+METHODS = ("run", "deploy", "activate", "deactivate", "sample")
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class SandboxLimits:
     memory_mb: int = 256
     max_log_bytes: int = 64_000
     max_event_bytes: int = 1_000_000
+    max_reply_bytes: int = 64 * 2**20      # a run's whole result (emits, db); a larger frame kills the process
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Invocation:
     clock_speed: float = 1.0
     env: dict[str, str] = field(default_factory=dict)
     read_roots: list[str] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list)     # never written to a record or a cassette
 
 
 @dataclass
@@ -52,6 +55,7 @@ class InvocationResult:
     http_response: dict | None
     logs: list[dict]
     duration_ms: float
+    requests: list[dict] = field(default_factory=list)    # outbound HTTP, oldest first
 
 
 def failed_result(
@@ -74,3 +78,7 @@ def failed_result(
         logs=logs,
         duration_ms=duration_ms,
     )
+
+
+# Answers one outbound HTTP request of a run: (the reply for the runner, the entry for the run record).
+HttpHandler = Callable[[Invocation, dict], Awaitable[tuple[dict, dict]]]

@@ -13,6 +13,7 @@ from pathlib import Path
 NODE_DIR = Path(__file__).resolve().parent / "node"
 RUNNER = NODE_DIR / "runner.mjs"
 REGISTER = NODE_DIR / "register.mjs"
+CONTAINMENT = NODE_DIR / "containment.mjs"
 
 Version = tuple[int, int, int]
 
@@ -66,10 +67,28 @@ class NodeRuntime:
         out_fd: int,
         resolve_hooks: bool = True,
     ) -> list[str]:
-        """node flags + runner.mjs for one worker reading requests on in_fd, replying on out_fd.
+        """node flags + runner.mjs for one worker reading requests on in_fd, replying on out_fd."""
+        return self.contained_argv(
+            RUNNER, [str(in_fd), str(out_fd)], read_paths=read_paths, memory_mb=memory_mb,
+            resolve_hooks=resolve_hooks,
+        )
+
+    def contained_argv(
+        self,
+        script: Path,
+        script_args: list[str],
+        *,
+        read_paths: list[str],
+        memory_mb: int,
+        resolve_hooks: bool = True,
+    ) -> list[str]:
+        """node flags + `script` for any process that loads component code: the permission model
+        (read only `read_paths` and our own folder; no writes, child processes or workers), a heap
+        cap, and containment.mjs loaded before anything else.
 
         `resolve_hooks`: load register.mjs so `@pipedream/platform` resolves to our copy when the
-        component's folder lacks it (on Node 20 that needs a loader thread, hence --allow-worker).
+        component's folder lacks it (on Node 20 that needs a loader thread, hence --allow-worker;
+        containment.mjs then takes Worker away from components).
         """
         resolve_hooks = resolve_hooks and self.has_module_register
         argv = [self.executable, f"--max-old-space-size={memory_mb}", "--enable-source-maps"]
@@ -77,22 +96,19 @@ class NodeRuntime:
             argv += ["--disable-warning=ExperimentalWarning", "--disable-warning=SecurityWarning"]
         if (20, 10, 0) <= self.version < (22, 7, 0):
             argv.append("--experimental-detect-module")
-        block_workers = False
         if self.has_permission_model:
             argv.append(self.permission_flag)
+            readable = sorted({str(NODE_DIR), str(script.parent), *read_paths})
             if self.version >= (20, 10, 0):
-                argv += [f"--allow-fs-read={path}" for path in read_paths]
+                argv += [f"--allow-fs-read={path}" for path in readable]
             else:
-                argv.append("--allow-fs-read=" + ",".join(read_paths))
+                argv.append("--allow-fs-read=" + ",".join(readable))
             if resolve_hooks and not self.has_in_thread_hooks:
                 argv.append("--allow-worker")
-                block_workers = True
+        argv.append(f"--import={CONTAINMENT.as_uri()}")
         if resolve_hooks:
             argv.append(f"--import={REGISTER.as_uri()}")
-        argv += [str(RUNNER), str(in_fd), str(out_fd)]
-        if block_workers:
-            argv.append("--block-workers")
-        return argv
+        return [*argv, str(script), *script_args]
 
 
 def parse_version(text: str) -> Version | None:
@@ -102,6 +118,11 @@ def parse_version(text: str) -> Version | None:
 
 async def find_node(node: str = "node") -> NodeRuntime | None:
     """The Node.js at `node` (a name on PATH or a path), or None when absent or unusable."""
+    return await asyncio.to_thread(find_node_sync, node)
+
+
+def find_node_sync(node: str = "node") -> NodeRuntime | None:
+    """find_node for callers without an event loop (blocks while Node says its version)."""
     executable = shutil.which(node)
     if executable is None:
         return None
@@ -109,7 +130,7 @@ async def find_node(node: str = "node") -> NodeRuntime | None:
         stat = os.stat(executable)
     except OSError:
         return None
-    version = await asyncio.to_thread(_probe_version, executable, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    version = _probe_version(executable, stat.st_ino, stat.st_mtime_ns, stat.st_size)
     return NodeRuntime(executable, version) if version else None
 
 

@@ -11,19 +11,27 @@ import collections
 import functools
 import itertools
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .component_module import prepare_private_folder
+from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
+from .protocol import MAX_FRAME_BYTES
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_S = 15.0
-# Node's environment; TZ=UTC as in the cloud. Each invocation then sets process.env itself.
-NODE_ENV = {"TZ": "UTC"}
+# Taken from the emulator's environment, so a local HTTPS mock or a corporate proxy works.
+INHERITED_ENV = ("NODE_EXTRA_CA_CERTS", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+                 "http_proxy", "https_proxy", "no_proxy")
+
+
+def inherited_env() -> dict[str, str]:
+    return {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
 SPARES_PER_SHAPE = 1
 # A shape lent again within QUICK_SUCCESSION_S of its last lend, with no spare ready, keeps one
 # more spare (up to MAX_SPARES_PER_SHAPE) until it has not been lent for TRIM_AFTER_S.
@@ -40,12 +48,17 @@ class ProcessShape:
     """What is fixed when Node starts, so what a spare must match to serve a source.
 
     read_paths: what Node may read besides the runner's folder; private_folder: a folder of the
-    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs.
+    process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs;
+    denied: (path, why) of the emulator's files kept out of read_paths, to explain a denial;
+    cwd: where Node starts, when the component's folder is not readable as a whole (it holds a
+    denied file), since chdir() there would be denied; else None and the runner changes folder.
     """
 
     read_paths: tuple[str, ...]
     private_folder: bool
     resolve_hooks: bool
+    denied: tuple[tuple[str, str], ...] = ()
+    cwd: str | None = None
 
 
 @dataclass(eq=False)
@@ -60,8 +73,11 @@ class PooledProcess:
 class NodePool:
     """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
 
-    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE) -> None:
+    def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE,
+                 max_frame_bytes: int = MAX_FRAME_BYTES, intercept_http: bool = True) -> None:
         self._runtime = runtime
+        self._max_frame_bytes = max_frame_bytes
+        self._intercept_env = {} if intercept_http else {"PD_SANDBOX_INTERCEPT": "0"}
         self._memory_mb = memory_mb
         self._root = root
         self._spares = spares
@@ -246,9 +262,10 @@ class NodePool:
                 resolve_hooks=shape.resolve_hooks,
             )
 
-        process = NodeProcess(label)
+        process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
-            await process.spawn(argv_for, cwd=str(folder or NODE_DIR), env=dict(NODE_ENV))
+            env = {**inherited_env(), **node_environment(shape.denied), **self._intercept_env}
+            await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
         except SpawnError:
             if folder is not None:
                 await asyncio.to_thread(shutil.rmtree, folder, True)

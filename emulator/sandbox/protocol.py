@@ -13,7 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 HEADER = struct.Struct(">I")
+MAX_FRAME_BYTES = 64 * 2**20
 
 NoticeHandler = Callable[[str, dict], None]
 
@@ -26,19 +29,31 @@ class RunnerRequestError(Exception):
     """The runner refused or failed a request (a bug on our side, not a component fault)."""
 
 
+class FrameTooLarge(Exception):
+    """A frame header announced more bytes than the connection accepts (a forged or runaway reply)."""
+
+
 def encode_frame(message: dict) -> bytes:
     body = json.dumps(message, separators=(",", ":")).encode()
     return HEADER.pack(len(body)) + body
 
 
-async def read_frame(reader: asyncio.StreamReader) -> dict | None:
-    """The next message, or None at end of stream."""
+async def read_frame(reader: asyncio.StreamReader, max_bytes: int = MAX_FRAME_BYTES) -> dict | None:
+    """The next message, or None at end of stream; FrameTooLarge before buffering an oversized body."""
     try:
         (size,) = HEADER.unpack(await reader.readexactly(HEADER.size))
+        if size > max_bytes:
+            raise FrameTooLarge(f"a frame of {size} bytes was announced, over the {max_bytes}-byte limit")
         body = await reader.readexactly(size)
     except asyncio.IncompleteReadError:
         return None
-    return json.loads(body)
+    try:
+        message = orjson.loads(body)   # a run's reply can hold 100,000 emits: parse it fast
+    except orjson.JSONDecodeError:
+        message = json.loads(body)     # lone surrogates, integers past 64 bits
+    if not isinstance(message, dict):
+        raise ValueError("a frame is not a JSON object")
+    return message
 
 
 @dataclass
@@ -57,8 +72,11 @@ class Connection:
         write: Callable[[bytes], None],
         *,
         on_notice: NoticeHandler,
+        max_frame_bytes: int = MAX_FRAME_BYTES,
     ) -> None:
         self._reader = reader
+        self._max_frame_bytes = max_frame_bytes
+        self.violation: str | None = None      # why the connection was cut, when the runner broke the protocol
         self._write = write
         self._on_notice = on_notice
         self._pending: dict[int, _Pending] = {}
@@ -68,8 +86,11 @@ class Connection:
     async def serve(self) -> None:
         """Reads frames until the runner closes its end, then fails whatever still waits."""
         try:
-            while (message := await read_frame(self._reader)) is not None:
+            while (message := await read_frame(self._reader, self._max_frame_bytes)) is not None:
                 self._dispatch(message)
+                await asyncio.sleep(0)     # frames already buffered would otherwise hold the loop
+        except (FrameTooLarge, ValueError) as failure:
+            self.violation = f"the Node process broke the protocol: {failure}"
         finally:
             self.close()
 
@@ -110,10 +131,19 @@ class Connection:
         finally:
             del self._pending[request_id]
 
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        """Sends a message that gets no reply (an answer to something the runner asked); dropped
+        when the runner is gone."""
+        if self.closed:
+            return
+        try:
+            self._write(encode_frame({"method": method, "params": params}))
+        except ChannelClosed:
+            pass
+
     def close(self) -> None:
         self.closed = True
+        why = self.violation or "the Node process went away before answering"
         for pending in self._pending.values():
             if not pending.future.done():
-                pending.future.set_exception(
-                    ChannelClosed(f"{pending.call}: the Node process went away before answering")
-                )
+                pending.future.set_exception(ChannelClosed(f"{pending.call}: {why}"))

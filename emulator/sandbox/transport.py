@@ -13,7 +13,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from .protocol import ChannelClosed, Connection
+from .protocol import MAX_FRAME_BYTES, ChannelClosed, Connection
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,9 @@ class SpawnError(Exception):
 class NodeProcess:
     """One spawned Node process and its protocol connection."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, *, max_frame_bytes: int = MAX_FRAME_BYTES) -> None:
         self.label = label
+        self._max_frame_bytes = max_frame_bytes
         self.connection: Connection | None = None
         self.heap_exhausted = False
         self._process: asyncio.subprocess.Process | None = None
@@ -75,8 +76,10 @@ class NodeProcess:
             asyncio.Protocol, open(to_node_write, "wb", buffering=0)
         )
         self._ready = loop.create_future()
-        self.connection = Connection(reader, self._send, on_notice=self._on_own_notice)
+        self.connection = Connection(reader, self._send, on_notice=self._on_own_notice,
+                                     max_frame_bytes=self._max_frame_bytes)
         self._serving = asyncio.create_task(self.connection.serve())
+        self._serving.add_done_callback(self._after_serving)
         self._stderr_drain = asyncio.create_task(self._drain_stderr())
 
     async def wait_ready(self, timeout_s: float) -> dict:
@@ -89,6 +92,12 @@ class NodeProcess:
             await self.stop()
             raise SpawnError(f"Node did not start: {self.stderr_tail() or 'no output'}")
         return self._ready.result()
+
+    def _after_serving(self, _: asyncio.Task[None]) -> None:
+        """A process that broke the protocol (an oversized or garbled frame) is killed at once."""
+        if self.connection is not None and self.connection.violation:
+            logger.warning("node[%s] (pid %s): %s; killing it", self.label, self.pid, self.connection.violation)
+            self.kill()
 
     def _on_own_notice(self, kind: str, params: dict) -> None:
         if kind == "ready" and self._ready is not None and not self._ready.done():

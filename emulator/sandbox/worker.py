@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 
 from .component_module import ComponentModule
-from .invocation import Invocation, InvocationResult, SandboxLimits, failed_result
-from .pool import PooledProcess
-from .protocol import ChannelClosed, RunnerRequestError
+from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
+from .pool import PooledProcess, inherited_env
+from .protocol import ChannelClosed, Connection, RunnerRequestError
 
 logger = logging.getLogger(__name__)
 
@@ -21,18 +21,32 @@ RespondCallback = Callable[[str, dict], None]
 
 
 class _RunTrace:
-    """What a run reported while it ran: logs, the HTTP response, a process.exit() call."""
+    """What a run reported while it ran: logs, the HTTP response, a process.exit() call, and the
+    outbound requests it made (each answered by `on_http` while the run waits)."""
 
-    def __init__(self, source_id: str, on_respond: RespondCallback | None) -> None:
-        self.source_id = source_id
+    def __init__(self, invocation: Invocation, on_respond: RespondCallback | None,
+                 on_http: HttpHandler | None, connection: Connection) -> None:
+        self.invocation = invocation
+        self.source_id = invocation.source_id
         self.on_respond = on_respond
+        self.on_http = on_http
+        self.connection = connection
         self.logs: list[dict] = []
         self.http_response: dict | None = None
         self.exit_code: int | None = None
+        self.requests: dict[int, dict] = {}
+        self.answering: set[asyncio.Task[None]] = set()
+        self.emits: list[dict] = []          # a long run's earlier emits, sent ahead of its reply
 
     def notice(self, kind: str, params: dict) -> None:
         if kind == "log":
             self.logs.append(params)
+        elif kind == "http":
+            task = asyncio.get_running_loop().create_task(self._answer_http(params))
+            self.answering.add(task)
+            task.add_done_callback(self.answering.discard)
+        elif kind == "emits":
+            self.emits.extend(params.get("emits") or [])
         elif kind == "respond":
             self.http_response = params
             if self.on_respond is not None:
@@ -42,6 +56,27 @@ class _RunTrace:
                     logger.exception("on_respond callback failed for source %s", self.source_id)
         elif kind == "exit":
             self.exit_code = int(params.get("code", 0))
+
+    async def _answer_http(self, params: dict) -> None:
+        seq = int(params.get("seq") or 0)
+        if self.on_http is None:
+            reply: dict = {"passthrough": True}
+        else:
+            try:
+                reply, entry = await self.on_http(self.invocation, params)
+                if entry:
+                    self.requests[seq] = entry
+            except Exception as failure:          # a bug on our side must not hang the component
+                logger.exception("answering %s %s failed", params.get("method"), params.get("url"))
+                reply = {"error": {"message": f"{params.get('method')} {params.get('url')}: the emulator failed "
+                                              f"to answer ({failure})", "code": "ECONNRESET"}}
+        self.connection.notify("http_reply", {"seq": seq, **reply})
+
+    def finish(self) -> list[dict]:
+        """Stops answering (the run is over) and lists the requests answered, in the order made."""
+        for task in self.answering:
+            task.cancel()
+        return [self.requests[seq] for seq in sorted(self.requests)]
 
 
 class NodeWorker:
@@ -59,6 +94,7 @@ class NodeWorker:
         signature: tuple,
         limits: SandboxLimits,
         on_respond: RespondCallback | None,
+        on_http: HttpHandler | None = None,
     ) -> None:
         self.source_id = source_id
         self.pooled = pooled
@@ -67,6 +103,7 @@ class NodeWorker:
         self.busy = False
         self._limits = limits
         self._on_respond = on_respond
+        self._on_http = on_http
         self._node = pooled.process
         self._kill_reason: str | None = None
 
@@ -78,19 +115,30 @@ class NodeWorker:
         """Runs one method; a fault inside the component comes back as the result's outcome."""
         connection = self._node.connection
         assert connection is not None
-        trace = _RunTrace(self.source_id, self._on_respond)
+        trace = _RunTrace(invocation, self._on_respond, self._on_http, connection)
+        try:
+            result = await self._invoke(invocation, now_ms, trace)
+        finally:
+            requests = trace.finish()
+        result.requests = requests
+        return result
+
+    async def _invoke(self, invocation: Invocation, now_ms: int, trace: _RunTrace) -> InvocationResult:
+        connection = self._node.connection
+        assert connection is not None
         params = {
             "method": invocation.method,
-            "module": self.module.to_runner(),
+            "module": self.module.to_runner(started_in=self.pooled.shape.cwd),
             "props": invocation.props,
             "db": invocation.db,
             "event": invocation.event,
             "now_ms": now_ms,
             "clock_speed": invocation.clock_speed,
-            "env": invocation.env,
+            "env": {**inherited_env(), **invocation.env},
             "limits": {
                 "max_log_bytes": self._limits.max_log_bytes,
                 "max_event_bytes": self._limits.max_event_bytes,
+                "max_reply_bytes": self._limits.max_reply_bytes,
             },
         }
         call = f"{invocation.method}() of source {self.source_id}"
@@ -117,7 +165,7 @@ class NodeWorker:
         return InvocationResult(
             outcome=reply["outcome"],
             error=reply["error"],
-            emits=reply["emits"],
+            emits=trace.emits + reply["emits"] if trace.emits else reply["emits"],
             db=reply["db"],
             db_changes=reply["db_changes"],
             http_response=reply["http_response"],
@@ -147,6 +195,10 @@ class NodeWorker:
     def _death_result(
         self, invocation: Invocation, trace: _RunTrace, started: float, failure: Exception
     ) -> InvocationResult:
+        violation = self._node.connection.violation if self._node.connection else None
+        if violation:
+            message = f"{violation}; its Node process was killed (source {self.source_id})"
+            return self._unanswered(invocation, trace, started, "crash", "ProtocolViolation", message)
         if self._kill_reason == "memory" or self._node.heap_exhausted:
             message = f"the run exceeded the {self._limits.memory_mb} MB memory limit; its Node process was killed"
             return self._unanswered(invocation, trace, started, "memory", "MemoryLimitExceeded", message)

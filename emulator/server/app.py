@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, control, dashboard, endpoints, events, sources, sse,
-                          subscriptions, users)
+from emulator.api import (activity, components, control, dashboard, endpoints, events, outbound_http, samples,
+                          sources, sse, subscriptions, users)
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import endpoint_host, handle_endpoint_request
 from emulator.api.event_stream import STREAMS, OpenStreams
@@ -22,7 +22,8 @@ from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
 from emulator.server.services import SERVICES, build_services, services_of
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
-                subscriptions.routes, endpoints.routes, control.routes, activity.routes, dashboard.routes)
+                subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, samples.routes, activity.routes,
+                dashboard.routes)
 
 
 def build_app(config: Config) -> web.Application:
@@ -39,7 +40,8 @@ def build_app(config: Config) -> web.Application:
     add_routes(app)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)
-    app.cleanup_ctx.extend([_sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx, _persistence_ctx])
+    # Persistence first, so it is torn down last: the final save follows every run still in flight.
+    app.cleanup_ctx.extend([_persistence_ctx, _sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx])
     app.on_shutdown.append(app[STREAMS].end_all)
     return app
 
@@ -81,6 +83,7 @@ async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await services.runtime.close()
     await services.sandbox.close()
+    await services.outbound.close()
 
 
 async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -117,7 +120,9 @@ async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:
     if not services.config.state_file:
         yield
         return
-    saver = StateSaver(services.store, Path(services.config.state_file))
+    saver = StateSaver(services.store, Path(services.config.state_file),
+                       report=lambda kind, data: services.bus.publish(kind, **data))
+    services.saver = saver
     await saver.start()
     yield
     await saver.close()

@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
 from aiohttp import web
 
+from emulator.devserver.state_file import StateSaveError
 from emulator.server.app import build_app
 from emulator.config import Config
 from emulator.server.middleware import INTERNAL_ERRORS
 from emulator.server.services import SERVICES, Services
+
+log = logging.getLogger("emulator")
+
+
+class ListenError(OSError):
+    """The server could not listen on its host and port (in use, not permitted, no such address)."""
 
 
 class Emulator:
@@ -44,9 +52,11 @@ class Emulator:
         site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
         try:
             await site.start()
-        except BaseException:
+        except BaseException as exc:
             # The background work (sandbox, timers, watcher) is already up: stop it, or it outlives us.
             await self.close()
+            if isinstance(exc, OSError):
+                raise ListenError(exc.errno, exc.strerror or str(exc)) from exc
             raise
         port = self._runner.addresses[0][1]
         host = self.config.host if ":" not in self.config.host else f"[{self.config.host}]"
@@ -63,8 +73,13 @@ class Emulator:
     async def __aenter__(self) -> Emulator:
         return await self.start()
 
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            await self.close()
+        except StateSaveError:
+            if exc_type is None:
+                raise
+            log.exception("while closing after an error")   # the error already leaving wins
 
 
 class ThreadedEmulator:

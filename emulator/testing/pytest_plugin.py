@@ -25,11 +25,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="component folder the pd_emulator fixtures register (default: none)")
     group.addoption("--pd-speed", action="store", type=float, default=None, metavar="N",
                     help="run the fixtures' clock in real time at N times speed (default: a virtual clock)")
+    group.addoption("--pd-record-mode", action="store", default="none",
+                    choices=("none", "once", "new_episodes", "all"),
+                    help="@pytest.mark.pd_cassette: none (default) replays only; once records a missing "
+                         "cassette; new_episodes replays and records what is new; all records afresh")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "pd_components(folder): component folder (relative to the test file) for the pd_emulator fixtures")
+    config.addinivalue_line(
+        "markers", "pd_cassette(name): answer the sources' outbound HTTP from cassettes/<test module>/<name>.har "
+                   "next to the test (see --pd-record-mode); without it, tests are offline")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -55,6 +62,11 @@ async def pd_emulator(request: pytest.FixtureRequest) -> AsyncIterator[PdEmulato
     config = fixture_config(_folders(request), request.config.getoption("pd_speed"))
     emulator = await PdEmulator(config, search_paths=[request.path.parent]).start()
     _attach_log(request, emulator.log.snapshot)
+    try:
+        _use_cassette(request, emulator.services.outbound)
+    except BaseException:
+        await emulator.close()
+        raise
     try:
         yield emulator
         problems = emulator.problems()
@@ -84,6 +96,10 @@ def pd_emulator_server(request: pytest.FixtureRequest, _pd_emulator_pool: Server
     __tracebackhide__ = True
     server = _pd_emulator_pool.get(_folders(request))
     server.reset()
+
+    async def use_cassette() -> None:
+        _use_cassette(request, server.services.outbound)
+    server.control(use_cassette())
     assert server.log is not None
     _attach_log(request, server.log.snapshot)
     yield server
@@ -100,6 +116,30 @@ def _folders(request: pytest.FixtureRequest) -> list[Path]:
 def _option_folders(config: pytest.Config) -> list[Path]:
     folder = config.getoption("pd_components")
     return [config.invocation_params.dir / folder] if folder else []
+
+
+def cassette_path(request: pytest.FixtureRequest, name: str) -> Path:
+    return request.path.parent / "cassettes" / request.path.stem / f"{name}.har"
+
+
+def _use_cassette(request: pytest.FixtureRequest, outbound: object) -> None:
+    """`@pytest.mark.pd_cassette("name")`: the emulator's mode for this test, per --pd-record-mode."""
+    __tracebackhide__ = True
+    marker = request.node.get_closest_marker("pd_cassette")
+    if marker is None:
+        return
+    from emulator.outbound.cassette import CassetteError
+    from emulator.testing.http_control import apply_record_mode
+
+    name = marker.args[0] if marker.args else request.node.name
+    record_mode = request.config.getoption("pd_record_mode")
+    try:
+        apply_record_mode(outbound, record_mode, cassette_path(request, name))  # type: ignore[arg-type]
+        return
+    except CassetteError as error:
+        problem = str(error)
+    pytest.fail(f"@pytest.mark.pd_cassette({name!r}): {problem}. Record it with --pd-record-mode=once.",
+                pytrace=False)
 
 
 def _attach_log(request: pytest.FixtureRequest, snapshot: Callable[[], list[str]]) -> None:

@@ -88,3 +88,18 @@ async def test_undecodable_cursor_is_400(api: ApiClient) -> None:
 
 def _cursor(item_id: str) -> str:
     return base64.b64encode(item_id.encode()).decode().rstrip("=")
+
+
+async def test_ids_keep_creation_order_past_62_to_the_4th_creations(api: ApiClient) -> None:
+    state = await api.ok("GET", "/_emulator/state")
+    await api.ok("PUT", "/_emulator/state", json={**state, "id_sequence": 62 ** 4 - 3})
+    ids = await _sources(api, 6)                        # crosses 62**4: the sequence part grows
+    assert ids == sorted(ids) and len(ids[-1]) > len(ids[0])
+    seen, after = [], ""
+    while True:
+        _, body = await api.get(f"/v1/users/me/sources?limit=4&after={after}")
+        if not body["data"]:
+            break
+        seen += [s["id"] for s in body["data"]]
+        after = body["page_info"]["end_cursor"]
+    assert seen == list(reversed(ids))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator.api.event_stream import STREAMS
-from emulator.cli.companion import parse_duration
+from emulator.cli.arguments import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
 from tests.cli.conftest import Cli, Follower, start_server
 from tests.conftest import EMITTER

@@ -30,6 +30,7 @@ def test_the_readme_pytest_example_passes(pytester: pytest.Pytester) -> None:
     files = named_files(section(readme, HEADING))
     assert any(name.endswith(".mjs") for name in files) and any(name.startswith("test_") for name in files)
     for name, body in files.items():
+        pytester.path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
         pytester.path.joinpath(name).write_text(body, encoding="utf-8")
     shutil.copytree(ROOT / "fixtures", pytester.path / "fixtures")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings = error\n"

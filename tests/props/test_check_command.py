@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from emulator.props.check import check_command
+from emulator.sandbox.props_import import import_with_node_sync
 
 SIMPLE = """
     export default {
@@ -21,7 +22,7 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs node
 
 def run_check(paths: list[str], fmt: str = "text") -> tuple[int, str]:
     out = io.StringIO()
-    return check_command(paths, fmt=fmt, out=out), out.getvalue()
+    return check_command(paths, fmt=fmt, out=out, import_with_node=import_with_node_sync), out.getvalue()
 
 
 def test_text_output_shows_metadata_and_props(write):

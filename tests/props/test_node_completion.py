@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 
-from emulator.props.extract import complete_with_node, extract_file
+from emulator.props.extract import extract_file
+from emulator.sandbox.props_import import complete_with_node
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 
@@ -66,3 +67,13 @@ async def test_without_node_the_static_extraction_is_kept(write, monkeypatch):
     monkeypatch.setenv("PATH", "")
     completed = await complete_with_node(path, extract_file(path))
     assert not completed.completed_by_node and "`node` is not on PATH" in completed.warnings[-1].message
+
+
+async def test_a_denied_read_while_importing_names_the_path_and_why(write, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.txt"
+    secret.write_text("s3cret")
+    path = write("reads.mjs", f"import fs from 'node:fs';\nconst text = fs.readFileSync({str(secret)!r}, 'utf8');\n"
+                              "export default { props: { a: { type: 'string', label: text.trim() } } };\n")
+    completed = await complete_with_node(path, extract_file(path))
+    assert not completed.completed_by_node
+    assert f"reading {secret} is denied (it is outside what this component may read" in completed.warnings[-1].message

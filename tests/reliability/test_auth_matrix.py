@@ -34,6 +34,7 @@ export default {
   key: "owned", name: "Owned", version: "0.0.1", type: "source",
   props: { slack: { type: "app", app: "slack" }, db: "$.service.db" },
   async run(event) { this.db.set("seen", true); this.$emit({ marker: "MARKER" }, { id: "1", summary: "owned" }); },
+  sampleEmit: { marker: "MARKER" },
 };
 """.replace("MARKER", OWNER_MARKER)
 
@@ -95,6 +96,17 @@ MATRIX: dict[str, tuple[Call, str]] = {
     "getOverview": (Call("GET", "/_emulator/overview"), YOURS),
     "createDashboardLink": (Call("POST", "/_emulator/dashboard/links"), YOURS),
     "listWebhookFailures": (Call("GET", "/_emulator/webhooks/failures"), YOURS),
+    "getHttpMode": (Call("GET", "/_emulator/http"), SHARED),
+    "setHttpMode": (Call("PUT", "/_emulator/http", {"mode": "live"}), EMULATOR_WIDE),
+    "listHttpStubs": (Call("GET", "/_emulator/http/stubs"), YOURS),
+    "addHttpStub": (Call("POST", "/_emulator/http/stubs", {"url": "https://x.test/", "source_id": "{source}"}), OWNED),
+    "clearHttpStubs": (Call("DELETE", "/_emulator/http/stubs"), EMULATOR_WIDE),
+    "deleteHttpStub": (Call("DELETE", "/_emulator/http/stubs/{stub}"), OWNED),
+    "listHttpRequests": (Call("GET", "/_emulator/http/requests"), YOURS),
+    "getSourceHttpMode": (Call("GET", "/_emulator/sources/{source}/http"), OWNED),
+    "setSourceHttpMode": (Call("PUT", "/_emulator/sources/{source}/http", {"mode": "live"}), OWNED),
+    "clearSourceHttpMode": (Call("DELETE", "/_emulator/sources/{source}/http"), OWNED),
+    "emitSample": (Call("POST", "/_emulator/sources/{source}/sample"), OWNED),
     "GET /sources/{id}/sse": (Call("GET", "/sources/{source}/sse"), OWNED),
     "GET /sse/dc/{id}/emits": (Call("GET", "/sse/dc/{source}/emits"), OWNED),
     "GET /sse/dc/{id}/observations": (Call("GET", "/sse/dc/{source}/observations"), OWNED),
@@ -103,9 +115,9 @@ PROTECTED = sorted(name for name, (_, kind) in MATRIX.items() if kind != PUBLIC)
 BY_KIND = {kind: sorted(n for n, (_, k) in MATRIX.items() if k == kind)
            for kind in (OWNED, YOURS, SHARED, EMULATOR_WIDE)}
 # The owner's calls that change what they name run last in the sanity check.
-DESTRUCTIVE = ("deleteSubscription", "deleteSourceEvents", "updateSource", "deleteWebhook", "deleteSource")
+DESTRUCTIVE = ("deleteHttpStub", "deleteSubscription", "deleteSourceEvents", "updateSource", "deleteWebhook", "deleteSource")
 MISSING = {"source": "dc_ZZZZzzzz", "component": "sc_ZZZZzzzz", "webhook": "wh_ZZZZzzzz", "run": "run_ZZZZzzzz",
-           "event": "1700000000000-9", "account": "apn_ZZZZzzzz"}
+           "event": "1700000000000-9", "account": "apn_ZZZZzzzz", "stub": "hs_ZZZZzzzz"}
 
 
 @dataclass
@@ -125,9 +137,12 @@ def owner(served: ThreadedEmulator, client: JsonClient) -> Owner:
     webhook = client.ok("POST", "/v1/webhooks", json={"url": "http://127.0.0.1:9/owner"})["data"]
     client.ok("POST", "/v1/subscriptions", json={"emitter_id": source["id"], "listener_id": webhook["id"],
                                                  "event_name": "never"})
+    stub = client.ok("POST", "/_emulator/http/stubs", json={"url": f"https://{OWNER_MARKER}.test/",
+                                                            "source_id": source["id"]})["data"]
+    client.ok("POST", "/_emulator/http/stubs", json={"url": f"https://{OWNER_MARKER}.test/every-source"})
     me = client.ok("GET", "/v1/users/me")["data"]
     ids = {"source": source["id"], "component": source["component_id"], "webhook": webhook["id"],
-           "run": run["id"], "event": run["emitted"][0], "account": account["id"]}
+           "run": run["id"], "event": run["emitted"][0], "account": account["id"], "stub": stub["id"]}
     return Owner(key=served.api_key, ids=ids, secrets=(SECRET, served.api_key, me["id"], OWNER_MARKER, *ids.values()))
 
 

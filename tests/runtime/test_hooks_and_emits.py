@@ -144,3 +144,28 @@ async def test_a_run_queued_behind_a_delete_does_not_bring_the_source_back(api: 
     assert deleting.result()[0] == 204
     assert queued.result().outcome == "skipped"
     assert emu.services.store.events.count(source["id"]) == 0
+
+
+MANY = """export default { key: "many", name: "Many", version: "0.0.1", type: "source",
+  async run(event) { for (let i = 0; i < event.n; i++) this.$emit({ i }, { summary: `e${i}` }); } };"""
+
+
+async def test_thousands_of_emits_of_one_run_arrive_complete_and_in_call_order(api: ApiClient) -> None:
+    source = await create_source(api, MANY)
+    run = await run_source(api, source["id"], {"n": 2500})          # several frames from Node
+    assert run["outcome"] == "ok" and len(run["emitted"]) == 2500
+    _, page = await api.get(f"/v1/sources/{source['id']}/event_summaries?limit=100")
+    assert [e["event"]["i"] for e in page["data"]] == list(range(2499, 2399, -1))
+
+
+async def test_other_requests_are_answered_while_a_run_stores_its_emits(api: ApiClient) -> None:
+    source = await create_source(api, MANY)
+    running = asyncio.ensure_future(run_source(api, source["id"], {"n": 20000}))
+    while True:
+        _, page = await api.get(f"/v1/sources/{source['id']}/event_summaries?limit=1")
+        if page["data"] or running.done():
+            break
+        await asyncio.sleep(0.01)
+    assert page["data"], "the run ended before any request saw its events"
+    assert page["data"][0]["event"]["i"] < 19999, "events appeared only once the whole run was stored"
+    assert len((await running)["emitted"]) == 20000

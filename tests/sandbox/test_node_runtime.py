@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.sandbox.node_runtime import NodeRuntime, find_node, parse_version
+from emulator.sandbox.node_runtime import NODE_DIR, NodeRuntime, find_node, parse_version
 
 
 def argv_for(version: tuple[int, int, int]) -> list[str]:
@@ -19,27 +19,29 @@ def test_node_18_runs_without_the_permission_model():
 def test_node_20_uses_the_experimental_permission_model_and_allows_the_loader_thread():
     argv = argv_for((20, 20, 2))
     assert "--experimental-permission" in argv
-    assert ["--allow-fs-read=/a", "--allow-fs-read=/b"] == [f for f in argv if f.startswith("--allow-fs-read")]
-    assert "--allow-worker" in argv and argv[-1] == "--block-workers"
+    readable = [f.removeprefix("--allow-fs-read=") for f in argv if f.startswith("--allow-fs-read")]
+    assert {"/a", "/b", str(NODE_DIR)} == set(readable)
+    assert "--allow-worker" in argv
     assert "--allow-child-process" not in argv and "--allow-fs-write" not in " ".join(argv)
 
 
 def test_early_node_20_passes_read_paths_as_one_comma_list():
-    assert "--allow-fs-read=/a,/b" in argv_for((20, 5, 0))
+    assert f"--allow-fs-read=/a,/b,{NODE_DIR}" in argv_for((20, 5, 0))
 
 
 @pytest.mark.parametrize("version", [(22, 15, 0), (24, 1, 0)])
 def test_node_with_in_thread_hooks_needs_no_worker_permission(version):
     argv = argv_for(version)
     assert "--permission" in argv
-    assert "--allow-worker" not in argv and "--block-workers" not in argv
+    assert "--allow-worker" not in argv
 
 
-def test_the_register_module_is_imported_before_the_runner():
+def test_containment_then_the_register_module_are_imported_before_the_runner():
     argv = argv_for((20, 20, 2))
-    register = next(i for i, flag in enumerate(argv) if flag.startswith("--import="))
+    imports = [flag.rsplit("/", 1)[-1] for flag in argv if flag.startswith("--import=")]
+    assert imports == ["containment.mjs", "register.mjs"]
     runner = next(i for i, flag in enumerate(argv) if flag.endswith("runner.mjs"))
-    assert register < runner
+    assert all(i < runner for i, flag in enumerate(argv) if flag.startswith("--import="))
     assert argv[runner + 1:runner + 3] == ["5", "6"]
 
 

@@ -1,4 +1,5 @@
-// Actions on a source: run now with an event, send an HTTP request to it, replay, pause, delete.
+// Actions on a source: run now with an event, send an HTTP request to it, emit its sample event,
+// replay, pause, delete.
 import { html, useState } from "../lib.mjs";
 import { post } from "../api.mjs";
 import { ActionButton, parseJson } from "../ui.mjs";
@@ -9,6 +10,7 @@ export function ActionsTab({ source, onChanged }) {
   return html`<div class="actions-tab">
     <${RunWithEvent} source=${source} />
     ${source.endpoint_url ? html`<${HttpRequest} source=${source} />` : null}
+    <${Sample} source=${source} />
     <${Replay} source=${source} />
     <div class="card"><h2>State</h2><div class="buttons">
       <${PauseButton} source=${source} onChanged=${onChanged} /><${DeleteButton} source=${source} /></div></div>
@@ -73,6 +75,17 @@ function parseHeaders(text) {
     if (at > 0) headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   return headers;
+}
+
+function Sample({ source }) {
+  const [answer, setAnswer] = useState(null);
+  const go = async () => setAnswer(await post(`/_emulator/sources/${source.id}/sample`, {}));
+  return html`<div class="card"><h2>Emit the sample event</h2>
+    <p class="muted">Emits the component's <code>sampleEmit</code> as if <code>run()</code> had, with its own <code>generateMeta</code>.</p>
+    <div class="buttons"><${ActionButton} onClick=${go}>Emit sample</${ActionButton}></div>
+    ${answer ? html`<div class="result" data-testid="sample-result"><p>Emitted <code>${answer.data ? answer.data.id : "nothing (deduped)"}</code>
+      ${answer.data ? answer.data.metadata.summary : ""}</p><${RunDetail} run=${answer.run} /></div>` : null}
+  </div>`;
 }
 
 function Replay({ source }) {

@@ -6,6 +6,7 @@ import { setQueryParam } from "../router.mjs";
 import { compactJson, formatRunDuration, formatTime } from "../format.mjs";
 import { JsonTree } from "../json-tree.mjs";
 import { ErrorNote, Outcome, memo } from "../ui.mjs";
+import { NetworkPanel } from "./run-network.mjs";
 
 const OUTCOMES = ["", "ok", "error", "timeout", "memory", "exit", "crash"];
 
@@ -61,6 +62,9 @@ const RunRow = memo(({ run }) => {
   };
   const emitted = Array.isArray(run.emitted) ? run.emitted.length : run.emitted;
   const message = typeof run.error === "string" ? run.error : run.error && run.error.message;
+  const requests = Array.isArray(run.requests) ? run.requests.length : run.requests || 0;
+  const blocked = Array.isArray(run.requests) ? run.requests.filter((r) => r.answered_by === "blocked").length
+    : run.blocked || 0;
   return html`<li class=${`row ${open ? "open" : ""}`} data-run-id=${run.id}>
     <div class="row-head" onClick=${toggle}>
       <span class="time">${formatTime(run.started_at_ms)}</span>
@@ -68,6 +72,8 @@ const RunRow = memo(({ run }) => {
       <span>${run.method} <span class="muted">(${run.trigger})</span></span>
       <span class="muted">${formatRunDuration(run.duration_ms)}</span>
       <span>${emitted} emitted</span>
+      ${requests ? html`<span class="muted">${requests} HTTP</span>` : null}
+      ${blocked ? html`<span class="error-text">${blocked} blocked</span>` : null}
       ${message ? html`<span class="error-text">${message}</span>` : null}
       <code class="muted">${run.id}</code>
     </div>
@@ -85,6 +91,8 @@ export function RunDetail({ run }) {
     <h3>Console</h3>
     ${run.logs.length ? html`<pre class="console">${run.logs.map((l) => html`<div class=${`log-${l.level}`}><span class="muted">${l.level.padEnd(5)}</span> ${l.message}</div>`)}</pre>`
       : html`<p class="muted">No console output.</p>`}
+    <h3>Network (${(run.requests || []).length})</h3>
+    <${NetworkPanel} requests=${run.requests} />
     <h3>Emitted (${run.events ? run.events.length : run.emitted.length})</h3>
     ${run.events && run.events.length ? run.events.map((e) => html`<details><summary><code>${e.id}</code> ${e.metadata.summary || compactJson(e.event, 80)}</summary><${JsonTree} value=${e.event} /></details>`)
       : html`<p class="muted">Nothing emitted.</p>`}

@@ -1,6 +1,5 @@
 // The sandbox worker: serves one source's invocations, one at a time, over the pipes given as
-// argv[2] (requests in) and argv[3] (replies out). Load it after register.mjs (--import).
-import { createRequire, syncBuiltinESMExports } from "node:module";
+// argv[2] (requests in) and argv[3] (replies out). Load it after containment.mjs and register.mjs (--import).
 import { openChannel } from "./runner/channel.mjs";
 import { installEmulatedClock } from "./runner/clock.mjs";
 import { installOutputCapture } from "./runner/capture.mjs";
@@ -8,11 +7,14 @@ import { loadComponent } from "./runner/loader.mjs";
 import { buildComponentThis } from "./runner/component-this.mjs";
 import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
+import { installTimerTracking } from "./runner/leftovers.mjs";
+import { installOutbound } from "./runner/outbound.mjs";
+import { emitSample } from "./runner/sample.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
-const options = new Set(process.argv.slice(4));
 const realExit = process.exit.bind(process);
 const clock = installEmulatedClock();
+const leftovers = installTimerTracking();
 let current = null;
 let settled = false;
 
@@ -21,20 +23,11 @@ const rawStderr = installOutputCapture((level, message) => {
   else rawStderr(`[${level} outside a run] ${message}\n`);
 });
 
-if (options.has("--block-workers")) {
-  // The permission model must allow workers for module.register() (its hooks run on a thread);
-  // components still get none.
-  const workerThreads = createRequire(import.meta.url)("node:worker_threads");
-  workerThreads.Worker = class Worker {
-    constructor() {
-      throw Object.assign(new Error("Access to this API has been restricted"),
-        { code: "ERR_ACCESS_DENIED", permission: "WorkerThreads" });
-    }
-  };
-  syncBuiltinESMExports();
-}
-
 const channel = openChannel({ inFd, outFd, onMessage: dispatch, onClose: () => realExit(0) });
+
+const settleHttp = process.env.PD_SANDBOX_INTERCEPT === "0"
+  ? () => {}
+  : installOutbound({ channel, currentRunId: () => current?.id ?? null });
 
 process.exit = function exit(code) {
   const exitCode = Number(code ?? process.exitCode ?? 0) || 0;
@@ -65,6 +58,7 @@ function settleIn(module) {
 }
 
 function callMethod(component, method, self, event) {
+  if (method === "sample") return emitSample(component, self);
   const target = method === "run" ? component.run : component.hooks?.[method];
   if (typeof target === "function") return target.call(self, event);
   if (method === "run") throw new TypeError("the component has no run() method");
@@ -93,6 +87,8 @@ async function invoke(id, params) {
   } finally {
     current = null;
   }
+  const stopped = leftovers.stopAll();
+  if (stopped) run.log("warn", `[${stopped} timer(s) the run left pending were stopped: nothing runs after run() ends]`);
   channel.sendText(run.finish(outcome, error, performance.now() - started));
 }
 
@@ -102,6 +98,8 @@ function dispatch(message) {
       current = null;
       channel.send({ id: message.id, error: { message: `runner failed: ${failure?.stack ?? failure}` } });
     });
+  } else if (message.method === "http_reply") {
+    settleHttp(message.params);
   } else if (message.method === "ping") {
     channel.send({ id: message.id, result: { pong: true } });
   } else {

@@ -1,9 +1,10 @@
 // Turns whatever a component threw into {name, message, stack[, code]} for the host.
 import { inspect } from "node:util";
 import { fileURLToPath } from "node:url";
+import { explainDenial } from "../containment.mjs";
 
 const RUNNER_DIR = fileURLToPath(new URL("../", import.meta.url));
-const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs)`);
+const RUNNER_FRAME = new RegExp(`\\(?(file://)?${RUNNER_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(runner/|runner\\.mjs|vendor/)`);
 
 /** Drops the runner's own frames and Node internals; shows `display.to` for a temp file path. */
 function cleanStack(stack, display) {
@@ -15,14 +16,27 @@ function cleanStack(stack, display) {
   return lines.join("\n");
 }
 
+/** "fetch failed" alone says nothing: the cause (a refused connection, a TLS error) goes with it. */
+function withCause(message, cause) {
+  const text = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "";
+  return text && !message.includes(text) ? `${message} (cause: ${text})` : message;
+}
+
 export function describeError(error, display) {
+  explainDenial(error);
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
+    let message = String(error.message ?? "");
+    // Node's permission errors name the denied file only in properties: put it in the message.
+    if (error.code === "ERR_ACCESS_DENIED" && error.resource) message += ` (${error.permission}: ${error.resource})`;
     const described = {
       name: String(error.name ?? "Error"),
-      message: String(error.message ?? ""),
+      message: withCause(message, error.cause),
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
+    // A permission denial names what was denied; the host adds why (it knows the read scope).
+    if (typeof error.permission === "string") described.permission = error.permission;
+    if (typeof error.resource === "string") described.resource = error.resource;
     return described;
   }
   const message = typeof error === "string" ? error : inspect(error, { depth: 2 });

@@ -11,6 +11,8 @@ function jsonObject(entries) {
   return `{${entries.map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(",")}}`;
 }
 
+const EMITS_PER_FRAME = 1000;
+
 export class Run {
   constructor({ id, params, clock, channel }) {
     this.id = id;
@@ -18,6 +20,7 @@ export class Run {
     this.channel = channel;
     this.maxLogBytes = params.limits.max_log_bytes;
     this.maxEventBytes = params.limits.max_event_bytes;
+    this.maxReplyBytes = params.limits.max_reply_bytes ?? Infinity;
     this.logBytes = 0;
     this.logsTruncated = false;
     this.open = true;
@@ -111,13 +114,29 @@ export class Run {
     this.channel.send({ id: this.id, notice: "respond", params: response });
   }
 
-  /** Ends the run and returns its reply frame as JSON text (emits and db go in as written). */
+  /** Ends the run and returns its reply frame as JSON text (emits and db go in as written).
+   * Past EMITS_PER_FRAME emits, the earlier ones go first as "emits" notices: the host parses
+   * each frame in one go, and a single frame of 100,000 emits would stall it. */
   finish(outcome, error, durationMs) {
     this.open = false;
     const changes = [...this.changed].map((key) => [key, this.values.get(key) ?? "null"]);
-    return `{"id":${this.id},"result":{"outcome":${JSON.stringify(outcome)},`
-      + `"error":${JSON.stringify(error)},"duration_ms":${durationMs},`
-      + `"emits":[${this.emits.join(",")}],"db":${jsonObject([...this.values])},`
+    const head = `{"id":${this.id},"result":{"outcome":${JSON.stringify(outcome)},`
+      + `"error":${JSON.stringify(error)},"duration_ms":${durationMs},"emits":[`;
+    const tail = `],"db":${jsonObject([...this.values])},`
       + `"db_changes":${jsonObject(changes)},"http_response":${JSON.stringify(this.response)}}}`;
+    const bytes = Buffer.byteLength(head, "utf8") + Buffer.byteLength(tail, "utf8")
+      + this.emits.reduce((total, emit) => total + Buffer.byteLength(emit, "utf8") + 1, 0);
+    if (bytes <= this.maxReplyBytes) {
+      while (this.emits.length > EMITS_PER_FRAME) {
+        const batch = this.emits.splice(0, EMITS_PER_FRAME);
+        this.channel.sendText(`{"id":${this.id},"notice":"emits","params":{"emits":[${batch.join(",")}]}}`);
+      }
+      return head + this.emits.join(",") + tail;
+    }
+    // The host refuses (and kills) a process that sends more: fail the run instead, keeping nothing.
+    const tooLarge = { name: "ReplyTooLarge", stack: "", message: `the run's result (${this.emits.length} emits `
+      + `and the db) is ${bytes} bytes, over the ${this.maxReplyBytes}-byte limit; nothing was kept` };
+    return `{"id":${this.id},"result":{"outcome":"error","error":${JSON.stringify(tooLarge)},`
+      + `"duration_ms":${durationMs},"emits":[],"db":{},"db_changes":{},"http_response":${JSON.stringify(this.response)}}}`;
   }
 }

@@ -1,8 +1,9 @@
 // Imports component files and prints, for each, one line "@@pd-props <json>" with the metadata and
 // configurable_props Node computes at runtime, by the same rules as the static extractor (emulator/props).
-// Usage: node [--import register.mjs] import_props.mjs FILE...
+// Usage (see emulator/sandbox/props_import.py): node <containment flags> import-props.mjs FILE...
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
+import { explainDenial } from "./containment.mjs";
 
 const MARKER = "@@pd-props ";
 const FIELDS = ["key", "name", "version", "description", "type", "dedupe"];
@@ -62,6 +63,7 @@ for (const file of process.argv.slice(2)) {
   try {
     result = await describeFile(file);
   } catch (error) {
+    explainDenial(error);
     result = { file, ok: false, error: String(error?.stack ?? error).split("\n").slice(0, 3).join("\n") };
   }
   await write(MARKER + JSON.stringify(result) + "\n");

@@ -1,0 +1,136 @@
+// Loaded first (`--import`) in every Node process that runs component code: the run worker and
+// the props completion. Closes what Node's permission model leaves open: signals to other
+// processes (the server, other workers), listening sockets, and worker threads when the hooks
+// thread made --allow-worker necessary. The originals stay in this module's closure only;
+// process.binding() is denied under the permission model, so they cannot be fetched again.
+import { createRequire, syncBuiltinESMExports } from "node:module";
+
+const require = createRequire(import.meta.url);
+const path = require("node:path");
+const ownPid = process.pid;
+const GENERIC_DENIAL = "Access to this API has been restricted";
+// path -> why, for the emulator's own files (set by the host; gone before any component loads).
+const reasons = new Map(Object.entries(JSON.parse(process.env.PD_SANDBOX_DENIED || "{}")));
+delete process.env.PD_SANDBOX_DENIED;
+
+/** Completes Node's bare permission error with what was denied and why (in place; returns it). */
+export function explainDenial(error) {
+  if (error?.code !== "ERR_ACCESS_DENIED" || error.message !== GENERIC_DENIAL) return error;
+  const { permission } = error;
+  const resource = typeof error.resource === "string" ? path.resolve(error.resource) : undefined;
+  let what;
+  let why;
+  if (permission === "FileSystemRead" && resource) {
+    what = `reading ${resource}`;
+    why = reasons.has(resource) ? `it is ${reasons.get(resource)}` : "it is outside what this component may "
+      + "read, which is its folder and the files and packages it imports, wherever they really are";
+  } else if (permission === "FileSystemWrite") {
+    [what, why] = [`writing ${resource ?? "a file"}`, "a component cannot write files (keep state in this.db)"];
+  } else if (permission === "ChildProcess") {
+    [what, why] = ["starting a child process", "a component runs without child processes"];
+  } else if (permission === "WorkerThreads") {
+    [what, why] = ["starting a worker thread", "a component may not start threads"];
+  } else {
+    [what, why] = [`${permission ?? "this operation"}${resource ? ` on ${resource}` : ""}`, "the sandbox denies it"];
+  }
+  const message = `${GENERIC_DENIAL}: ${what} is denied (${why})`;
+  try {
+    if (typeof error.stack === "string") error.stack = error.stack.replace(GENERIC_DENIAL, message);
+    error.message = message;
+  } catch {
+    // a frozen error keeps Node's words
+  }
+  return error;
+}
+
+function denied(permission, what, why) {
+  return Object.assign(new Error(`Access to this API has been restricted: ${what} is denied (${why})`),
+    { code: "ERR_ACCESS_DENIED", permission });
+}
+
+function lockDown(target, name, value) {
+  Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: false });
+}
+
+function ownProcessOnly(name, call, original) {
+  return function guarded(pid, ...rest) {
+    if (Number(pid) !== ownPid) {
+      throw denied("Signal", `${call}(${pid})`, `a component may signal only its own process, pid ${ownPid}`);
+    }
+    return Reflect.apply(original, this, [pid, ...rest]);
+  };
+}
+
+// process.kill() calls process._kill(): both are guarded, so neither reaches another process.
+lockDown(process, "_kill", ownProcessOnly("_kill", "process._kill", process._kill));
+lockDown(process, "kill", ownProcessOnly("kill", "process.kill", process.kill));
+// _debugProcess(pid) sends SIGUSR1 to another process (it ends a process with no handler).
+lockDown(process, "_debugProcess", function _debugProcess(pid) {
+  throw denied("Signal", `process._debugProcess(${pid})`, "a component may not signal other processes");
+});
+
+const os = require("node:os");
+const setPriority = os.setPriority;
+lockDown(os, "setPriority", function guardedSetPriority(pid, priority) {
+  if (priority === undefined) return Reflect.apply(setPriority, os, [pid]);
+  if (Number(pid) !== 0 && Number(pid) !== ownPid) {
+    throw denied("Signal", `os.setPriority(${pid})`, "a component may change only its own priority");
+  }
+  return Reflect.apply(setPriority, os, [pid, priority]);
+});
+
+// Node's permission model has no network scope in Node 20: refuse to listen, so nothing a
+// component leaves behind after run() answers on a port.
+const net = require("node:net");
+lockDown(net.Server.prototype, "listen", function listen() {
+  throw denied("NetListen", "listening for connections", "a component may not run a server; its HTTP "
+    + "interface is this.http, served by the emulator");
+});
+const dgram = require("node:dgram");
+lockDown(dgram.Socket.prototype, "bind", function bind() {
+  throw denied("NetListen", "binding a UDP socket", "a component may not receive datagrams");
+});
+
+// Every fs function names what it was denied and why, also to a component that catches the error.
+const fs = require("node:fs");
+function explained(original) {
+  const wrapper = function (...args) {
+    const last = args.length - 1;
+    if (typeof args[last] === "function") {
+      const callback = args[last];
+      args[last] = function (error, ...rest) { return Reflect.apply(callback, this, [explainDenial(error), ...rest]); };
+    }
+    let result;
+    try {
+      result = Reflect.apply(original, this, args);
+    } catch (error) {
+      throw explainDenial(error);
+    }
+    return result instanceof Promise ? result.catch((error) => { throw explainDenial(error); }) : result;
+  };
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
+  return wrapper;
+}
+for (const target of [fs, fs.promises]) {
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value === "function" && /^[a-z]/.test(name) && !name.endsWith("Stream") && name !== "watch") {
+      target[name] = explained(value);
+    }
+  }
+}
+const chdir = process.chdir;
+process.chdir = function (directory) {
+  try { return Reflect.apply(chdir, process, [directory]); } catch (error) { throw explainDenial(error); }
+};
+
+if (process.execArgv.includes("--allow-worker")) {
+  // The permission model allows workers only for the resolve hooks' loader thread (Node 20),
+  // which Node starts internally: components still get none.
+  const workerThreads = require("node:worker_threads");
+  lockDown(workerThreads, "Worker", class Worker {
+    constructor() {
+      throw denied("WorkerThreads", "starting a worker thread", "a component may not start threads");
+    }
+  });
+}
+syncBuiltinESMExports();
