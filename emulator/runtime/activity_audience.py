@@ -16,9 +16,11 @@ def record_audience(store: Store, record: dict[str, Any]) -> str | None:
         return str(record["user_id"])
     if record["kind"] == "http":
         source = store.source_by_endpoint(str(record.get("endpoint_id") or ""))
-        return source.user_id if source else EMULATOR_OWNER
-    source_id = record.get("source_id") or (record.get("run") or {}).get("source_id")
-    if "source_id" not in record and "run" not in record:
+    elif "source_id" in record or "run" in record:
+        source_id = record.get("source_id") or (record.get("run") or {}).get("source_id")
+        source = store.sources.get(source_id) if source_id else None
+    else:
         return EVERYONE
-    source = store.sources.get(source_id) if source_id else None
-    return source.user_id if source else EMULATOR_OWNER
+    if source is None or source.id in store.connect.triggers:
+        return EMULATOR_OWNER        # Connect's triggers belong to external users: the owner's key reaches them
+    return source.user_id

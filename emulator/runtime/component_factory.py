@@ -54,13 +54,26 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path], *,
-                          any_file: bool = False, containment: Containment = DEFAULT_CONTAINMENT) -> Component:
-    """A component from a URL resolved offline; the file is found and read in a thread.
+                          follow_files: bool = False, any_file: bool = False,
+                          containment: Containment = DEFAULT_CONTAINMENT) -> Component:
+    """A file of a watched folder is its registered component (one file, one component, reloaded on save);
+    with `follow_files` (the dev server watches), a file elsewhere is registered too, and watched from then on.
 
     `any_file`: a `file://` URL may name any file (the emulator's own key); other callers only reach
     files of the watched folders, and learn nothing of other paths (not even that they exist).
+    Files are found and read in a thread.
     """
-    path, code = await asyncio.to_thread(_resolve_and_read, url, folders, any_file)
+    path = await asyncio.to_thread(resolve_component_url, url, folders, any_file=any_file)
+    registered = store.components.get(registry_component_id(str(path)))
+    if registered is not None and registered.user_id is None and registered.path == str(path):
+        return registered
+    if follow_files:
+        component, error = await register_file(store, path, containment=containment, folders=folders)
+        if component is None:
+            raise Unprocessable(f"component code is invalid: {error_text(error or {})}", param="component_url",
+                                code="invalid_component", details=[{"param": "component_url", **(error or {})}])
+        return store.put_component(component)
+    code = await asyncio.to_thread(_read_code, path)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path, containment=containment,
                                           roots=watched_folder_of(path, folders))
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
@@ -79,11 +92,6 @@ async def complete_if_needed(extraction: Extraction, path: Path, *, containment:
 def watched_folder_of(path: Path, folders: list[Path]) -> list[str]:
     """The watched folder holding `path`, as read roots (none when it is outside them)."""
     return [str(folder) for folder in folders if _inside(path, folder)][:1]
-
-
-def _resolve_and_read(url: str, folders: list[Path], any_file: bool) -> tuple[Path, str]:
-    path = resolve_component_url(url, folders, any_file=any_file)
-    return path, _read_code(path)
 
 
 def resolve_component_url(url: str, folders: list[Path], *, any_file: bool = True) -> Path:
@@ -110,15 +118,28 @@ def resolve_component_url(url: str, folders: list[Path], *, any_file: bool = Tru
                         param="component_url")
 
 
+def error_text(error: dict[str, Any]) -> str:
+    return f"{error.get('file', '')}:{error.get('line', 0)}:{error.get('column', 0)}: {error.get('message', 'error')}"
+
+
+def _read_capped(path: Path) -> str:
+    """The file as UTF-8 text; OSError when it is over MAX_COMPONENT_BYTES (read no further than that)."""
+    with path.open("rb") as file:
+        data = file.read(MAX_COMPONENT_BYTES + 1)
+    if len(data) > MAX_COMPONENT_BYTES:
+        raise ComponentTooLarge(f"{path} is over the {MAX_COMPONENT_BYTES // (1024 * 1024)} MB limit for component code")
+    return data.decode("utf-8")
+
+
+class ComponentTooLarge(OSError):
+    pass
+
+
 def _read_code(path: Path) -> str:
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_COMPONENT_BYTES + 1)
-        if len(data) > MAX_COMPONENT_BYTES:
-            raise Unprocessable(f"component_url names {path}, which is over the "
-                                f"{MAX_COMPONENT_BYTES // (1024 * 1024)} MB limit for component code",
-                                param="component_url", code="too_large")
-        return data.decode("utf-8")
+        return _read_capped(path)
+    except ComponentTooLarge as exc:
+        raise Unprocessable(f"component_url names {exc}", param="component_url", code="too_large") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise Unprocessable(f"component_url names {path}, which cannot be read as code: {reason}",
@@ -141,7 +162,7 @@ async def register_file(store: Store, path: Path, *, containment: Containment = 
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))
     try:
-        code = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        code = await asyncio.to_thread(_read_capped, path)
         extraction = await complete_if_needed(extract_code(code, path=str(path)), path, containment=containment,
                                               roots=watched_folder_of(path, folders or []))
     except ExtractionError as exc:

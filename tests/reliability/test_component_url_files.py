@@ -94,5 +94,7 @@ async def test_the_file_is_read_off_the_event_loop(folder_emulator, monkeypatch:
         return read_code(path)
 
     monkeypatch.setattr(component_factory, "_read_code", spy)
-    await api.ok("POST", "/v1/components", json={"component_url": (root / "components" / "in-folder.mjs").as_uri()})
+    own = root / "outside" / "mine.mjs"               # not a registered folder file: it is read now
+    own.write_text(COMPONENT.replace("in-folder", "mine"))
+    await api.ok("POST", "/v1/components", json={"component_url": own.as_uri()})
     assert readers and threading.main_thread().name not in readers
