@@ -40,6 +40,9 @@ class Config:
     connect_client_id: str | None = None
     connect_client_secret: str | None = None
     connect_retry_backoff_s: float = 0.2        # first pause between attempts of a trigger webhook delivery
+    endpoint_origins: bool = False        # endpoint_url is http://<id>.localhost:<port> (browsers only resolve it)
+    header_timeout_s: float = 15.0        # a connection must finish its request's headers within this
+    sse_write_timeout_s: float = 15.0     # a stream's client must take what it was sent within this
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:

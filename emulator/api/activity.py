@@ -17,12 +17,14 @@ from aiohttp import web
 
 from emulator.api.auth import current_user, reachable_source, reachable_source_ids
 from emulator.api.params import read_params, shape
-from emulator.api.event_stream import open_stream, send, serve
+from emulator.api.event_stream import STREAM_END, open_stream, send, serve, write_raw
 from emulator.errors import NotFound
 from emulator.domain.event_summary import event_summary, run_with_events
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
 from emulator.props.prop_types import driving_timer
+from emulator.runtime.activity_audience import EMULATOR_OWNER, EVERYONE
+from emulator.runtime.activity_bus import OVERFLOW
 from emulator.runtime.invocation import ERRORS_CHANNEL
 from emulator.server.services import Services, services_of
 
@@ -51,13 +53,17 @@ async def stream_activity(request: web.Request) -> web.StreamResponse:
         if record["seq"] > sent:       # a record both in the backlog and the queue goes out once
             sent = await _forward(response, services, user, epoch, record)
 
+    async def next_record() -> dict[str, Any]:
+        record = await queue.get()
+        return STREAM_END if record is OVERFLOW else record      # too far behind: the client resumes
+
     try:
         response = await open_stream(request)
-        await response.write(f"retry: {RETRY_MS}\n\n".encode())
+        await write_raw(response, f"retry: {RETRY_MS}\n\n".encode())
         backlog = services.bus.since(resume) if resume is not None and resume >= 0 else []
         gap = resume is not None and (resume < 0 or (bool(backlog) and backlog[0]["seq"] > resume + 1))
         await send(response, None, {"kind": "hello", "epoch": epoch, "resumed": resume is not None, "gap": gap})
-        await serve(response, queue.get, write, backlog=backlog)
+        await serve(response, next_record, write, backlog=backlog)
     except (ConnectionResetError, asyncio.CancelledError):
         pass            # gone before the stream was served
     finally:
@@ -71,7 +77,7 @@ def _resume_point(request: web.Request, epoch: str) -> int | None:
     if not text:
         return None
     their_epoch, _, seq = text.partition(".")
-    if their_epoch != epoch or not seq.isdigit():
+    if their_epoch != epoch or not (seq.isascii() and seq.isdigit()):
         return -1
     return int(seq)
 
@@ -84,15 +90,16 @@ async def _forward(response: web.StreamResponse, services: Services, user: User,
 
 
 def _visible(services: Services, user: User, record: dict[str, Any]) -> bool:
-    """Records about another user's source are hidden; a source deleted meanwhile has no owner to ask."""
-    source_id = record.get("source_id") or (record.get("run") or {}).get("source_id")
-    source = services.store.sources.get(source_id) if source_id else None
-    return source is None or source.user_id == user.id
+    """The audience was fixed when the record was published (see activity_audience)."""
+    audience = record.get("audience")
+    if audience == EMULATOR_OWNER:
+        return services.is_owner(user)
+    return audience is EVERYONE or audience == user.id
 
 
 def _enriched(services: Services, record: dict[str, Any]) -> dict[str, Any]:
     """The record plus what a page needs to show it without asking: the event, the next timer fire."""
-    data = dict(record)
+    data = {k: v for k, v in record.items() if k != "audience"}
     if record["kind"] == "emit":
         event = services.store.events.find(record["source_id"], record["event_id"])
         data["event"] = event_summary(event, expand=False) if event else None
@@ -189,6 +196,7 @@ def source_status(services: Services, source: Source) -> dict[str, Any]:
                           "errors": component.errors if component else []},
             "schedule": schedule, "next_fire_ms": services.scheduler.next_fire_ms(source.id),
             "endpoint_url": services.runtime.endpoint_url(source),
+            "endpoint_origin_url": services.runtime.endpoint_origin_url(source),
             "last_run": _brief(last_run) if last_run else None,
             "channels": {channel: len(events.newest_first(source.id, channel)) for channel in events.channels(source.id)}}
 

@@ -10,6 +10,8 @@ from emulator.domain.models import Source, User
 from emulator.server.services import services_of
 
 USER = web.RequestKey("pd_user", User)
+VIA_COOKIE = web.RequestKey("pd_via_cookie", bool)      # authenticated by the dashboard's session cookie
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Connect routes check their own credentials (access tokens, Connect tokens): see connect_auth.
 PUBLIC_PREFIXES = ("/http/", "/openapi.json", "/_emulator/health", "/dashboard", "/favicon.ico", "/v1/connect/",
                    "/v1/oauth/token", "/_static/connect.html")
@@ -38,12 +40,40 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
         user = store.user_for_key(key) if key else None
         if user is None:
             user = _session_user(request)
+            if user is not None:
+                request[VIA_COOKIE] = True
+                if request.method not in SAFE_METHODS:
+                    refuse_cross_site(request)
         if user is None:
             if key is None:
                 raise Unauthorized("missing API key: send Authorization: Bearer <api key>")
             raise Unauthorized("invalid API key")
         request[USER] = user
     return await handler(request)
+
+
+def refuse_cross_site(request: web.Request) -> None:
+    """A cookie-authenticated change must come from a page of this very origin (CSRF).
+
+    SameSite does not separate ports: a page on another 127.0.0.1 port sends the cookie along with
+    a no-cors POST. Browsers say where a request comes from in `Sec-Fetch-Site` and `Origin`.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    own_origin = f"{request.scheme}://{request.host}".lower()
+    if fetch_site is not None:
+        allowed = fetch_site == "same-origin" and (origin is None or origin.lower() == own_origin)
+    else:
+        allowed = origin is not None and origin.lower() == own_origin
+    if not allowed:
+        raise Forbidden(f"{request.method} {request.path} with the dashboard's session cookie must come from the "
+                        f"dashboard's own page (Origin {origin or 'missing'}, Sec-Fetch-Site {fetch_site or 'missing'})"
+                        "; API clients send Authorization: Bearer <api key>", code="cross_site_request",
+                        param="Origin")
+
+
+def via_cookie(request: web.Request) -> bool:
+    return request.get(VIA_COOKIE, False)
 
 
 def _session_user(request: web.Request) -> User | None:

@@ -1,7 +1,8 @@
 """`/v1/components`: save code and see what was extracted from it.
 
 Differences from the cloud: `component_url` is resolved offline against the watched folders (or a
-`file://` URL); components also carry `warnings` and `errors` (extraction and reload diagnostics).
+`file://` URL: any file for the emulator's own key, files of the watched folders for other keys;
+at most 5 MB); components also carry `warnings` and `errors` (extraction and reload diagnostics).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ async def create_component(request: web.Request) -> web.Response:
                                      params.get("component_url"))
     else:
         component = await create_from_url(services.store, user.id, params["component_url"], services.folders,
+                                          any_file=services.is_owner(user),
                                           follow_files=services.config.watch,
                                           containment=services.sandbox.containment)
     return data_response(component.to_api(), params)

@@ -12,6 +12,7 @@ from emulator.api.connect_common import CONNECT
 from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
+from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, json_size
 from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
@@ -48,6 +49,7 @@ async def get_clock(request: web.Request) -> web.Response:
 
 @routes.put("/_emulator/clock")
 async def set_clock(request: web.Request) -> web.Response:
+    require_emulator_key(request, "changing the clock")
     params = await read_params(request, "setClock")
     services = services_of(request)
     try:
@@ -64,6 +66,7 @@ def _clock_param(params: dict[str, Any]) -> str:
 
 @routes.post("/_emulator/clock/advance")
 async def advance_clock(request: web.Request) -> web.Response:
+    require_emulator_key(request, "advancing the clock")
     params = await read_params(request, "advanceClock")
     services = services_of(request)
     seconds, until_ms = params.get("seconds"), params.get("until_ms")
@@ -110,7 +113,12 @@ async def put_source_db(request: web.Request) -> web.Response:
     params = await read_params(request, "putSourceDb")
     services = services_of(request)
     source = own_source(request)
+    size = json_size(params["db"])
+    if size > DB_BYTES_PER_SOURCE:
+        raise BadRequest(f"db is {size} bytes, over the {DB_BYTES_PER_SOURCE // (1024 * 1024)} MB limit per source",
+                         param="db", code="too_large")
     source.db = dict(params["db"])
+    services.runtime.db_sizes.forget(source.id)
     services.store.changed()
     return web.json_response({"data": source.db})
 

@@ -16,7 +16,7 @@ import secrets
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
@@ -27,8 +27,8 @@ from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
 STATIC_ROOT = Path(__file__).resolve().parent.parent / "dashboard"
-COOKIE = "pd_emulator_session"
-TOKENS_KEPT = 100
+COOKIE = "pd_emulator_session"           # + "_<port>": cookies do not separate ports, their names do
+TOKENS_KEPT_PER_KEY = 20
 CONTENT_TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".css": "text/css", ".html": "text/html",
                  ".svg": "image/svg+xml", ".txt": "text/plain", ".json": "application/json"}
 REFUSED_PAGE = """<!doctype html><meta charset="utf-8"><title>pd-emulator dashboard</title>
@@ -47,10 +47,12 @@ class DashboardSessions:
     sessions: dict[str, str] = field(default_factory=dict)      # session id -> api key
 
     def new_token(self, api_key: str) -> str:
+        """A one-time token; a key's oldest pending tokens make way for its new ones, never another key's."""
         token = secrets.token_urlsafe(24)
         self.tokens[token] = api_key
-        while len(self.tokens) > TOKENS_KEPT:
-            del self.tokens[next(iter(self.tokens))]
+        pending = [t for t, key in self.tokens.items() if key == api_key]
+        for stale in pending[: max(0, len(pending) - TOKENS_KEPT_PER_KEY)]:
+            del self.tokens[stale]
         return token
 
     def link(self, base_url: str, api_key: str, page: str = "") -> str:
@@ -67,8 +69,18 @@ class DashboardSessions:
 
     def user(self, request: web.Request) -> User | None:
         """The user behind the request's session cookie (the lookup auth_middleware calls)."""
-        api_key = self.sessions.get(request.cookies.get(COOKIE, ""))
+        api_key = self.sessions.get(request.cookies.get(cookie_name(request), ""))
         return services_of(request).store.user_for_key(api_key) if api_key else None
+
+
+def cookie_name(request: web.Request) -> str:
+    """`pd_emulator_session_<port>`: two emulators on one host keep apart sessions."""
+    return session_cookie_for(services_of(request).runtime.base_url or f"http://{request.host}")
+
+
+def session_cookie_for(base_url: str) -> str:
+    port = urlsplit(base_url).port
+    return f"{COOKIE}_{port}" if port else COOKIE
 
 
 DASHBOARD = web.AppKey("dashboard", DashboardSessions)
@@ -88,7 +100,7 @@ async def create_link(request: web.Request) -> web.Response:
     services = services_of(request)
     if not services.config.dashboard:
         raise NotFound("dashboard (turned off in this emulator's config)")
-    base = f"{request.scheme}://{request.host}"
+    base = services.runtime.base_url            # never the request's Host: a link must lead to this emulator
     return web.json_response({"data": {"url": request.app[DASHBOARD].link(base, current_user(request).api_key)}})
 
 
@@ -109,7 +121,7 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
     if token is not None:
         return _exchange(request, sessions, token)
     if sessions.user(request) is None:
-        reason = ("Your session has ended (the emulator restarted?)." if request.cookies.get(COOKIE)
+        reason = ("Your session has ended (the emulator restarted?)." if request.cookies.get(cookie_name(request))
                   else "This page needs the one-time link that carries a token.")
         return web.Response(status=401, text=REFUSED_PAGE.format(reason=reason), content_type="text/html")
     tail = request.match_info.get("tail", "")
@@ -127,14 +139,14 @@ def _exchange(request: web.Request, sessions: DashboardSessions, token: str) -> 
                             text=REFUSED_PAGE.format(reason="That link was already used or is unknown."))
     rest = {k: v for k, v in request.query.items() if k != "token"}
     response = web.Response(status=303, headers={"Location": request.path + (f"?{urlencode(rest)}" if rest else "")})
-    response.set_cookie(COOKIE, session, httponly=True, samesite="Strict", path="/")
+    response.set_cookie(cookie_name(request), session, httponly=True, samesite="Strict", path="/")
     return response
 
 
 def _static_path(relative: str) -> Path:
     """A file of the dashboard folder, refusing `..`, hidden names and any symlink on the way."""
     parts = relative.split("/")
-    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in parts):
+    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
         raise NotFound("dashboard file", relative)
     path, mode = STATIC_ROOT, 0
     for part in parts:

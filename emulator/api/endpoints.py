@@ -1,7 +1,13 @@
 """HTTP endpoints of sources: any method on `/http/{endpoint_id}[/sub/path]` runs the source.
 
-Differences from the cloud: requests whose Host is `{endpoint_id}.m.pipedream.net` are routed here
-too (for clients that keep cloud URLs behind a proxy); no auth is ever asked, as in the cloud.
+Each endpoint also has its own origin, as in the cloud: requests whose Host is
+`{endpoint_id}.localhost` (browsers resolve every `*.localhost` to this machine) or
+`{endpoint_id}.m.pipedream.net` are routed here whatever their path. On the `/http/…` path the
+answer shares the dashboard's origin, so it gets `Content-Security-Policy: sandbox` (its page runs
+in an opaque origin) and loses any `Set-Cookie`.
+
+Differences from the cloud: the `/http/…` path exists only here (API clients and components that
+cannot resolve `*.localhost` use it); no auth is ever asked, as in the cloud.
 """
 from __future__ import annotations
 
@@ -13,12 +19,14 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from emulator.domain.json_depth import loads_bounded
 from emulator.errors import ApiError, NotFound
 from emulator.props import prop_types
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
-CLOUD_HOST_SUFFIX = ".m.pipedream.net"
+ENDPOINT_HOST_SUFFIXES = (".m.pipedream.net", ".localhost")
+SHARED_ORIGIN_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"}
 DEFAULT_BODY = ('<p><b>Success!</b></p><p>To customize this response, check out our docs '
                 '<a href="https://pipedream.com/docs/workflows/steps/triggers/#customizing-the-http-response">'
                 'here</a></p>')
@@ -33,8 +41,9 @@ class PayloadTooLarge(ApiError):
 @routes.route("*", "/http/{endpoint_id}")
 @routes.route("*", "/http/{endpoint_id}/{tail:.*}")
 async def http_endpoint(request: web.Request) -> web.StreamResponse:
-    return await handle_endpoint_request(request, request.match_info["endpoint_id"],
-                                         "/" + request.match_info.get("tail", ""))
+    response = await handle_endpoint_request(request, request.match_info["endpoint_id"],
+                                             "/" + request.match_info.get("tail", ""))
+    return on_shared_origin(response)
 
 
 async def handle_endpoint_request(request: web.Request, endpoint_id: str,
@@ -52,9 +61,23 @@ async def handle_endpoint_request(request: web.Request, endpoint_id: str,
     return response
 
 
-def cloud_host_endpoint(request: web.Request) -> str | None:
-    host = (request.host or "").split(":")[0].lower()
-    return host[: -len(CLOUD_HOST_SUFFIX)] if host.endswith(CLOUD_HOST_SUFFIX) else None
+def on_shared_origin(response: web.StreamResponse) -> web.StreamResponse:
+    """A source's answer served on the dashboard's origin may neither script it nor set its cookies."""
+    response.headers.popall("Set-Cookie", None)
+    response.headers.update(SHARED_ORIGIN_HEADERS)
+    return response
+
+
+def endpoint_host(request: web.Request) -> str | None:
+    """The endpoint id when the request's Host is an endpoint's own origin (`<id>.localhost`, …)."""
+    header = request.headers.get("Host", "")
+    host = header.rpartition(":")[0] if ":" in header and not header.endswith("]") else header
+    host = host.strip().lower().rstrip(".")
+    for suffix in ENDPOINT_HOST_SUFFIXES:
+        label = host[: -len(suffix)] if host.endswith(suffix) else ""
+        if label and "." not in label:
+            return label
+    return None
 
 
 async def _answer(request: web.Request, endpoint_id: str, source_path: str) -> web.StreamResponse:
@@ -117,7 +140,7 @@ def _parse_body(content_type: str, text: str) -> Any:
         return None if content_type else ""
     if "json" in content_type or text.lstrip()[:1] in "{[":
         try:
-            return json.loads(text)
+            return loads_bounded(text, "body")
         except json.JSONDecodeError:
             pass
     if content_type == "application/x-www-form-urlencoded":
@@ -126,7 +149,8 @@ def _parse_body(content_type: str, text: str) -> Any:
 
 
 def custom_response(response: dict[str, Any]) -> web.Response:
-    headers = {str(k): str(v) for k, v in (response.get("headers") or {}).items()}
+    headers = {str(k): str(v) for k, v in (response.get("headers") or {}).items()
+               if not (str(k).lower() == "set-cookie" and "domain=" in str(v).lower())}
     body = response.get("body")
     if response.get("body_base64") or response.get("bodyIsBase64"):
         data = base64.b64decode(body or "")

@@ -8,7 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
+from emulator.api.auth import SAFE_METHODS, via_cookie
 from emulator.api.json_body import json_response
+from emulator.domain.json_depth import MAX_BODY_DEPTH, loads_bounded
 from emulator.errors import InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
 from emulator.contract.validation import check_params
@@ -29,7 +31,7 @@ async def read_json_body(request: web.Request) -> dict[str, Any] | None:
             f"{request.method} {request.path} needs Content-Type: application/json, got "
             f"{request.content_type or 'none'!r}")
     try:
-        body = json.loads(raw)
+        body = loads_bounded(raw, limit=MAX_BODY_DEPTH, by_top_key=True)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         raise InvalidJson(f"request body is not valid JSON{where}") from None
@@ -43,7 +45,10 @@ async def read_params(request: web.Request, operation: str) -> dict[str, Any]:
     if not request.query_string and not request.can_read_body and _accepts_no_params(operation):
         return {}                        # the common GET: nothing to coerce or validate
     schema = request_schema(operation)
-    params: dict[str, Any] = {k: _coerce(v, schema.get("properties", {}).get(k)) for k, v in request.query.items()}
+    # A cookie-authenticated change takes its parameters from its JSON body alone: a cross-site form
+    # or no-cors request can put anything in a query string, but cannot send a JSON body.
+    query = {} if via_cookie(request) and request.method not in SAFE_METHODS else request.query
+    params: dict[str, Any] = {k: _coerce(k, v, schema.get("properties", {}).get(k)) for k, v in query.items()}
     body = await read_json_body(request)
     if body:
         params.update(body)
@@ -58,7 +63,7 @@ def _accepts_no_params(operation: str) -> bool:
     return request_validator(operation).is_valid({})
 
 
-def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
+def _coerce(name: str, value: str, prop_schema: dict[str, Any] | None) -> Any:
     """Query strings are text; give them the type the schema asks for when they read as one."""
     types = _types_of(prop_schema)
     if "boolean" in types and value.lower() in ("true", "false"):
@@ -75,7 +80,7 @@ def _coerce(value: str, prop_schema: dict[str, Any] | None) -> Any:
             pass
     if ("object" in types or "array" in types) and value[:1] in "{[":
         try:
-            return json.loads(value)
+            return loads_bounded(value, name, limit=MAX_BODY_DEPTH)
         except json.JSONDecodeError:
             pass
     return value

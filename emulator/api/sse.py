@@ -5,13 +5,13 @@ as one line of JSON; `:sse-handshake` comments every 15 s keep proxies from clos
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
 
 from emulator.api.auth import own_source
-from emulator.api.event_stream import open_stream, send, serve
+from emulator.api.event_stream import STREAM_END, bounded_queue, offer, open_stream, send, serve
+from emulator.runtime.activity_bus import OVERFLOW
 from emulator.domain.event_log import event_sort_key
 from emulator.domain.ids import parse_event_id
 from emulator.domain.event_summary import event_summary
@@ -31,11 +31,11 @@ def _streamed(event: Event) -> bool:
 async def stream_source_events(request: web.Request) -> web.StreamResponse:
     services = services_of(request)
     source = own_source(request)
-    queue: asyncio.Queue[Event] = asyncio.Queue()
+    queue = bounded_queue()
 
     def listener(event: Event) -> None:
         if event.source_id == source.id and _streamed(event):
-            queue.put_nowait(event)
+            offer(queue, event)
 
     async def write(event: Event) -> None:
         await send(response, event.id, event_summary(event, expand=True))
@@ -73,6 +73,8 @@ async def stream_source_runs(request: web.Request) -> web.StreamResponse:
     async def next_run() -> dict[str, Any]:
         while True:
             record = await queue.get()
+            if record is OVERFLOW:
+                return STREAM_END
             if record["kind"] == "run" and record["run"]["source_id"] == source.id:
                 run = services.runtime.runs.get(record["run"]["id"])
                 return run.to_api() if run else record["run"]

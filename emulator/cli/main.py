@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=None, help="repeatable ids")
     serve.add_argument("--quiet", action="store_true", help="print only errors")
     serve.add_argument("--verbose", action="store_true", help="also print hooks, HTTP requests, clock changes")
+    serve.add_argument("--endpoint-origins", action="store_true",
+                       help="endpoint_url is http://<endpoint id>.localhost:<port>, each endpoint on its own origin")
     serve.add_argument("--project-id", default=None, help="Connect project (default: $PIPEDREAM_PROJECT_ID or generated)")
     serve.add_argument("--client-id", default=None, help="its OAuth client (default: $PIPEDREAM_CLIENT_ID or generated)")
     serve.add_argument("--client-secret", default=None, help="default: $PIPEDREAM_CLIENT_SECRET or generated")
@@ -78,7 +80,7 @@ def serve(args: argparse.Namespace) -> int:
                              run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, watch=not args.no_watch,
                              deploy=args.deploy, seed=args.seed, verbose=args.verbose,
                              http_mode=args.http, cassette=args.cassette,
-
+                             endpoint_origins=args.endpoint_origins or None,
                              connect_project_id=args.project_id, connect_client_id=args.client_id,
                              connect_client_secret=args.client_secret)
     problem = check_project_id(config)

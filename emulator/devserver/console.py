@@ -30,7 +30,11 @@ class Console:
         mark = self.marks[level]
         if self.colour:
             mark = f"\033[{COLOURS[level]}m{mark}\033[0m"
-        print(f"{mark} {text}", file=self.out, flush=True)
+        line = f"{mark} {text}"
+        encoding = getattr(self.out, "encoding", None) or "utf-8"
+        # A component's text may hold lone surrogates or characters the terminal cannot show.
+        line = line.encode(encoding, "backslashreplace").decode(encoding, "replace")
+        print(line, file=self.out, flush=True)
 
     def __call__(self, record: dict[str, Any]) -> None:
         """A printer for ActivityBus: one line per record that matters to an author."""

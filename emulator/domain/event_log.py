@@ -1,4 +1,9 @@
-"""The events each source emitted: per channel, newest 100 kept, ids `<epoch ms>-<n>` in emit order."""
+"""The events each source emitted: per channel, newest 100 kept, ids `<epoch ms>-<n>` in emit order.
+
+Per source, at most CHANNELS_PER_SOURCE channels (an emit to one more is refused: see
+`accepts_channel`) and EVENT_BYTES_PER_SOURCE bytes of events (the oldest go first), so one
+source cannot hold the server's memory with new channel names or big events.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -9,6 +14,8 @@ from emulator.domain.event_summary import json_size
 from emulator.domain.models import Event
 
 EVENTS_KEPT_PER_CHANNEL = 100
+CHANNELS_PER_SOURCE = 50                        # `$errors` and `$in` (the emulator's own) not counted
+EVENT_BYTES_PER_SOURCE = 32 * 1024 * 1024
 
 
 def event_sort_key(event: Event) -> tuple[int, int]:
@@ -22,6 +29,7 @@ class EventLog:
     def __init__(self) -> None:
         self._channels: dict[str, dict[str, list[Event]]] = {}   # source id -> channel -> oldest first
         self._last_id: dict[str, tuple[int, int]] = {}
+        self._bytes: dict[str, int] = {}                          # source id -> bytes of its events
         self.listeners: list[Callable[[Event], None]] = []
 
     def append(self, source_id: str, channel: str, event: Any, metadata: dict[str, Any], now_ms: int) -> Event:
@@ -33,11 +41,35 @@ class EventLog:
                        metadata=metadata, indexed_at_ms=next_id[0], size=size)
         events = self._channels.setdefault(source_id, {}).setdefault(channel, [])
         events.append(record)
+        self._bytes[source_id] = self._bytes.get(source_id, 0) + size
         if len(events) > EVENTS_KEPT_PER_CHANNEL:
+            self._bytes[source_id] -= sum(e.size for e in events[: len(events) - EVENTS_KEPT_PER_CHANNEL])
             del events[: len(events) - EVENTS_KEPT_PER_CHANNEL]
+        self._evict_oldest(source_id, keep=record)
         for listener in list(self.listeners):
             listener(record)
         return record
+
+    def accepts_channel(self, source_id: str, channel: str) -> bool:
+        """False for a new channel of a source that has CHANNELS_PER_SOURCE already."""
+        channels = self._channels.get(source_id, {})
+        if channel in channels or channel.startswith("$"):
+            return True
+        return sum(1 for name in channels if not name.startswith("$")) < CHANNELS_PER_SOURCE
+
+    def bytes_of(self, source_id: str) -> int:
+        return self._bytes.get(source_id, 0)
+
+    def _evict_oldest(self, source_id: str, keep: Event) -> None:
+        """Drop the source's oldest events, whatever their channel, until it is within its byte budget."""
+        channels = self._channels[source_id]
+        while self._bytes[source_id] > EVENT_BYTES_PER_SOURCE:
+            heads = [(event_sort_key(events[0]), name) for name, events in channels.items()
+                     if events and events[0] is not keep]
+            if not heads:
+                return
+            oldest = channels[min(heads)[1]].pop(0)
+            self._bytes[source_id] -= oldest.size
 
     def newest_first(self, source_id: str, channel: str) -> list[Event]:
         return list(reversed(self._channels.get(source_id, {}).get(channel, [])))
@@ -64,10 +96,13 @@ class EventLog:
         removed = len(events) - len(kept)
         if events:
             self._channels[source_id][channel] = kept
+            self._bytes[source_id] = self._bytes.get(source_id, 0) - sum(e.size for e in events) + sum(
+                e.size for e in kept)
         return removed
 
     def remove_source(self, source_id: str) -> None:
         self._channels.pop(source_id, None)
+        self._bytes.pop(source_id, None)
         self._last_id.pop(source_id, None)
 
     def channels(self, source_id: str) -> list[str]:
@@ -79,6 +114,7 @@ class EventLog:
 
     def clear(self) -> None:
         self._channels.clear()
+        self._bytes.clear()
         self._last_id.clear()
 
     def export(self) -> list[dict[str, Any]]:
@@ -100,10 +136,11 @@ class EventLog:
             self._channels.setdefault(record.source_id, {}).setdefault(record.channel, []).append(record)
             self._last_id[record.source_id] = max(self._last_id.get(record.source_id, (-1, -1)),
                                                   event_sort_key(record))
-        for channels in self._channels.values():
+        for source_id, channels in self._channels.items():
             for name, events in channels.items():
                 events.sort(key=event_sort_key)
                 channels[name] = events[-EVENTS_KEPT_PER_CHANNEL:]
+            self._bytes[source_id] = sum(e.size for events in channels.values() for e in events)
 
 
 def _within(key: tuple[int, int], start: tuple[int, int] | None, end: tuple[int, int] | None) -> bool:

@@ -10,7 +10,9 @@ import random
 import re
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"  # ASCII order: sorts as text
-EVENT_ID = re.compile(r"^(\d{1,16})-(\d{1,9})$")
+BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+ENDPOINT_RANDOM_CHARS = 15                    # 15 × log2(36) ≈ 77 bits: endpoint URLs are unguessable
+EVENT_ID = re.compile(r"^([0-9]{1,16})-([0-9]{1,9})$")
 
 
 SHORT_SEQUENCES = 62 ** 4
@@ -47,6 +49,9 @@ class IdFactory:
 
     def __init__(self, seed: int | None = None, sequence: int = 0) -> None:
         self._random = random.Random(seed)
+        # Secrets (API keys, endpoint ids) come from the OS unless a seed asks for repeatable runs:
+        # a Mersenne Twister's next outputs can be computed from ids it has already handed out.
+        self._secret_random: random.Random = random.SystemRandom() if seed is None else self._random
         self.sequence = sequence
 
     def new(self, prefix: str) -> str:
@@ -63,7 +68,11 @@ class IdFactory:
         return to_base62(value, 27)
 
     def api_key(self) -> str:
-        return "pd_emu_" + self.random_text(32)
+        return "pd_emu_" + "".join(self._secret_random.choice(BASE62) for _ in range(32))
+
+    def endpoint_id(self) -> str:
+        """`en` + lowercase letters and digits, like the cloud's `<id>.m.pipedream.net` hosts."""
+        return "en" + "".join(self._secret_random.choice(BASE36) for _ in range(ENDPOINT_RANDOM_CHARS))
 
 
 def event_id(ms: int, n: int) -> str:

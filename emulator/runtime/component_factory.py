@@ -17,6 +17,7 @@ from emulator.sandbox.containment import DEFAULT_CONTAINMENT, Containment
 from emulator.sandbox.props_import import complete_with_node
 
 COMPLETION_TIMEOUT_S = 10.0
+MAX_COMPONENT_BYTES = 5 * 1024 * 1024
 
 
 def component_name(extraction: Extraction, fallback: str) -> str:
@@ -53,11 +54,16 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path], *,
-                          follow_files: bool = False,
+                          follow_files: bool = False, any_file: bool = False,
                           containment: Containment = DEFAULT_CONTAINMENT) -> Component:
     """A file of a watched folder is its registered component (one file, one component, reloaded on save);
-    with `follow_files` (the dev server watches), a file elsewhere is registered too, and watched from then on."""
-    path = resolve_component_url(url, folders)
+    with `follow_files` (the dev server watches), a file elsewhere is registered too, and watched from then on.
+
+    `any_file`: a `file://` URL may name any file (the emulator's own key); other callers only reach
+    files of the watched folders, and learn nothing of other paths (not even that they exist).
+    Files are found and read in a thread.
+    """
+    path = await asyncio.to_thread(resolve_component_url, url, folders, any_file=any_file)
     registered = store.components.get(registry_component_id(str(path)))
     if registered is not None and registered.user_id is None and registered.path == str(path):
         return registered
@@ -67,7 +73,7 @@ async def create_from_url(store: Store, user_id: str, url: str, folders: list[Pa
             raise Unprocessable(f"component code is invalid: {error_text(error or {})}", param="component_url",
                                 code="invalid_component", details=[{"param": "component_url", **(error or {})}])
         return store.put_component(component)
-    code = _read_code(path)
+    code = await asyncio.to_thread(_read_code, path)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path, containment=containment,
                                           roots=watched_folder_of(path, folders))
     return store.put_component(build_component(store, extraction, code, user_id=user_id, path=str(path), url=url))
@@ -88,15 +94,20 @@ def watched_folder_of(path: Path, folders: list[Path]) -> list[str]:
     return [str(folder) for folder in folders if _inside(path, folder)][:1]
 
 
-def resolve_component_url(url: str, folders: list[Path]) -> Path:
-    """Offline: a `file://` URL, or a URL whose path ends with a file of a watched folder."""
+def resolve_component_url(url: str, folders: list[Path], *, any_file: bool = True) -> Path:
+    """Offline: a `file://` URL, or a URL whose path ends with a file of a watched folder. Blocks: call in a thread."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
-        path = Path(unquote(parsed.path))
+        path = Path(unquote(parsed.path)).resolve()        # symlinks followed before the folder check
+        if not any_file and (parsed.netloc not in ("", "localhost")
+                             or not any(_inside(path, folder) for folder in folders)):
+            raise Unprocessable(f"component_url {url} is outside the watched folders "
+                                f"({', '.join(map(str, folders)) or 'none'}): a file:// URL may name another "
+                                "file only with the emulator's own API key", param="component_url")
         if path.is_file():
-            return path.resolve()
+            return path
         raise Unprocessable(f"component_url {url} names no file on this machine", param="component_url")
-    parts = [p for p in unquote(parsed.path).split("/") if p and p not in ("blob", "tree", "raw")]
+    parts = [p for p in unquote(parsed.path).split("/") if p and p not in ("blob", "tree", "raw", "..", ".")]
     for folder in folders:
         for start in range(len(parts)):
             candidate = folder.joinpath(*parts[start:])
@@ -111,9 +122,24 @@ def error_text(error: dict[str, Any]) -> str:
     return f"{error.get('file', '')}:{error.get('line', 0)}:{error.get('column', 0)}: {error.get('message', 'error')}"
 
 
+def _read_capped(path: Path) -> str:
+    """The file as UTF-8 text; OSError when it is over MAX_COMPONENT_BYTES (read no further than that)."""
+    with path.open("rb") as file:
+        data = file.read(MAX_COMPONENT_BYTES + 1)
+    if len(data) > MAX_COMPONENT_BYTES:
+        raise ComponentTooLarge(f"{path} is over the {MAX_COMPONENT_BYTES // (1024 * 1024)} MB limit for component code")
+    return data.decode("utf-8")
+
+
+class ComponentTooLarge(OSError):
+    pass
+
+
 def _read_code(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return _read_capped(path)
+    except ComponentTooLarge as exc:
+        raise Unprocessable(f"component_url names {exc}", param="component_url", code="too_large") from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise Unprocessable(f"component_url names {path}, which cannot be read as code: {reason}",
@@ -136,7 +162,7 @@ async def register_file(store: Store, path: Path, *, containment: Containment = 
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))
     try:
-        code = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        code = await asyncio.to_thread(_read_capped, path)
         extraction = await complete_if_needed(extract_code(code, path=str(path)), path, containment=containment,
                                               roots=watched_folder_of(path, folders or []))
     except ExtractionError as exc:

@@ -4,13 +4,17 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from urllib.parse import urlsplit
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
 from emulator.runtime.configured_props import run_value
 from emulator.runtime.http_responses import PendingResponses
 from emulator.timing.clock import Clock
+from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, DbSizes, run_copy, small_changes
 from emulator.domain.dedupe import dedupe_key, select_emits
+from emulator.domain.event_log import CHANNELS_PER_SOURCE
+from emulator.domain.text import clean_text
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
@@ -37,12 +41,14 @@ class Runtime:
 
     def __init__(self, store: Store, clock: Clock, sandbox: SandboxHost, scheduler: Scheduler,
                  bus: ActivityBus, webhooks: WebhookDelivery, ids: IdFactory, *, folders: list[str],
-                 responses: PendingResponses | None = None) -> None:
+                 responses: PendingResponses | None = None, endpoint_origins: bool = False) -> None:
         self.store, self.clock, self.sandbox, self.scheduler = store, clock, sandbox, scheduler
         self.bus, self.webhooks, self.ids = bus, webhooks, ids
         self.folders = folders
         self.base_url = ""                 # set once the server knows its address
+        self.endpoint_origins = endpoint_origins
         self.runs = RunLog()
+        self.db_sizes = DbSizes()
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self.responses = responses or PendingResponses()      # the sandbox answers them (on_respond)
@@ -57,7 +63,8 @@ class Runtime:
         """
         async with self._lock(source.id):
             record = RunRecord(id=self.ids.new("run_"), source_id=source.id, method=method, trigger=trigger,
-                               started_at_ms=self.clock.now_ms(), event=event, db_before=dict(source.db))
+                               started_at_ms=self.clock.now_ms(), event=event,
+                               db_before=run_copy(source.db, self.db_sizes.total(source.id, source.db)))
             if self.store.sources.get(source.id) is not source:
                 record.outcome = "skipped"          # deleted (or replaced by a state import) while queued
                 return record
@@ -126,7 +133,20 @@ class Runtime:
         return props
 
     def endpoint_url(self, source: Source) -> str | None:
-        return f"{self.base_url}/http/{source.endpoint_id}" if source.endpoint_id else None
+        """`<base>/http/<id>` (every client resolves it), or the endpoint's own origin when configured."""
+        if not source.endpoint_id:
+            return None
+        if self.endpoint_origins:
+            return self.endpoint_origin_url(source)
+        return f"{self.base_url}/http/{source.endpoint_id}"
+
+    def endpoint_origin_url(self, source: Source) -> str | None:
+        """`http://<id>.localhost:<port>`: the endpoint's own origin, as `<id>.m.pipedream.net` in the cloud."""
+        if not source.endpoint_id:
+            return None
+        base = urlsplit(self.base_url)
+        port = f":{base.port}" if base.port else ""
+        return f"{base.scheme or 'http'}://{source.endpoint_id}.localhost{port}"
 
     async def _apply(self, source: Source, component: Component, record: RunRecord,
                      result: InvocationResult) -> None:
@@ -136,17 +156,32 @@ class Runtime:
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
         record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
+        if record.error:
+            record.error = {k: clean_text(v) if isinstance(v, str) else v for k, v in record.error.items()}
         if result.outcome == "ok":
+            self._db_within_limit(source, record, result)
+        if record.outcome == "ok":
+            self.db_sizes.remember(source.id, source.db, result.db, set(result.db_changes))
             source.db = result.db
-            record.db_changes = result.db_changes
+            record.db_changes = small_changes(result.db_changes)
             await self._deliver_emits(source, component, record, result.emits)
         else:
             self._append(source, ERRORS_CHANNEL, {"error": record.error, "original_event": record.event},
-                         {"summary": (record.error or {}).get("message", result.outcome)}, record)
-        record.db_after = dict(source.db)
+                         {"summary": (record.error or {}).get("message", record.outcome)}, record)
+        record.db_after = run_copy(source.db, self.db_sizes.total(source.id, source.db))
         self.store.changed()
         self.runs.add(record)
         self.bus.publish("run", run=_run_summary(record))
+
+    def _db_within_limit(self, source: Source, record: RunRecord, result: InvocationResult) -> None:
+        """A run that would leave the db over its limit fails whole: no db change, no emit kept."""
+        size = self.db_sizes.total_after(source.id, source.db, result.db, set(result.db_changes))
+        if size > DB_BYTES_PER_SOURCE:
+            record.outcome = "error"
+            record.error = {"name": "DbLimitError", "stack": "",
+                            "message": f"this.db of source {source.id} would hold {size} bytes, over the "
+                                       f"{DB_BYTES_PER_SOURCE // (1024 * 1024)} MB limit per source: "
+                                       "the run's db changes and emits were not kept"}
 
     async def _deliver_emits(self, source: Source, component: Component, record: RunRecord,
                              emits: list[dict[str, Any]]) -> None:
@@ -169,6 +204,13 @@ class Runtime:
                 record.dropped.append({"id": key, "reason": reason})
                 self.bus.publish("dropped", source_id=source.id, run_id=record.id, id=key, reason=reason)
                 continue
+            channel = meta.get("name") or ""
+            if not self.store.events.accepts_channel(source.id, str(channel)):
+                reason = (f"channel {str(channel)[:80]!r} would be channel {CHANNELS_PER_SOURCE + 1} of source "
+                          f"{source.id}; at most {CHANNELS_PER_SOURCE} channels per source")
+                record.dropped.append({"id": key, "reason": reason})
+                self.bus.publish("dropped", source_id=source.id, run_id=record.id, id=key, reason=reason)
+                continue
             delivery_ts = meta.get("delivery_ts")
             if isinstance(delivery_ts, (int, float)) and delivery_ts > now:
                 self._schedule(source, emit, int(delivery_ts), record)
@@ -180,7 +222,7 @@ class Runtime:
         ts = meta.get("ts")
         metadata = {"emitter_id": source.id, "emit_id": self.ids.emit_id(now),
                     "id": dedupe_key(meta.get("id")), "name": channel,
-                    "summary": str(meta.get("summary") or ""),
+                    "summary": clean_text(str(meta.get("summary") or "")),
                     "ts": int(ts) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else now}
         stored = self.store.events.append(source.id, channel, event, metadata, now)
         if channel != ERRORS_CHANNEL:
@@ -263,6 +305,7 @@ class Runtime:
 
     def forget(self, source_id: str) -> None:
         self._locks.pop(source_id, None)
+        self.db_sizes.forget(source_id)
         if source_id not in self.failed_deploys:
             self.runs.forget_source(source_id)
 

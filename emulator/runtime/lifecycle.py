@@ -1,6 +1,7 @@
 """Sources from birth to deletion: props, hooks in the cloud's order, timers, endpoints, code swaps."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ class SourceLifecycle:
         self.runtime = runtime
         self.timers = timers
         self.folders = folders
+        self.is_owner: Callable[[User], bool] = lambda user: False     # the emulator's own key (services)
         self.follow_files = follow_files      # the dev server watches: a deployed file is followed on save
 
     async def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
@@ -31,6 +33,7 @@ class SourceLifecycle:
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
             return await create_from_url(self.store, user.id, params["component_url"], self.folders,
+                                         any_file=self.is_owner(user),
                                          follow_files=self.follow_files,
                                          containment=self.runtime.sandbox.containment)
         if params.get("key"):
@@ -49,7 +52,7 @@ class SourceLifecycle:
                         created_at=now, updated_at=now, component_url=params.get("component_url"),
                         run_hooks=params.get("run_hooks", True))
         if has_prop_of_type(component.configurable_props, HTTP):
-            source.endpoint_id = self.store.ids.new("en").lower()
+            source.endpoint_id = self.store.ids.endpoint_id()
         source.configured_props = self._configured(user, component, source, params.get("configured_props") or {})
         self.store.add_source(source)
         try:
@@ -100,7 +103,7 @@ class SourceLifecycle:
         if source.active:
             await self._quiet_hook(source, "deactivate")
         await self.stop(source.id, remove=True)
-        self.runtime.bus.publish("source", action="deleted", source_id=source.id)
+        self.runtime.bus.publish("source", action="deleted", source_id=source.id, user_id=source.user_id)
 
     async def stop(self, source_id: str, *, remove: bool) -> None:
         """How a source stops (a delete, a failed deploy, a reset, a state import): no timer, no
@@ -159,7 +162,7 @@ class SourceLifecycle:
         if not isinstance(given, dict):
             raise BadRequest("configured_props must be an object", param="configured_props")
         if has_prop_of_type(component.configurable_props, HTTP) and not source.endpoint_id:
-            source.endpoint_id = self.store.ids.new("en").lower()
+            source.endpoint_id = self.store.ids.endpoint_id()
         return normalise_configured_props(
             component.configurable_props, given, endpoint_url=self.runtime.endpoint_url(source),
             account_exists=lambda account_id: account_id in self.store.accounts

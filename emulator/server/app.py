@@ -14,10 +14,11 @@ from emulator.api import (activity, components, connect_accounts, connect_contro
 from emulator.api.connect_common import CONNECT
 from emulator.connect.service import build_connect
 from emulator.api.auth import auth_middleware
-from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
+from emulator.api.endpoints import endpoint_host, handle_endpoint_request
 from emulator.api.event_stream import STREAMS, OpenStreams
 from emulator.config import Config
 from emulator.devserver.deploy_config import deploy_folders
+from emulator.server.host_guard import host_guard_middleware
 from emulator.devserver.state_file import StateSaver, read_state_file
 from emulator.devserver.watcher import WATCHER, FolderWatcher
 from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
@@ -32,12 +33,13 @@ ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, 
 
 def build_app(config: Config) -> web.Application:
     """A complete emulator; nothing runs until the app is started (cleanup contexts)."""
-    app = web.Application(client_max_size=config.max_body_bytes,
-                          middlewares=[error_middleware, cloud_host_middleware, fault_middleware, auth_middleware])
+    middlewares = [error_middleware, host_guard_middleware(config.host), endpoint_host_middleware, fault_middleware,
+                   auth_middleware]
+    app = web.Application(client_max_size=config.max_body_bytes, middlewares=middlewares)
     services = build_services(config)
     app[SERVICES] = services
     app[INTERNAL_ERRORS] = []
-    app[STREAMS] = OpenStreams()
+    app[STREAMS] = OpenStreams(write_timeout_s=config.sse_write_timeout_s)
     state = read_state_file(Path(config.state_file)) if config.state_file else None
     services.control.load(state, config.api_key)
     app[CONNECT] = build_connect(config, services.store, services.runtime, services.lifecycle)
@@ -61,8 +63,9 @@ def add_routes(app: web.Application) -> None:
 
 
 @web.middleware
-async def cloud_host_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    endpoint_id = cloud_host_endpoint(request)
+async def endpoint_host_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """`<endpoint id>.localhost` and `<endpoint id>.m.pipedream.net` are the endpoint's own origin."""
+    endpoint_id = endpoint_host(request)
     if endpoint_id:
         return await handle_endpoint_request(request, endpoint_id)
     return await handler(request)

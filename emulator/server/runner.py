@@ -44,7 +44,10 @@ class Emulator:
         return self.app[INTERNAL_ERRORS]
 
     async def start(self) -> Emulator:
-        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
+        # aiohttp closes a connection that has not sent a whole request within keepalive_timeout:
+        # that is the header read timeout (and the idle keep-alive timeout between requests).
+        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0,
+                                     keepalive_timeout=self.config.header_timeout_s)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
         try:

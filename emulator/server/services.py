@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,13 @@ from aiohttp import web
 from emulator.config import Config
 from emulator.devserver.reloader import FolderReloader
 from emulator.domain.ids import IdFactory
+from emulator.domain.models import User
 from emulator.domain.store import Store
 from emulator.outbound.control import OutboundHttp
 from emulator.outbound.exchange import Exchange
 from emulator.outbound.runner_bridge import answer_runner_request
 from emulator.outbound.stub_files import load_stub_file
+from emulator.runtime.activity_audience import record_audience
 from emulator.runtime.activity_bus import ActivityBus
 from emulator.runtime.control_plane import ControlPlane
 from emulator.runtime.http_responses import PendingResponses
@@ -51,6 +54,10 @@ class Services:
     started_wall_s: float = 0.0          # monotonic time of the start, for the health check's uptime
     saver: Any = None                    # the --state StateSaver, while the app runs with one
 
+    def is_owner(self, user: User) -> bool:
+        """The emulator's own key (the banner's): emulator-wide powers, any file:// component_url."""
+        return bool(self.control.api_key) and user.api_key == self.control.api_key
+
 
 SERVICES = web.AppKey("services", Services)
 
@@ -65,7 +72,7 @@ def build_services(config: Config) -> Services:
     ids = IdFactory(config.seed)
     clock = Clock(config.clock_mode, config.speed, config.start_ms)
     store = Store(ids, clock.now_ms)
-    bus = ActivityBus()
+    bus = ActivityBus(audience=partial(record_audience, store))
 
     def sandbox_trouble(source_id: str, message: str) -> None:
         bus.publish("error", source_id=source_id, message=message)
@@ -84,7 +91,7 @@ def build_services(config: Config) -> Services:
     scheduler = Scheduler(clock)
     webhooks = WebhookDelivery()
     runtime = Runtime(store, clock, sandbox, scheduler, bus, webhooks, ids, folders=[str(f) for f in folders],
-                      responses=responses)
+                      responses=responses, endpoint_origins=config.endpoint_origins)
     timers = SourceTimers(store, runtime, scheduler)
     scheduler.fire_with(timers.fire)
     lifecycle = SourceLifecycle(store, runtime, timers, folders, follow_files=config.watch)
@@ -92,10 +99,12 @@ def build_services(config: Config) -> Services:
     control.on_reset.append(outbound.reset)
     reloader = FolderReloader(store, lifecycle, bus, clock, folders,
                               load_stub_file=lambda path: load_stub_file(outbound.stubs, path, ids.new))
-    return Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
-                    sandbox=sandbox, webhooks=webhooks, runtime=runtime, timers=timers, lifecycle=lifecycle,
-                    control=control, reloader=reloader, faults=FaultInjector(), outbound=outbound,
-                    folders=folders)
+    services = Services(config=config, ids=ids, clock=clock, store=store, bus=bus, scheduler=scheduler,
+                        sandbox=sandbox, webhooks=webhooks, runtime=runtime, timers=timers, lifecycle=lifecycle,
+                        control=control, reloader=reloader, faults=FaultInjector(), outbound=outbound,
+                        folders=folders)
+    lifecycle.is_owner = services.is_owner
+    return services
 
 
 def build_outbound(config: Config, ids: IdFactory, store: Store, bus: ActivityBus) -> OutboundHttp:

@@ -186,7 +186,7 @@ class PdEmulator:
         if endpoint is None:
             raise ValueError(f"source {source_id} has no HTTP endpoint ($.interface.http prop)")
         url = endpoint + ("/" + path.lstrip("/") if path.strip("/") else "")
-        runs = self.services.bus.subscribe()
+        runs = self.services.bus.subscribe(maxsize=0)      # short-lived: never dropped mid-wait
         try:
             assert self._plain is not None
             async with self._plain.request(method, url, **kwargs) as response:

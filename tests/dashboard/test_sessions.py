@@ -29,15 +29,19 @@ async def open_session(emu: Emulator, link: str) -> AsyncIterator[aiohttp.Client
         yield session
 
 
-async def test_the_link_sets_an_http_only_strict_cookie_and_drops_the_token(api: ApiClient) -> None:
+async def test_the_link_sets_an_http_only_strict_cookie_and_drops_the_token(emu: Emulator, api: ApiClient) -> None:
     link = await new_link(api)
     async with aiohttp.ClientSession() as session, session.get(link, allow_redirects=False) as response:
         assert response.status == 303
         assert response.headers["Location"] == "/dashboard/"
-        cookie = response.cookies[dashboard.COOKIE]
+        cookie = response.cookies[dashboard.session_cookie_for(emu.url)]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Strict"
     assert cookie["path"] == "/"
+
+
+async def test_the_cookie_is_named_for_the_port(emu: Emulator) -> None:
+    assert dashboard.session_cookie_for(emu.url) == f"pd_emulator_session_{URL(emu.url).port}"
 
 
 async def test_a_link_works_only_once(emu: Emulator, api: ApiClient) -> None:
@@ -73,7 +77,7 @@ async def test_the_cookie_stands_in_for_the_api_key(emu: Emulator, api: ApiClien
 
 
 async def test_a_forged_cookie_is_refused(emu: Emulator) -> None:
-    async with aiohttp.ClientSession(cookies={dashboard.COOKIE: "made-up"}) as session:
+    async with aiohttp.ClientSession(cookies={dashboard.session_cookie_for(emu.url): "made-up"}) as session:
         async with session.get(emu.url + "/v1/users/me") as response:
             assert response.status == 401
         async with session.get(emu.url + "/dashboard/") as response:

@@ -34,7 +34,10 @@ function RunWithEvent({ source }) {
 }
 
 function HttpRequest({ source }) {
-  const endpointPath = new URL(source.endpoint_url).pathname;
+  // Same-origin path even when endpoint_url is the endpoint's own origin (`<id>.localhost`).
+  const endpointUrl = new URL(source.endpoint_url);
+  const endpointPath = endpointUrl.pathname.startsWith("/http/") ? endpointUrl.pathname
+    : `/http/${endpointUrl.hostname.split(".")[0]}`;
   const [method, setMethod] = useState("POST");
   const [path, setPath] = useState("/");
   const [headers, setHeaders] = useState("Content-Type: application/json");

@@ -1,6 +1,7 @@
 // The state of one invocation: db (JSON text per key), emits, the HTTP response, and logs
 // streamed to the host as they happen (so they survive a timeout or a crash), within caps.
 import { normalizeHttpResponse } from "./http-response.mjs";
+import { MAX_JSON_DEPTH, jsonDepth } from "./json-depth.mjs";
 
 function utf8Prefix(text, maxBytes) {
   return Buffer.from(text, "utf8").subarray(0, maxBytes).toString("utf8");
@@ -71,6 +72,9 @@ export class Run {
     if (!this.open) return this.warnClosed("db.set()");
     const name = String(key);
     const json = JSON.stringify(value);
+    if (json !== undefined && jsonDepth(json) > MAX_JSON_DEPTH) {
+      throw new RangeError(`db.set(${JSON.stringify(name)}): the value nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     if (json === undefined) this.values.delete(name);
     else this.values.set(name, json);
     this.changed.add(name);
@@ -85,6 +89,10 @@ export class Run {
       metadataJson = JSON.stringify(metadata ?? {});
     } catch (error) {
       this.log("error", `$emit rejected: the event is not JSON-serialisable (${error.message})`);
+      return;
+    }
+    if (jsonDepth(eventJson) > MAX_JSON_DEPTH || jsonDepth(metadataJson) > MAX_JSON_DEPTH) {
+      this.log("error", `$emit rejected: the event or its metadata nests deeper than ${MAX_JSON_DEPTH} levels`);
       return;
     }
     const bytes = Buffer.byteLength(eventJson, "utf8");
