@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.version import __version__
-from emulator.api.auth import current_user, own_source, require_emulator_key
+from emulator.api.auth import current_user, own_source, reachable_source_ids, require_emulator_key
+from emulator.api.connect_common import CONNECT
 from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
@@ -15,7 +16,7 @@ from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
-from emulator.domain.state_document import export_state
+from emulator.domain.state_document import export_state, owned_by_key, owners
 
 routes = web.RouteTableDef()
 
@@ -76,7 +77,7 @@ async def advance_clock(request: web.Request) -> web.Response:
     except ClockError as exc:       # a real clock may pass until_ms while earlier runs finish
         raise BadRequest(str(exc), param="until_ms" if until_ms is not None else "seconds") from None
     services.bus.publish("clock", clock=services.clock.to_api(), runs=len(result["runs"]))
-    mine = {s.id for s in services.store.user_sources(current_user(request).id)}
+    mine = reachable_source_ids(request)
     return web.json_response({**result, "runs": [r for r in result["runs"] if r["source_id"] in mine]})
 
 
@@ -152,10 +153,13 @@ async def put_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
-    await services.control.replace_state(params)
+    state = {k: v for k, v in params.items() if k not in ("owner", "include", "exclude")}
+    if params.get("owner") == "me":
+        state = owned_by_key(state, services.control.api_key)
+    await services.control.replace_state(state)
     store = services.store
     return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
-                                       "events": store.events.count()}})
+                                       "events": store.events.count(), "owners": owners(store, services.control.api_key)}})
 
 
 @routes.post("/_emulator/faults")
@@ -177,5 +181,8 @@ async def clear_faults(request: web.Request) -> web.Response:
 async def webhook_failures(request: web.Request) -> web.Response:
     services = services_of(request)
     mine = {h.id for h in services.store.user_webhooks(current_user(request).id)}
-    return web.json_response({"data": [f for f in services.webhooks.failures if f["webhook_id"] in mine]})
+    failures = [f for f in services.webhooks.failures if f["webhook_id"] in mine]
+    if current_user(request).api_key == services.control.api_key:        # Connect's trigger webhooks: the emulator key's
+        failures += list(request.app[CONNECT].delivery.failures)
+    return web.json_response({"data": failures})
 
