@@ -53,6 +53,34 @@ class HttpControl:
         self._outbound.set_mode(mode, str(cassette) if cassette else None, source_id)
 
 
+class ThreadedHttpControl:
+    """`pd_emulator_server.http`: the same `stub`, `requests` and `mode`, each run on the
+    emulator's own thread (`run_on_loop` is PdEmulatorServer.control)."""
+
+    def __init__(self, outbound: OutboundHttp, new_id: Callable[[str], str],
+                 run_on_loop: Callable[[Any], Any]) -> None:
+        self._inner = HttpControl(outbound, new_id, _no_endpoint_requests)
+        self._run_on_loop = run_on_loop
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        async def on_loop() -> Any:
+            return getattr(self._inner, method)(*args, **kwargs)
+        return self._run_on_loop(on_loop())
+
+    def stub(self, method: str | None = None, url: str = "", **fields: Any) -> dict[str, Any]:
+        return self._call("stub", method, url, **fields)
+
+    def requests(self, source_id: str | None = None) -> list[dict[str, Any]]:
+        return self._call("requests", source_id)
+
+    def mode(self, mode: str, cassette: str | Path | None = None, *, source_id: str | None = None) -> None:
+        self._call("mode", mode, cassette, source_id=source_id)
+
+
+async def _no_endpoint_requests(*args: Any, **kwargs: Any) -> Any:
+    raise TypeError("send requests to a source's endpoint with your own client (pd_emulator_server.url)")
+
+
 def apply_record_mode(outbound: OutboundHttp, record_mode: str, cassette: Path) -> None:
     """`@pytest.mark.pd_cassette` with `--pd-record-mode` (pytest-recording's meanings)."""
     outbound.use(HttpSetting.for_record_mode(record_mode, str(cassette)))

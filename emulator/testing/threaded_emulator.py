@@ -17,6 +17,7 @@ from emulator.testing.async_emulator import CONTROL_TIMEOUT_S
 from emulator.testing.emulator_log import EmulatorLog
 from emulator.testing.failures import EmulatorError
 from emulator.testing.fixture_state import fixture_config, keyed_state, read_state, reset_for_test
+from emulator.testing.http_control import ThreadedHttpControl
 
 LIVENESS_POLL_S = 0.05
 
@@ -39,6 +40,11 @@ class PdEmulatorServer(ThreadedEmulator):
     def services(self) -> Services:
         assert self.emulator is not None, "start() the emulator first"
         return self.emulator.services
+
+    @property
+    def http(self) -> ThreadedHttpControl:
+        """`.stub(method, url, json=…)`, `.requests(source_id)`, `.mode(...)` for the sources' outbound HTTP."""
+        return ThreadedHttpControl(self.services.outbound, self.services.ids.new, self.control)
 
     @property
     def connect(self) -> ConnectSettings:

@@ -187,3 +187,30 @@ def test_new_episodes_replays_what_is_recorded_and_records_the_rest(
     cassette = http_project.path / "cassettes" / "test_issues" / "issues.har"
     urls = [e["request"]["url"] for e in json.loads(cassette.read_text())["log"]["entries"]]
     assert urls == [f"{url}/issues.json?state=open", f"{url}/v2/issues.json?state=open"]
+
+
+def test_the_threaded_fixture_stubs_too(http_project: pytest.Pytester) -> None:
+    http_project.makepyfile("""
+        import pathlib
+
+        import requests
+
+        def test_sync(pd_emulator_server):
+            stub = pd_emulator_server.http.stub("GET", "https://api.example.test/issues.json",
+                                                json=[{"id": 1, "title": "Bug"}])
+            code = pathlib.Path("issues.mjs").read_text()
+            url = pd_emulator_server.url
+            source = requests.post(f"{url}/v1/sources", headers=pd_emulator_server.headers,
+                                   json={"component_code": code}, timeout=30).json()["data"]
+            run = requests.post(f"{url}/_emulator/sources/{source['id']}/run", headers=pd_emulator_server.headers,
+                                json={}, timeout=30).json()["data"]
+            assert run["outcome"] == "ok", run["error"]
+            [request] = pd_emulator_server.http.requests(source["id"])
+            assert request["stub_id"] == stub["id"]
+
+        def test_the_next_test_starts_offline_without_stubs(pd_emulator_server):
+            assert pd_emulator_server.http.requests() == []
+            assert requests.get(f"{pd_emulator_server.url}/_emulator/http/stubs", headers=pd_emulator_server.headers,
+                                timeout=10).json()["data"] == []
+    """)
+    http_project.runpytest().assert_outcomes(passed=2)
