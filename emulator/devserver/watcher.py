@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 from watchfiles import Change, DefaultFilter, awatch
 
-from emulator.devserver.reloader import FolderReloader, is_watched_source_file
+from emulator.devserver.reloader import FolderReloader, component_candidates, is_watched_source_file
 
 log = logging.getLogger("emulator")
 STEP_MS = 30          # a save's burst of events (temp file, rename, chmod) settles within this
@@ -21,7 +21,10 @@ class ComponentFilter(DefaultFilter):
     """JavaScript files only, outside node_modules and the usual editor/VCS noise."""
 
     def __call__(self, change: Change, path: str) -> bool:
-        return super().__call__(change, path) and is_watched_source_file(Path(path))
+        if not super().__call__(change, path):
+            return False
+        # A new folder too: a file written into it at once may come before the OS watches the folder.
+        return is_watched_source_file(Path(path)) or (change == Change.added and os.path.isdir(path))
 
 
 class FolderWatcher:
@@ -93,7 +96,9 @@ async def _wait(event: asyncio.Event, timeout_s: float) -> None:
 
 def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Path]]:
     """(changed, deleted) paths: a "deleted" file that exists again was replaced by an editor's save."""
-    changed = {Path(p).resolve() for c, p in changes if c != Change.deleted or Path(p).exists()}
+    changed = {Path(p).resolve() for c, p in changes if (c != Change.deleted or Path(p).exists()) and not os.path.isdir(p)}
+    for folder in (p for c, p in changes if c == Change.added and os.path.isdir(p)):
+        changed.update(component_candidates(Path(folder)))
     deleted = {Path(p).resolve() for c, p in changes if c == Change.deleted and not Path(p).exists()}
     return changed, deleted
 
