@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PORT = 8788
+# The app's own environment configures both sides: an SDK and the emulator read the same variables.
+CONNECT_VARIABLES = {"connect_project_id": "PIPEDREAM_PROJECT_ID", "connect_client_id": "PIPEDREAM_CLIENT_ID",
+                     "connect_client_secret": "PIPEDREAM_CLIENT_SECRET"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class Config:
     cassette: str | None = None           # the HAR file for record / replay
     extra_ca_certs: str | None = None     # trusted for live requests besides the system CAs (NODE_EXTRA_CA_CERTS)
     http_interception: bool = True        # False: workers run without the interceptors (benchmarks only)
+    connect_project_id: str | None = None       # Connect's starting project and OAuth client (None: generated)
+    connect_client_id: str | None = None
+    connect_client_secret: str | None = None
+    connect_retry_backoff_s: float = 0.2        # first pause between attempts of a trigger webhook delivery
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Config:
@@ -44,6 +51,9 @@ class Config:
             env["port"] = int(os.environ["PD_EMULATOR_PORT"])
         if os.environ.get("NODE_EXTRA_CA_CERTS"):
             env["extra_ca_certs"] = os.environ["NODE_EXTRA_CA_CERTS"]
+        for field_name, variable in CONNECT_VARIABLES.items():
+            if os.environ.get(variable):
+                env[field_name] = os.environ[variable]
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)
 

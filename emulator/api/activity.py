@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api.auth import current_user
+from emulator.api.auth import current_user, reachable_source, reachable_source_ids
 from emulator.api.params import read_params, shape
 from emulator.api.event_stream import open_stream, send, serve
 from emulator.errors import NotFound
@@ -107,7 +107,7 @@ async def list_runs(request: web.Request) -> web.Response:
     params = await read_params(request, "listRuns")
     services = services_of(request)
     user_id = current_user(request).id
-    allowed = {s.id for s in services.store.user_sources(user_id)}
+    allowed = reachable_source_ids(request)
     allowed |= {source_id for source_id, owner in services.runtime.failed_deploys.items() if owner == user_id}
     runs = services.runtime.runs.query(source_id=params.get("source_id"), outcome=params.get("outcome"),
                                        limit=params.get("limit") or 50, allowed=allowed)
@@ -121,7 +121,8 @@ async def get_run(request: web.Request) -> web.Response:
     params = await read_params(request, "getRun")
     services = services_of(request)
     run = services.runtime.runs.get(request.match_info["id"])
-    if run is None or services.runtime.run_owner(run.source_id) != current_user(request).id:
+    if run is None or (run.source_id not in reachable_source_ids(request)
+                       and services.runtime.run_owner(run.source_id) != current_user(request).id):
         raise NotFound("run", request.match_info["id"])
     return web.json_response({"data": shape(run_with_events(run, services.store.events), params)})
 
@@ -131,7 +132,7 @@ async def replay_event(request: web.Request) -> web.Response:
     """Run the source again with one of its retained events (an `$errors` event replays the original)."""
     params = await read_params(request, "replayEvent")
     services = services_of(request)
-    source = services.store.get_source(current_user(request).id, params["source_id"])
+    source = reachable_source(request, params["source_id"])
     event = services.store.events.find(source.id, params["event_id"])
     if event is None:
         raise NotFound("event", params["event_id"])

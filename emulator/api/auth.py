@@ -10,7 +10,9 @@ from emulator.domain.models import Source, User
 from emulator.server.services import services_of
 
 USER = web.RequestKey("pd_user", User)
-PUBLIC_PREFIXES = ("/http/", "/openapi.json", "/_emulator/health", "/dashboard", "/favicon.ico")
+# Connect routes check their own credentials (access tokens, Connect tokens): see connect_auth.
+PUBLIC_PREFIXES = ("/http/", "/openapi.json", "/_emulator/health", "/dashboard", "/favicon.ico", "/v1/connect/",
+                   "/v1/oauth/token", "/_static/connect.html")
 PROTECTED_PREFIXES = ("/v1", "/_emulator", "/sources/", "/sse/")
 
 
@@ -59,7 +61,28 @@ def current_user(request: web.Request) -> User:
 
 def own_source(request: web.Request) -> Source:
     """The source named by the path's `{id}`, if it is the caller's (another user's is a 404)."""
-    return services_of(request).store.get_source(current_user(request).id, request.match_info["id"])
+    return reachable_source(request, request.match_info["id"])
+
+
+def reachable_source(request: web.Request, source_id: str) -> Source:
+    """The caller's source; Connect's deployed triggers belong to external users, and the emulator's
+    own key reaches them too."""
+    services = services_of(request)
+    source = services.store.sources.get(source_id)
+    if source is not None and source.id in services.store.connect.triggers and _is_emulator_key(request):
+        return source
+    return services.store.get_source(current_user(request).id, source_id)
+
+
+def reachable_source_ids(request: web.Request) -> set[str]:
+    services = services_of(request)
+    mine = {s.id for s in services.store.user_sources(current_user(request).id)}
+    return mine | set(services.store.connect.triggers) if _is_emulator_key(request) else mine
+
+
+def _is_emulator_key(request: web.Request) -> bool:
+    owner = services_of(request).store.user_for_key(services_of(request).control.api_key)
+    return owner is not None and current_user(request).id == owner.id
 
 
 def is_emulator_key(request: web.Request) -> bool:

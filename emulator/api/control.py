@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.version import __version__
-from emulator.api.auth import current_user, own_source, require_emulator_key
+from emulator.api.auth import current_user, own_source, reachable_source_ids, require_emulator_key
+from emulator.api.connect_common import CONNECT
 from emulator.api.json_body import json_response
 from emulator.api.params import read_params
 from emulator.timing.clock import ClockError
@@ -76,7 +77,7 @@ async def advance_clock(request: web.Request) -> web.Response:
     except ClockError as exc:       # a real clock may pass until_ms while earlier runs finish
         raise BadRequest(str(exc), param="until_ms" if until_ms is not None else "seconds") from None
     services.bus.publish("clock", clock=services.clock.to_api(), runs=len(result["runs"]))
-    mine = {s.id for s in services.store.user_sources(current_user(request).id)}
+    mine = reachable_source_ids(request)
     return web.json_response({**result, "runs": [r for r in result["runs"] if r["source_id"] in mine]})
 
 
@@ -180,5 +181,8 @@ async def clear_faults(request: web.Request) -> web.Response:
 async def webhook_failures(request: web.Request) -> web.Response:
     services = services_of(request)
     mine = {h.id for h in services.store.user_webhooks(current_user(request).id)}
-    return web.json_response({"data": [f for f in services.webhooks.failures if f["webhook_id"] in mine]})
+    failures = [f for f in services.webhooks.failures if f["webhook_id"] in mine]
+    if current_user(request).api_key == services.control.api_key:        # Connect's trigger webhooks: the emulator key's
+        failures += list(request.app[CONNECT].delivery.failures)
+    return web.json_response({"data": failures})
 

@@ -13,7 +13,9 @@ from typing import Any
 from emulator.version import __version__
 from emulator.cli import companion
 from emulator.cli.client import CONNECTION_FILE
+from emulator.api.connect_common import CONNECT
 from emulator.config import DEFAULT_PORT, Config
+from emulator.connect.service import check_project_id
 from emulator.devserver.console import Console
 from emulator.devserver.state_file import StateFileError, StateSaveError
 from emulator.outbound.cassette import CassetteError
@@ -44,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=None, help="repeatable ids")
     serve.add_argument("--quiet", action="store_true", help="print only errors")
     serve.add_argument("--verbose", action="store_true", help="also print hooks, HTTP requests, clock changes")
+    serve.add_argument("--project-id", default=None, help="Connect project (default: $PIPEDREAM_PROJECT_ID or generated)")
+    serve.add_argument("--client-id", default=None, help="its OAuth client (default: $PIPEDREAM_CLIENT_ID or generated)")
+    serve.add_argument("--client-secret", default=None, help="default: $PIPEDREAM_CLIENT_SECRET or generated")
     check = commands.add_parser("check", help="print the metadata and props extracted from component files")
     check.add_argument("files", nargs="+")
     check.add_argument("--format", choices=("text", "json"), default="text")
@@ -72,7 +77,14 @@ def serve(args: argparse.Namespace) -> int:
                              clock_mode=args.clock, speed=args.speed, state_file=args.state,
                              run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, watch=not args.no_watch,
                              deploy=args.deploy, seed=args.seed, verbose=args.verbose,
-                             http_mode=args.http, cassette=args.cassette)
+                             http_mode=args.http, cassette=args.cassette,
+
+                             connect_project_id=args.project_id, connect_client_id=args.client_id,
+                             connect_client_secret=args.client_secret)
+    problem = check_project_id(config)
+    if problem:
+        print(f"✖ {problem}", file=sys.stderr)
+        return 2
     console = Console(verbose=args.verbose, quiet=args.quiet)
     try:
         return asyncio.run(_serve(config, console))
@@ -86,6 +98,7 @@ async def _serve(config: Config, console: Console) -> int:
 
     emulator = Emulator(config)
     emulator.services.bus.printers.append(console)
+    console.source_label = emulator.app[CONNECT].label
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -120,6 +133,7 @@ def print_banner(console: Console, emulator: Any) -> None:
              *dashboard_lines(emulator),
              f"  folders   {', '.join(map(str, services.folders)) or '(none)'}",
              *component_lines(services),
+             *connect_lines(emulator),
              f"  clock     {clock['mode']}" + (f" x{clock['speed']:g}" if clock["mode"] == "real" else ""),
              f"  state     {services.config.state_file or 'in memory'}",
              f"  http      {http_line(services.outbound.setting)}",
@@ -143,6 +157,15 @@ def component_lines(services: Any) -> list[str]:
     if keys and not services.store.sources:
         lines.append("  deploy    pd-emulator deploy <file>  (or restart with --deploy)")
     return lines
+
+
+def connect_lines(emulator: Any) -> list[str]:
+    """Connect's starting project, and the environment an app's SDK needs, ready to paste."""
+    env = emulator.app[CONNECT].settings(emulator.url).env()
+    variables = " ".join(f"{name}={env[name]}" for name in ("PIPEDREAM_BASE_URL", "PIPEDREAM_PROJECT_ID",
+                                                            "PIPEDREAM_CLIENT_ID", "PIPEDREAM_CLIENT_SECRET"))
+    return [f"  Connect   project {env['PIPEDREAM_PROJECT_ID']}, environments development + production",
+            f"            {variables}"]
 
 
 def dashboard_lines(emulator: Any) -> list[str]:

@@ -9,8 +9,9 @@ import { SourcePage } from "./pages/source.mjs";
 import { ClockPage } from "./pages/clock.mjs";
 import { ComponentsPage } from "./pages/components.mjs";
 import { StatePage } from "./pages/state.mjs";
+import { ConnectPage } from "./pages/connect.mjs";
 
-const NAV = [["", "Overview"], ["clock", "Clock"], ["components", "Components"], ["state", "State"]];
+const NAV = [["", "Overview"], ["clock", "Clock"], ["components", "Components"], ["connect", "Connect"], ["state", "State"]];
 
 function App({ live }) {
   return html`<${LiveContext.Provider} value=${live}><${Shell} /></${LiveContext.Provider}>`;
@@ -40,6 +41,7 @@ function page(route) {
   if (section === "clock") return html`<${ClockPage} />`;
   if (section === "components") return html`<${ComponentsPage} />`;
   if (section === "state") return html`<${StatePage} />`;
+  if (section === "connect") return html`<${ConnectPage} />`;
   return html`<section><h1>Not found</h1><p>No page at this address. <a href=${BASE}>Back to the overview</a>.</p></section>`;
 }
 

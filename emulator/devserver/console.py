@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 MARKS = {"ok": "✔", "info": "i", "warn": "⚠", "error": "✖"}
@@ -23,6 +24,7 @@ class Console:
         self.colour = is_tty and not os.environ.get("NO_COLOR")
         encoding = (getattr(self.out, "encoding", None) or "ascii").lower()
         self.marks = MARKS if "utf" in encoding else ASCII_MARKS
+        self.source_label: Callable[[str], str | None] = lambda source_id: None   # e.g. a Connect trigger's owner
 
     def line(self, level: str, text: str) -> None:
         mark = self.marks[level]
@@ -38,7 +40,13 @@ class Console:
         if text is None:
             return
         link = self.dashboard_url and source_page(self.dashboard_url, record)
-        self.line(text[0], f"{text[1]}  {link}" if link else text[1])
+        line = self._labelled(record, text[1])
+        self.line(text[0], f"{line}  {link}" if link else line)
+
+    def _labelled(self, record: dict[str, Any], text: str) -> str:
+        source_id = record.get("source_id") or (record.get("run") or {}).get("source_id")
+        label = self.source_label(source_id) if source_id else None
+        return text.replace(source_id, f"{source_id} ({label})", 1) if label and source_id else text
 
 
 def source_page(dashboard_url: str, record: dict[str, Any]) -> str | None:
@@ -72,6 +80,11 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
         return "ok", f"deploy {record['component']} as {record['source_id']}"
     if kind == "reload":
         return "ok", f"reload {record['path']}: {record['message']}"
+    if kind == "connect_delivery":
+        if record["error"] is None:
+            return "ok", f"webhook {record['webhook_id']} {record['url']}: delivering again"
+        return "warn", (f"webhook {record['webhook_id']} {record['url']}: event {record['event_id']} of "
+                        f"{record['emitter_id']} failed 5 attempts ({record['error']}); state {record['state']}")
     if kind == "reload_failed":
         where = f"{record.get('file') or record['path']}:{record.get('line', 0)}:{record.get('column', 0)}"
         outcome = ("still running the last good version" if record.get("running_last_good", True)

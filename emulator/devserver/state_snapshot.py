@@ -22,7 +22,7 @@ from emulator.domain.models import Event, Source
 from emulator.domain.state_document import _COLLECTIONS, STATE_FORMAT
 from emulator.domain.store import Store
 
-BATCH_BYTES = 256 * 1024          # one worker call serialises about this much: ~0.3 ms of GIL
+BATCH_BYTES = 64 * 1024           # one worker call serialises about this much: well under 1 ms of GIL
 BATCH_SOURCES = 64
 _SMALL_COLLECTIONS = [name for name in _COLLECTIONS if name != "sources"]
 _SOURCE_FIELDS = [f.name for f in dataclasses.fields(Source) if f.name != "db"]
@@ -81,6 +81,7 @@ def take_snapshot(store: Store) -> StateSnapshot:
     head: dict[str, Any] = {"format": STATE_FORMAT, "id_sequence": store.ids.sequence}
     for name in _SMALL_COLLECTIONS:
         head[name] = list(getattr(store, name).values())
+    head["connect"] = store.connect.export()
     sources = [(s.id, to_json({name: getattr(s, name) for name in _SOURCE_FIELDS}, f"source {s.id}"), s.db)
                for s in store.sources.values()]
     return StateSnapshot(version=store.version, head=to_json(head, "the users, components or subscriptions")[:-1],

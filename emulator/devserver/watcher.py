@@ -18,13 +18,11 @@ EXTRA_POLL_S = 0.2    # how soon a file deployed from outside the folders starts
 
 
 class ComponentFilter(DefaultFilter):
-    """JavaScript files only, outside node_modules and the usual editor/VCS noise."""
+    """JavaScript files, and anything added (a new folder may hold them), outside node_modules and
+    the usual editor/VCS noise."""
 
     def __call__(self, change: Change, path: str) -> bool:
-        if not super().__call__(change, path):
-            return False
-        # A new folder too: a file written into it at once may come before the OS watches the folder.
-        return is_watched_source_file(Path(path)) or (change == Change.added and os.path.isdir(path))
+        return super().__call__(change, path) and (change == Change.added or is_watched_source_file(Path(path)))
 
 
 class FolderWatcher:
@@ -95,11 +93,18 @@ async def _wait(event: asyncio.Event, timeout_s: float) -> None:
 
 
 def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Path]]:
-    """(changed, deleted) paths: a "deleted" file that exists again was replaced by an editor's save."""
-    changed = {Path(p).resolve() for c, p in changes if (c != Change.deleted or Path(p).exists()) and not os.path.isdir(p)}
-    for folder in (p for c, p in changes if c == Change.added and os.path.isdir(p)):
-        changed.update(component_candidates(Path(folder)))
-    deleted = {Path(p).resolve() for c, p in changes if c == Change.deleted and not Path(p).exists()}
+    """(changed, deleted) component files: a "deleted" file that exists again was replaced by an editor's
+    save; a new folder stands for the component files in it (the OS may report only the folder, when
+    its files were written before the watch on it was in place)."""
+    changed: set[Path] = set()
+    for change, path in changes:
+        found = Path(path)
+        if change == Change.added and found.is_dir():
+            changed.update(component_candidates(found))
+        elif is_watched_source_file(found) and (change != Change.deleted or found.exists()):
+            changed.add(found.resolve())
+    deleted = {Path(p).resolve() for c, p in changes
+               if c == Change.deleted and is_watched_source_file(Path(p)) and not Path(p).exists()}
     return changed, deleted
 
 

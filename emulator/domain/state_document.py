@@ -21,6 +21,7 @@ def export_state(store: Store) -> dict[str, Any]:
     for name in _COLLECTIONS:
         state[name] = [dataclasses.asdict(r) for r in getattr(store, name).values()]
     state["events"] = store.events.export()
+    state["connect"] = store.connect.export()
     return state
 
 
@@ -66,8 +67,9 @@ def parse_state(store: Store, state: Any) -> dict[str, Any]:
         raise BadRequest("id_sequence must be a non-negative integer", param="id_sequence")
 
     registry = {c.id: c for c in store.components.values() if c.user_id is None}
-    _check_references(parsed, registry)
-    return {**parsed, "events": events, "id_sequence": sequence, "registry": registry}
+    connect = store.connect.parse(state.get("connect"))
+    _check_references(parsed, registry, {u.owner_id for u in connect["external_users"]})
+    return {**parsed, "events": events, "id_sequence": sequence, "registry": registry, "connect": connect}
 
 
 def apply_state(store: Store, parsed: dict[str, Any]) -> None:
@@ -81,6 +83,7 @@ def apply_state(store: Store, parsed: dict[str, Any]) -> None:
             collection[record.id] = record
     store.components.update(registry)
     store.events.load(events)
+    store.connect.load(parsed["connect"])
     store.ids.sequence = max(store.ids.sequence, sequence)
     store.changed()
 
@@ -102,8 +105,8 @@ def _parse_records(state: dict[str, Any], name: str, cls: type) -> list[Any]:
     return records
 
 
-def _check_references(parsed: dict[str, list[Any]], registry: dict[str, Any]) -> None:
-    users = {u.id for u in parsed["users"]}
+def _check_references(parsed: dict[str, list[Any]], registry: dict[str, Any], connect_owners: set[str]) -> None:
+    users = {u.id for u in parsed["users"]} | connect_owners     # a deployed trigger belongs to its external user
     components = {c.id for c in parsed["components"]} | set(registry)
     for index, source in enumerate(parsed["sources"]):
         if source.user_id not in users:

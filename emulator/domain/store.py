@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from emulator.domain.connect_state import ConnectState
 from emulator.errors import NotFound
 from emulator.domain.event_log import EventLog
 from emulator.domain.ids import IdFactory
@@ -51,6 +52,7 @@ class Store:
         self.subscriptions: dict[str, Subscription] = {}
         self.auto_subscriptions: dict[str, AutoSubscription] = {}
         self.webhooks: dict[str, Webhook] = {}
+        self.connect = ConnectState(ids, now_ms, self.changed)
         self.events.listeners.append(lambda _event: self.changed())
 
     def changed(self) -> None:
@@ -262,4 +264,5 @@ class Store:
             self.add_user(user)
         for component in registry:
             self.components[component.id] = component
+        self.connect.reset(keep_projects=keep_users)
         self.changed()

@@ -8,8 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, control, dashboard, endpoints, events, outbound_http, samples,
-                          sources, sse, subscriptions, users)
+from emulator.api import (activity, components, connect_accounts, connect_control, connect_link, connect_oauth,
+                          connect_registry, connect_triggers, control, dashboard, endpoints, events, outbound_http,
+                          samples, sources, sse, subscriptions, users)
+from emulator.api.connect_common import CONNECT
+from emulator.connect.service import build_connect
 from emulator.api.auth import auth_middleware
 from emulator.api.endpoints import cloud_host_endpoint, handle_endpoint_request
 from emulator.api.event_stream import STREAMS, OpenStreams
@@ -22,7 +25,9 @@ from emulator.server.services import SERVICES, build_services, services_of
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
                 subscriptions.routes, endpoints.routes, control.routes, outbound_http.routes, samples.routes, activity.routes,
-                dashboard.routes)
+                dashboard.routes,
+                connect_oauth.routes, connect_registry.routes, connect_triggers.routes, connect_accounts.routes,
+                connect_control.routes, connect_link.routes)
 
 
 def build_app(config: Config) -> web.Application:
@@ -35,11 +40,12 @@ def build_app(config: Config) -> web.Application:
     app[STREAMS] = OpenStreams()
     state = read_state_file(Path(config.state_file)) if config.state_file else None
     services.control.load(state, config.api_key)
+    app[CONNECT] = build_connect(config, services.store, services.runtime, services.lifecycle)
     add_routes(app)
     app[activity.STREAM_EPOCH] = activity.new_epoch()
     dashboard.install(app)
     # Persistence first, so it is torn down last: the final save follows every run still in flight.
-    app.cleanup_ctx.extend([_persistence_ctx, _sandbox_ctx, _webhooks_ctx, _scheduler_ctx, _folders_ctx])
+    app.cleanup_ctx.extend([_persistence_ctx, _sandbox_ctx, _webhooks_ctx, _connect_ctx, _scheduler_ctx, _folders_ctx])
     app.on_shutdown.append(app[STREAMS].end_all)
     return app
 
@@ -87,6 +93,12 @@ async def _webhooks_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[SERVICES].webhooks.start()
     yield
     await app[SERVICES].webhooks.close()
+
+
+async def _connect_ctx(app: web.Application) -> AsyncIterator[None]:
+    await app[CONNECT].delivery.start()
+    yield
+    await app[CONNECT].delivery.close()
 
 
 async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:

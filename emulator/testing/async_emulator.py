@@ -10,7 +10,9 @@ from typing import Any
 
 import aiohttp
 
+from emulator.api.connect_common import CONNECT
 from emulator.config import Config
+from emulator.connect.service import ConnectSettings
 from emulator.domain.state_document import export_state
 from emulator.server.runner import Emulator
 from emulator.server.services import Services
@@ -82,6 +84,12 @@ class PdEmulator:
     @property
     def services(self) -> Services:
         return self.emulator.services
+
+    @property
+    def connect(self) -> ConnectSettings:
+        """Connect's starting project and client; `.env()` gives the SDKs' `PIPEDREAM_*` variables."""
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator.app[CONNECT].settings(self.url)
 
     @property
     def client(self) -> aiohttp.ClientSession:

@@ -7,7 +7,9 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from emulator.api.connect_common import CONNECT
 from emulator.config import Config
+from emulator.connect.service import ConnectSettings
 from emulator.domain.state_document import export_state
 from emulator.server.runner import ThreadedEmulator
 from emulator.server.services import Services
@@ -37,6 +39,12 @@ class PdEmulatorServer(ThreadedEmulator):
     def services(self) -> Services:
         assert self.emulator is not None, "start() the emulator first"
         return self.emulator.services
+
+    @property
+    def connect(self) -> ConnectSettings:
+        """Connect's starting project and client; `.env()` gives the SDKs' `PIPEDREAM_*` variables."""
+        assert self.emulator is not None, "start() the emulator first"
+        return self.emulator.app[CONNECT].settings(self.url)
 
     @property
     def running(self) -> bool:

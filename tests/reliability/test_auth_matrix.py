@@ -41,7 +41,7 @@ export default {
 @dataclass(frozen=True)
 class Call:
     method: str
-    path: str                          # placeholders: {source} {component} {webhook} {run} {event}
+    path: str                          # placeholders: {source} {component} {webhook} {run} {event} {project}
     body: dict[str, Any] | None = None
 
 
@@ -108,6 +108,51 @@ MATRIX: dict[str, tuple[Call, str]] = {
     "clearSourceHttpMode": (Call("DELETE", "/_emulator/sources/{source}/http"), OWNED),
     "emitSample": (Call("POST", "/_emulator/sources/{source}/sample"), OWNED),
     "GET /sources/{id}/sse": (Call("GET", "/sources/{source}/sse"), OWNED),
+    # Connect: a /v1 user's key is not a credential for a project (403); its own tokens are tested in tests/connect.
+    "createOAuthToken": (Call("POST", "/v1/oauth/token", {"grant_type": "client_credentials"}), PUBLIC),
+    "validateConnectToken": (Call("GET", "/v1/connect/tokens/ctok_0/validate"), PUBLIC),
+    **{name: (Call(method, "/v1/connect/{project}" + path, body), EMULATOR_WIDE) for name, method, path, body in [
+        ("createConnectToken", "POST", "/tokens", {"external_user_id": "u"}),
+        ("listConnectAccounts", "GET", "/accounts", None),
+        ("createConnectAccount", "POST", "/accounts", {"app_slug": "slack", "connect_token": "ctok_0"}),
+        ("getConnectAccount", "GET", "/accounts/{account}", None),
+        ("deleteConnectAccount", "DELETE", "/accounts/{account}", None),
+        ("listConnectUserAccounts", "GET", "/users/u/accounts", None),
+        ("listConnectTriggers", "GET", "/triggers", None),
+        ("getConnectTrigger", "GET", "/triggers/fuzz-registry", None),
+        ("configureConnectTriggerProp", "POST", "/triggers/configure",
+         {"id": "fuzz-registry", "external_user_id": "u", "prop_name": "x"}),
+        ("reloadConnectTriggerProps", "POST", "/triggers/props", {"id": "fuzz-registry", "external_user_id": "u"}),
+        ("deployConnectTrigger", "POST", "/triggers/deploy", {"id": "fuzz-registry", "external_user_id": "u"}),
+        ("deployConnectTriggerAlias", "POST", "/components/triggers/deploy",
+         {"id": "fuzz-registry", "external_user_id": "u"}),
+        ("listConnectDeployedTriggers", "GET", "/deployed-triggers?external_user_id=u", None),
+        ("getConnectDeployedTrigger", "GET", "/deployed-triggers/{source}?external_user_id=u", None),
+        ("updateConnectDeployedTrigger", "PUT", "/deployed-triggers/{source}?external_user_id=u", {"active": False}),
+        ("deleteConnectDeployedTrigger", "DELETE", "/deployed-triggers/{source}?external_user_id=u", None),
+        ("listConnectDeployedTriggerEvents", "GET", "/deployed-triggers/{source}/events?external_user_id=u", None),
+        ("getConnectDeployedTriggerPipelines", "GET", "/deployed-triggers/{source}/pipelines?external_user_id=u", None),
+        ("putConnectDeployedTriggerPipelines", "PUT", "/deployed-triggers/{source}/pipelines?external_user_id=u",
+         {"workflow_ids": []}),
+        ("getConnectDeployedTriggerWebhooks", "GET", "/deployed-triggers/{source}/webhooks?external_user_id=u", None),
+        ("putConnectDeployedTriggerWebhooks", "PUT", "/deployed-triggers/{source}/webhooks?external_user_id=u",
+         {"webhook_urls": []}),
+        ("getConnectDeployedTriggerWebhook", "GET",
+         "/deployed-triggers/{source}/webhooks/{webhook}?external_user_id=u", None),
+        ("regenerateConnectTriggerWebhookKey", "POST",
+         "/deployed-triggers/{source}/webhooks/{webhook}/regenerate_signing_key?external_user_id=u", None),
+        ("resetConnectTriggerWebhookDeliveryState", "POST",
+         "/deployed-triggers/{source}/webhooks/{webhook}/reset_delivery_state?external_user_id=u", None),
+        ("getConnectProjectWebhook", "GET", "/webhook", None),
+        ("putConnectProjectWebhook", "PUT", "/webhook", {"url": "http://127.0.0.1:9/intruder"}),
+        ("deleteConnectProjectWebhook", "DELETE", "/webhook", None),
+        ("regenerateConnectProjectWebhookKey", "POST", "/webhook/regenerate_signing_key", None)]},
+    "createConnectProject": (Call("POST", "/_emulator/connect/projects", {}), EMULATOR_WIDE),
+    "listConnectProjects": (Call("GET", "/_emulator/connect/projects"), EMULATOR_WIDE),
+    "createConnectClient": (Call("POST", "/_emulator/connect/projects/{project}/clients"), EMULATOR_WIDE),
+    "createConnectSeedAccount": (Call("POST", "/_emulator/connect/accounts",
+                                      {"external_user_id": "u", "app": "slack", "credentials": {}}), EMULATOR_WIDE),
+    "listConnectTriggersControl": (Call("GET", "/_emulator/connect/triggers"), EMULATOR_WIDE),
     "GET /sse/dc/{id}/emits": (Call("GET", "/sse/dc/{source}/emits"), OWNED),
     "GET /sse/dc/{id}/observations": (Call("GET", "/sse/dc/{source}/observations"), OWNED),
 }
@@ -117,7 +162,7 @@ BY_KIND = {kind: sorted(n for n, (_, k) in MATRIX.items() if k == kind)
 # The owner's calls that change what they name run last in the sanity check.
 DESTRUCTIVE = ("deleteHttpStub", "deleteSubscription", "deleteSourceEvents", "updateSource", "deleteWebhook", "deleteSource")
 MISSING = {"source": "dc_ZZZZzzzz", "component": "sc_ZZZZzzzz", "webhook": "wh_ZZZZzzzz", "run": "run_ZZZZzzzz",
-           "event": "1700000000000-9", "account": "apn_ZZZZzzzz", "stub": "hs_ZZZZzzzz"}
+           "event": "1700000000000-9", "account": "apn_ZZZZzzzz", "stub": "hs_ZZZZzzzz", "project": "proj_ZZZZzzz"}
 
 
 @dataclass
@@ -141,8 +186,10 @@ def owner(served: ThreadedEmulator, client: JsonClient) -> Owner:
                                                             "source_id": source["id"]})["data"]
     client.ok("POST", "/_emulator/http/stubs", json={"url": f"https://{OWNER_MARKER}.test/every-source"})
     me = client.ok("GET", "/v1/users/me")["data"]
+    project = client.ok("GET", "/_emulator/connect/projects")["data"][0]["project_id"]
     ids = {"source": source["id"], "component": source["component_id"], "webhook": webhook["id"],
-           "run": run["id"], "event": run["emitted"][0], "account": account["id"], "stub": stub["id"]}
+           "run": run["id"], "event": run["emitted"][0], "account": account["id"], "stub": stub["id"],
+           "project": project}
     return Owner(key=served.api_key, ids=ids, secrets=(SECRET, served.api_key, me["id"], OWNER_MARKER, *ids.values()))
 
 

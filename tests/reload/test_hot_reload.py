@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -160,6 +161,15 @@ async def test_write_temp_then_rename_causes_exactly_one_reload(watched: Watched
 async def test_a_new_file_is_registered(watched: Watched) -> None:
     watched.write("sub/other.mjs", "export default { key: 'other', name: 'Other', type: 'source', async run() {} };")
     await eventually(lambda: _registered(watched, "other"))
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_folder_moved_in_registers_its_components(watched: Watched, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "moved"
+    outside.mkdir(parents=True)
+    (outside / "moved.mjs").write_text("export default { key: 'moved', name: 'Moved', type: 'source', async run() {} };")
+    os.rename(outside, watched.folder / "moved")          # one event: the folder, none for its file
+    await eventually(lambda: _registered(watched, "moved"))
 
 
 async def _registered(watched: Watched, key: str) -> bool:

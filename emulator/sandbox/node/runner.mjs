@@ -7,6 +7,7 @@ import { loadComponent } from "./runner/loader.mjs";
 import { buildComponentThis } from "./runner/component-this.mjs";
 import { describeError } from "./runner/errors.mjs";
 import { Run } from "./runner/run.mjs";
+import { CONFIGURE_METHODS, callConfigure } from "./runner/configure.mjs";
 import { installTimerTracking } from "./runner/leftovers.mjs";
 import { installOutbound } from "./runner/outbound.mjs";
 import { emitSample } from "./runner/sample.mjs";
@@ -76,8 +77,10 @@ async function invoke(id, params) {
   try {
     settleIn(params.module);
     const component = await loadComponent(params.module);
-    const self = buildComponentThis(component, params.props ?? {}, run);
-    await Promise.race([callMethod(component, params.method, self, params.event), run.failure]);
+    const call = CONFIGURE_METHODS.has(params.method)
+      ? callConfigure(component, params.method, params.props ?? {}, run, params.event)
+      : callMethod(component, params.method, buildComponentThis(component, params.props ?? {}, run), params.event);
+    await Promise.race([call, run.failure]);
     // A rejection the run left unhandled is reported before the next macrotask: wait for it.
     await new Promise((resolve) => setImmediate(resolve));
     if (run.failedWith) throw run.failedWith.reason;

@@ -1,0 +1,1 @@
+"""Pipedream Connect's trigger API: projects, OAuth clients, external users, accounts, deployed triggers."""
