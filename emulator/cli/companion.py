@@ -1,8 +1,9 @@
 """Companion commands: thin clients of a running emulator, named as in Pipedream's `pd` CLI.
 
 `list`, `events`, `logs`, `deploy`, `update`, `delete`, `run`, `sample`, `clock`, `state` and `dashboard`
-reach the emulator through cli/client.py; cli/arguments.py reads their arguments, cli/output.py prints. `--format json` prints one JSON object per line;
-errors go to stderr with a hint that fixes them.
+reach the emulator through cli/client.py; cli/arguments.py reads their arguments, cli/output.py prints.
+`--format json` prints one JSON object per line (`list`: one JSON array, `[]` when empty); errors go
+to stderr with a hint that fixes them.
 """
 from __future__ import annotations
 
