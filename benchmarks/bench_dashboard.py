@@ -179,7 +179,10 @@ async def main(rate: float, seconds: float, loads: int) -> None:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             bench = Bench(server, session)
             print(f"emit → visible at {rate:g} emits/s for {seconds:g} s")
-            report("", await emit_latency(bench, browser, rate, seconds))
+            latency = await emit_latency(bench, browser, rate, seconds)
+            report("", latency)
+            page, bare = (percentile(latency[k], 0.5) for k in ("page", "bare SSE client"))
+            print(f"  ratio p50 page / bare SSE client: {page:.1f} ms / {bare:.1f} ms = {page / max(bare, 1e-9):.2f}")
             report("page load, navigation start → rows visible", await load_times(bench, browser, loads))
             await browser.close()
     finally:

@@ -61,9 +61,22 @@ class Unprocessable(ApiError):
 
 
 class HookFailed(ApiError):
-    """A source's deploy/activate/deactivate hook threw: the cloud answers 400 with its message."""
+    """A source's deploy/activate/deactivate hook threw: the cloud answers 400 with its message.
+
+    The answer also carries the hook's run: its id (still listed), the stack and the console output."""
 
     status, code = 400, "hook_failed"
+
+    def __init__(self, message: str, *, code: str | None = None, run: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code=code)
+        self.run = run or {}
+
+    def body(self) -> dict[str, Any]:
+        body = super().body()
+        if self.run:
+            body.update(run_id=self.run.get("id"), source_id=self.run.get("source_id"),
+                        stack=(self.run.get("error") or {}).get("stack"), logs=self.run.get("logs", []))
+        return body
 
 
 class ServiceUnavailable(ApiError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -83,3 +84,23 @@ async def test_state_is_written_in_the_format_it_is_read_in(tmp_path: Path) -> N
         await api.put(f"/_emulator/sources/{source['id']}/db", json={"db": {"deep": [[[["x"]]]], "n": 2 ** 70}})
         _, exported = await api.get("/_emulator/state")
     assert json.loads(state.read_text()) == exported
+
+
+async def test_a_value_nested_500_deep_is_saved_and_loaded_again(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    deep: Any = "bottom"
+    for _ in range(500):
+        deep = {"d": deep}
+    config = emulator_config(state_file=str(state), api_key="pd_emu_persistent_key")
+    async with Emulator(config) as emu, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emu.url, emu.api_key)
+        source = await create_source(api)
+        await api.ok("PUT", f"/_emulator/sources/{source['id']}/db", json={"db": {"deep": deep}})
+    async with Emulator(config) as emu, aiohttp.ClientSession() as session:
+        api = ApiClient(session, emu.url, "pd_emu_persistent_key")
+        _, health = await api.get("/_emulator/health")
+        assert health["status"] == "ok"
+        value = emu.services.store.sources[source["id"]].db["deep"]
+    for _ in range(500):
+        value = value["d"]
+    assert value == "bottom"

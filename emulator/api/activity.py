@@ -106,7 +106,9 @@ def _enriched(services: Services, record: dict[str, Any]) -> dict[str, Any]:
 async def list_runs(request: web.Request) -> web.Response:
     params = await read_params(request, "listRuns")
     services = services_of(request)
+    user_id = current_user(request).id
     allowed = reachable_source_ids(request)
+    allowed |= {source_id for source_id, owner in services.runtime.failed_deploys.items() if owner == user_id}
     runs = services.runtime.runs.query(source_id=params.get("source_id"), outcome=params.get("outcome"),
                                        limit=params.get("limit") or 50, allowed=allowed)
     if params.get("method"):
@@ -119,8 +121,8 @@ async def get_run(request: web.Request) -> web.Response:
     params = await read_params(request, "getRun")
     services = services_of(request)
     run = services.runtime.runs.get(request.match_info["id"])
-    source = services.store.sources.get(run.source_id) if run else None
-    if run is None or source is None or source.id not in reachable_source_ids(request):
+    if run is None or (run.source_id not in reachable_source_ids(request)
+                       and services.runtime.run_owner(run.source_id) != current_user(request).id):
         raise NotFound("run", request.match_info["id"])
     return web.json_response({"data": shape(run_with_events(run, services.store.events), params)})
 

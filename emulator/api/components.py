@@ -9,6 +9,7 @@ from aiohttp import web
 
 from emulator.api.auth import current_user
 from emulator.api.params import data_response, read_params
+from emulator.domain.component_search import search_components
 from emulator.runtime.component_factory import create_from_code, create_from_url
 from emulator.server.services import services_of
 
@@ -24,6 +25,7 @@ async def create_component(request: web.Request) -> web.Response:
                                      params.get("component_url"))
     else:
         component = await create_from_url(services.store, user.id, params["component_url"], services.folders,
+                                          follow_files=services.config.watch,
                                           containment=services.sandbox.containment)
     return data_response(component.to_api(), params)
 
@@ -33,6 +35,13 @@ async def get_registry_component(request: web.Request) -> web.Response:
     params = await read_params(request, "getRegistryComponent")
     component = services_of(request).store.registry_component(request.match_info["key"])
     return data_response(component.to_api(), params)
+
+
+@routes.get("/v1/components/search")
+async def search_registry(request: web.Request) -> web.Response:
+    params = await read_params(request, "searchComponents")
+    registry = services_of(request).store.registry_components()
+    return web.json_response(search_components(registry, params.get("query") or "", params.get("app") or None))
 
 
 @routes.get("/v1/components/{id}")

@@ -16,7 +16,7 @@ from emulator.domain.event_summary import run_with_events
 from emulator.errors import BadRequest
 from emulator.contract.openapi import document
 from emulator.server.services import services_of
-from emulator.domain.state_document import export_state
+from emulator.domain.state_document import export_state, owned_by_key, owners
 
 routes = web.RouteTableDef()
 
@@ -153,10 +153,13 @@ async def put_state(request: web.Request) -> web.Response:
     require_emulator_key(request, "importing a state")
     params = await read_params(request, "importState")
     services = services_of(request)
-    await services.control.replace_state(params)
+    state = {k: v for k, v in params.items() if k not in ("owner", "include", "exclude")}
+    if params.get("owner") == "me":
+        state = owned_by_key(state, services.control.api_key)
+    await services.control.replace_state(state)
     store = services.store
     return web.json_response({"data": {"users": len(store.users), "sources": len(store.sources),
-                                       "events": store.events.count()}})
+                                       "events": store.events.count(), "owners": owners(store, services.control.api_key)}})
 
 
 @routes.post("/_emulator/faults")

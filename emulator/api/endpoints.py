@@ -33,14 +33,16 @@ class PayloadTooLarge(ApiError):
 @routes.route("*", "/http/{endpoint_id}")
 @routes.route("*", "/http/{endpoint_id}/{tail:.*}")
 async def http_endpoint(request: web.Request) -> web.StreamResponse:
-    return await handle_endpoint_request(request, request.match_info["endpoint_id"])
+    return await handle_endpoint_request(request, request.match_info["endpoint_id"],
+                                         "/" + request.match_info.get("tail", ""))
 
 
-async def handle_endpoint_request(request: web.Request, endpoint_id: str) -> web.StreamResponse:
+async def handle_endpoint_request(request: web.Request, endpoint_id: str,
+                                  source_path: str | None = None) -> web.StreamResponse:
     """Answer the request and say so on the console: one line per HTTP request to a source."""
     services = services_of(request)
     try:
-        response = await _answer(request, endpoint_id)
+        response = await _answer(request, endpoint_id, source_path or request.path)
     except ApiError as exc:
         services.bus.publish("http", method=request.method, path=request.path, status=exc.status,
                              endpoint_id=endpoint_id)
@@ -55,7 +57,7 @@ def cloud_host_endpoint(request: web.Request) -> str | None:
     return host[: -len(CLOUD_HOST_SUFFIX)] if host.endswith(CLOUD_HOST_SUFFIX) else None
 
 
-async def _answer(request: web.Request, endpoint_id: str) -> web.StreamResponse:
+async def _answer(request: web.Request, endpoint_id: str, source_path: str) -> web.StreamResponse:
     services = services_of(request)
     source = services.store.source_by_endpoint(endpoint_id)
     if source is None:
@@ -69,7 +71,7 @@ async def _answer(request: web.Request, endpoint_id: str) -> web.StreamResponse:
     if not source.active:
         return web.Response(status=200, text=f"source {source.id} is inactive: the event was not processed\n",
                             headers=CORS)
-    event = http_event(request, raw)
+    event = http_event(request, raw, source_path)
     component = services.store.components[source.component_id]
     custom = any(p.get("type") == prop_types.HTTP and p.get("customResponse")
                  for p in component.configurable_props)
@@ -101,9 +103,10 @@ async def _read_limited(request: web.Request, limit: int, endpoint_id: str) -> b
     return b"".join(chunks)
 
 
-def http_event(request: web.Request, raw: bytes) -> dict[str, Any]:
+def http_event(request: web.Request, raw: bytes, path: str) -> dict[str, Any]:
+    """`path` is the part after the endpoint (`/orders/7`), as the cloud's `{id}.m.pipedream.net` host gives it."""
     body_raw = raw.decode("utf-8", errors="replace")
-    return {"method": request.method, "path": request.path, "query": dict(request.query),
+    return {"method": request.method, "path": path, "query": dict(request.query),
             "headers": {k.lower(): v for k, v in request.headers.items()}, "bodyRaw": body_raw,
             "body": _parse_body(request.content_type, body_raw), "url": str(request.url),
             "client_ip": request.remote or ""}

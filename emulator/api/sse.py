@@ -49,7 +49,16 @@ async def stream_source_events(request: web.Request) -> web.StreamResponse:
             retained = [e for channel in services.store.events.channels(source.id) if not channel.startswith("$")
                         for e in services.store.events.newest_first(source.id, channel)]
             backlog = [e for e in sorted(retained, key=event_sort_key) if event_sort_key(e) > resume]
-        await serve(response, queue.get, write, backlog=backlog)
+        replayed = {e.id for e in backlog}
+
+        async def next_new() -> Event:
+            # An event emitted while the stream opened is both queued and in the backlog: send it once.
+            while True:
+                event = await queue.get()
+                if event.id not in replayed:
+                    return event
+
+        await serve(response, next_new, write, backlog=backlog)
     finally:
         services.store.events.listeners.remove(listener)
     return response

@@ -42,7 +42,7 @@ async def create_subscription(request: web.Request) -> web.Response:
 async def delete_subscription(request: web.Request) -> web.Response:
     params = await read_params(request, "deleteSubscription")
     removed = services_of(request).store.remove_subscriptions(
-        current_user(request).id, params["emitter_id"], params["listener_id"], params.get("event_name"))
+        current_user(request).id, params["emitter_id"], params["listener_id"], params.get("event_name") or "")
     if not removed:
         raise NotFound("subscription", f"{params['emitter_id']} → {params['listener_id']}")
     return web.json_response({"data": {"removed": removed}})

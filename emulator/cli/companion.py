@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -67,6 +68,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     state = add("state", "export or import the whole state (the --state file format)")
     state.add_argument("action", choices=("export", "import"))
     state.add_argument("file", nargs="?", help="export: write here (default stdout); import: read it ('-': stdin)")
+    state.add_argument("--keep-owners", action="store_true",
+                       help="import: every user keeps its key (default: the file's first user takes yours, "
+                            "so you see its sources)")
     add("dashboard", "print a fresh one-time link to the dashboard")
 
 
@@ -82,6 +86,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         return 0                    # Ctrl-C (or SIGTERM) is how a --follow ends
+    except BrokenPipeError:
+        # The reader went away (`pd-emulator list | head`): stop quietly, and keep Python's exit
+        # flush from failing on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
@@ -92,13 +101,19 @@ def _stop_quietly(signum: int, frame: Any) -> None:
 
 
 def list_sources(client: Client, args: argparse.Namespace, out: Output) -> int:
+    """One line per source; with --format json, one JSON array (`[]` when there are none)."""
     overview = client.call("GET", "/_emulator/overview")
     now = overview["clock"]["now_ms"]
+    if out.json:
+        print(json.dumps(overview["sources"], separators=(",", ":"), default=str), flush=True)
+        return 0
     for source in overview["sources"]:
         state = "active" if source["active"] else "paused"
         last = source["last_run"]
         text = (f"{source['id']}  {source['name']:<24} {state:<7} {describe_schedule(source['schedule']):<16} "
                 f"next {format_relative(source['next_fire_ms'], now):<10} last run {last['outcome'] if last else 'never'}")
+        if source.get("endpoint_url"):
+            text += f"  {source['endpoint_url']}"
         out.item(source, text)
     if not overview["sources"]:
         out.note("info", "no sources yet: deploy one with `pd-emulator deploy FILE`")
@@ -128,6 +143,9 @@ def logs(client: Client, args: argparse.Namespace, out: Output) -> int:
     runs = client.call("GET", f"/_emulator/sources/{source_id}/logs", query={"limit": args.n})["data"]
     for record in reversed(runs):
         print_run(out, record)
+    if not runs:
+        out.note("info", f"no runs of {args.source} yet" + (": waiting for one (Ctrl-C stops)" if args.follow
+                                                             else ": `pd-emulator run` runs it once"))
     if args.follow:
         for record in client.stream(f"/sse/dc/{source_id}/observations"):
             print_run(out, record)
@@ -145,7 +163,15 @@ def deploy(client: Client, args: argparse.Namespace, out: Output) -> int:
         body["name"] = args.name
     source = client.call("POST", "/v1/sources", body)["data"]
     out.item(source, f"deployed {path.name} as {source['id']} ({source['name']})", "ok")
+    for url in endpoint_urls(source):
+        out.note("info", f"HTTP endpoint {url}")
     return 0
+
+
+def endpoint_urls(source: dict[str, Any]) -> list[str]:
+    """The endpoint URLs of a source's HTTP interface props."""
+    return [value["endpoint_url"] for value in source["configured_props"].values()
+            if isinstance(value, dict) and isinstance(value.get("endpoint_url"), str)]
 
 
 def update(client: Client, args: argparse.Namespace, out: Output) -> int:
@@ -246,9 +272,19 @@ def state(client: Client, args: argparse.Namespace, out: Output) -> int:
         document = json.loads(text)
     except ValueError as exc:
         raise CompanionError(f"{args.file} is not JSON: {exc}", "give a file from `pd-emulator state export`") from None
-    counts = client.call("PUT", "/_emulator/state", document)["data"]
-    out.item(counts, f"state imported: {counts['sources']} sources, {counts['events']} events", "ok")
+    owner = "as-is" if args.keep_owners else "me"
+    counts = client.call("PUT", "/_emulator/state", document, query={"owner": owner})["data"]
+    out.item(counts, f"state imported: {_count(counts['sources'], 'source')}, {_count(counts['events'], 'event')}",
+             "ok")
+    for others in (o for o in counts.get("owners", []) if not o["yours"]):
+        out.note("warn", f"{_count(others['sources'], 'source')} belong to user {others['user_id']} "
+                         f"({others['username']}), not to your key: `list` will not show them "
+                         f"(import without --keep-owners to make the file's first user yours)")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def dashboard(client: Client, args: argparse.Namespace, out: Output) -> int:

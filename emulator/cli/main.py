@@ -150,10 +150,11 @@ def http_line(setting: Any) -> str:
 def component_lines(services: Any) -> list[str]:
     """What the folders hold, and how to run it when nothing is deployed yet."""
     keys = sorted(c.key or c.name for c in services.store.registry_components())
-    if not keys:
-        return []
-    lines = [f"  found     {len(keys)} component{'s' if len(keys) != 1 else ''}: {', '.join(keys)}"]
-    if not services.store.sources:
+    lines = [f"  found     {len(keys)} component{'s' if len(keys) != 1 else ''}: {', '.join(keys)}"] if keys else []
+    for failure in (r for r in services.reloader.reloads if r["kind"] == "reload_failed"):
+        where = f"{failure.get('file') or failure['path']}:{failure.get('line', 0)}:{failure.get('column', 0)}"
+        lines.append(f"  broken    {where}: {failure['message']}")
+    if keys and not services.store.sources:
         lines.append("  deploy    pd-emulator deploy <file>  (or restart with --deploy)")
     return lines
 

@@ -58,6 +58,20 @@ def print_run(out: Output, record: dict[str, Any]) -> None:
     stack = (record.get("error") or {}).get("stack")
     if stack:
         print("    " + stack.replace("\n", "\n    "))
+    if record.get("http_response"):
+        print(f"    {http_response_line(record['http_response'])}")
+
+
+def http_response_line(response: dict[str, Any]) -> str:
+    """`respond 201 x-order: 7 {"queued":true}`: what the source answered with this.http.respond()."""
+    headers = " ".join(f"{k}: {v}" for k, v in (response.get("headers") or {}).items())
+    body = response.get("body")
+    if response.get("body_base64"):
+        body = f"({len(body or '') * 3 // 4} bytes, base64)"
+    elif not isinstance(body, str):
+        body = compact_json(body)
+    text = body if len(body or "") <= 200 else body[:199] + "…"
+    return " ".join(part for part in ("respond", str(response.get("status", 200)), headers, text or "") if part)
 
 
 def request_line(request: dict[str, Any]) -> str:

@@ -66,6 +66,11 @@ export function compareEventIds(a, b) {
   return am - bm || an - bn;
 }
 
+/** "1 run", "2 runs", "0 keys": a count with its noun in the right number. */
+export function plural(count, noun, nouns = `${noun}s`) {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
 export function compactJson(value, max = 160) {
   const text = JSON.stringify(value) ?? "undefined";
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -86,7 +86,10 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
         return "warn", (f"webhook {record['webhook_id']} {record['url']}: event {record['event_id']} of "
                         f"{record['emitter_id']} failed 5 attempts ({record['error']}); state {record['state']}")
     if kind == "reload_failed":
-        return "error", f"reload {record['path']}:{record.get('line', 0)}:{record.get('column', 0)}: {record['message']} (still running the last good version)"
+        where = f"{record.get('file') or record['path']}:{record.get('line', 0)}:{record.get('column', 0)}"
+        outcome = ("still running the last good version" if record.get("running_last_good", True)
+                   else "Node cannot load it: fix it and save")
+        return "error", f"reload {where}: {record['message']} ({outcome})"
     if kind == "error":
         return "error", f"error {record.get('source_id', '')}: {record['message']}"
     if kind == "save_failed":

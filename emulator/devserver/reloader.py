@@ -1,16 +1,20 @@
 """Watched component folders: find component files, register them, and reload them on change."""
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from emulator.devserver.last_good import (error_location, is_last_good_copy, pin_last_good,
+                                           syntax_error_location, unpin_last_good)
 from emulator.domain.models import Component
 from emulator.domain.store import Store
 from emulator.errors import HookFailed
 from emulator.outbound.stub_files import StubFileError, is_stub_file, stub_files
 from emulator.props.extract import is_component_file
+from emulator.props.load_check import LOAD_FAILURES
 from emulator.runtime.activity_bus import ActivityBus
 from emulator.runtime.component_factory import register_file, registry_component_id
 from emulator.runtime.lifecycle import SourceLifecycle
@@ -18,7 +22,6 @@ from emulator.timing.clock import Clock
 
 COMPONENT_SUFFIXES = (".mjs", ".js", ".cjs")
 SKIPPED_DIRS = {"node_modules", ".git", "__pycache__"}
-MISSING_IMPORT = "cannot find module"      # the extractor's warning for a relative import with no file
 RELOADS_KEPT = 200
 
 
@@ -27,12 +30,14 @@ def component_candidates(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        found += [Path(root, f).resolve() for f in sorted(files) if f.endswith(COMPONENT_SUFFIXES)]
+        found += [Path(root, f).resolve() for f in sorted(files)
+                  if f.endswith(COMPONENT_SUFFIXES) and not is_last_good_copy(Path(f))]
     return found
 
 
 def is_watched_source_file(path: Path) -> bool:
-    return (path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts))) or is_stub_file(path)
+    return ((path.suffix in COMPONENT_SUFFIXES and not (SKIPPED_DIRS & set(path.parts)) and not is_last_good_copy(path))
+            or is_stub_file(path))
 
 
 class FolderReloader:
@@ -91,24 +96,39 @@ class FolderReloader:
                                                folders=self.folders)
         if component is None:
             self.failures[str(path)] = error or {}
+            self._report("reload_failed", path, message=(error or {}).get("message", "error"),
+                         line=(error or {}).get("line", 0), column=(error or {}).get("column", 0), component_id=None,
+                         running_last_good=False)
             return None
         self.failures.pop(str(path), None)
         self.store.put_component(component)
+        self._flag_unloadable(path, component)
         return component
+
+    def _flag_unloadable(self, path: Path, component: Component) -> dict[str, Any] | None:
+        """A component Node cannot load (a missing module, package or export) is listed, with the error."""
+        problem = next((w for w in component.warnings if w["message"].startswith(LOAD_FAILURES)), None)
+        if problem is None:
+            return None
+        component.errors = [{**problem, "running_last_good": False}]
+        return self._report("reload_failed", path, message=problem["message"], line=problem["line"],
+                            column=problem["column"], component_id=component.id, file=problem["file"],
+                            running_last_good=False)
 
     async def _reload(self, path: Path, changed_names: set[str]) -> dict[str, Any] | None:
         previous = self.store.components.get(registry_component_id(str(path)))
         component, error = await register_file(self.store, path, containment=self.lifecycle.runtime.sandbox.containment,
                                                folders=self.folders)
         if component is None:
-            return self._failed(path, previous, error or {})
-        missing_import = next((w for w in component.warnings if w["message"].startswith(MISSING_IMPORT)), None)
+            return await self._failed(path, previous, error or {})
+        missing_import = next((w for w in component.warnings if w["message"].startswith(LOAD_FAILURES)), None)
         if missing_import and previous is not None:
-            return self._failed(path, previous, missing_import)
+            return await self._failed(path, previous, missing_import)
         self.failures.pop(str(path), None)
         if previous is not None and previous.code_hash == component.code_hash \
                 and not changed_names & set(previous.imported_files + component.imported_files):
             previous.errors = []          # an editor's touch, or a revert to the last good code
+            await asyncio.to_thread(unpin_last_good, previous)
             return None
         sources = self.store.sources_of_component(component.id)
         for source in sources:
@@ -120,10 +140,21 @@ class FolderReloader:
         except HookFailed as exc:
             if previous is not None:
                 self.store.put_component(previous)
+                await asyncio.to_thread(pin_last_good, previous)      # restore runs the last good code
                 for source in sources:
                     await self.lifecycle.restore_code(source)
-            return self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
-                                                 "file": str(path), "line": 0, "column": 0})
+            stack = (exc.run.get("error") or {}).get("stack") or ""
+            line, column = error_location(stack, path)
+            if (line, column) == (0, 0) and stack.startswith("SyntaxError"):
+                line, column = await syntax_error_location(path)
+            return await self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
+                                                       "file": str(path), "line": line, "column": column,
+                                                       "run_id": exc.run.get("id")})
+        if previous is not None:
+            await asyncio.to_thread(unpin_last_good, previous)
+        unloadable = self._flag_unloadable(path, component)
+        if unloadable is not None:
+            return unloadable
         return self._report("reload", path, message=f"{component.name} {component.version or ''} is live".strip(),
                             component_id=component.id, sources=len(sources))
 
@@ -136,12 +167,20 @@ class FolderReloader:
                                 line=exc.line, column=exc.column)
         return self._report("reload", path, message=f"{count} HTTP stub{'s' if count != 1 else ''} loaded")
 
-    def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
+    async def _failed(self, path: Path, previous: Component | None, error: dict[str, Any]) -> dict[str, Any]:
         self.failures[str(path)] = error
         if previous is not None:
-            previous.errors = [error]
+            previous.errors = [{**error, "running_last_good": True}]
+            # A Node process started later (a restart, a crash) must not import the broken file.
+            await asyncio.to_thread(pin_last_good, previous)
         return self._report("reload_failed", path, message=error.get("message", "error"), line=error.get("line", 0),
-                            column=error.get("column", 0), component_id=previous.id if previous else None)
+                            column=error.get("column", 0), component_id=previous.id if previous else None,
+                            file=error.get("file") or str(path), running_last_good=previous is not None)
+
+    async def close(self) -> None:
+        """Remove the last good copies written next to broken files."""
+        for component in self.store.registry_components():
+            await asyncio.to_thread(unpin_last_good, component)
 
     async def _deleted(self, path: Path) -> list[dict[str, Any]]:
         self.failures.pop(str(path), None)

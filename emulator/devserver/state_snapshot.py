@@ -22,7 +22,7 @@ from emulator.domain.models import Event, Source
 from emulator.domain.state_document import _COLLECTIONS, STATE_FORMAT
 from emulator.domain.store import Store
 
-BATCH_BYTES = 256 * 1024          # one worker call serialises about this much: ~0.3 ms of GIL
+BATCH_BYTES = 64 * 1024           # one worker call serialises about this much: well under 1 ms of GIL
 BATCH_SOURCES = 64
 _SMALL_COLLECTIONS = [name for name in _COLLECTIONS if name != "sources"]
 _SOURCE_FIELDS = [f.name for f in dataclasses.fields(Source) if f.name != "db"]

@@ -2,41 +2,48 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from pathlib import Path
 
 from aiohttp import web
 from watchfiles import Change, DefaultFilter, awatch
 
-from emulator.devserver.reloader import FolderReloader, is_watched_source_file
+from emulator.devserver.reloader import FolderReloader, component_candidates, is_watched_source_file
 
 log = logging.getLogger("emulator")
 STEP_MS = 30          # a save's burst of events (temp file, rename, chmod) settles within this
+EXTRA_POLL_S = 0.2    # how soon a file deployed from outside the folders starts being watched
 
 
 class ComponentFilter(DefaultFilter):
-    """JavaScript files only, outside node_modules and the usual editor/VCS noise."""
+    """JavaScript files, and anything added (a new folder may hold them), outside node_modules and
+    the usual editor/VCS noise."""
 
     def __call__(self, change: Change, path: str) -> bool:
-        return super().__call__(change, path) and is_watched_source_file(Path(path))
+        return super().__call__(change, path) and (change == Change.added or is_watched_source_file(Path(path)))
 
 
 class FolderWatcher:
+    """The watched folders (recursively), plus the folder of each file deployed from elsewhere."""
+
     def __init__(self, reloader: FolderReloader, folders: list[Path]) -> None:
         self.reloader = reloader
         self.folders = folders
         self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self.ready = asyncio.Event()
+        self.extra_dirs: set[Path] = set()      # the folders of deployed files now watched
 
     async def start(self) -> None:
         if self.folders:
-            self._task = asyncio.ensure_future(self._run())
+            self._tasks.append(asyncio.ensure_future(self._run()))
+        self._tasks.append(asyncio.ensure_future(self._run_extra()))
 
     async def close(self) -> None:
         self._stop.set()
-        if self._task:
-            await asyncio.gather(self._task, return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _run(self) -> None:
         # yield_on_timeout: the first (empty) batch tells us the OS watch is in place.
@@ -44,19 +51,60 @@ class FolderWatcher:
                          step=STEP_MS, debounce=400, rust_timeout=200, yield_on_timeout=True)
         async for changes in watcher:
             self.ready.set()
-            if not changes:
+            if changes:
+                await self._apply(changes)
+
+    def _wanted_extra_dirs(self) -> set[Path]:
+        """Folders of registered files outside the watched folders (deployed by a file:// URL)."""
+        inside = tuple(str(f) + os.sep for f in self.folders)
+        return {Path(c.path).parent for c in self.reloader.store.registry_components()
+                if c.path and not c.path.startswith(inside)}
+
+    async def _run_extra(self) -> None:
+        """Watch those folders (not recursively); start again whenever a file is deployed from a new one."""
+        while not self._stop.is_set():
+            dirs = self._wanted_extra_dirs()
+            if not dirs:
+                await _wait(self._stop, EXTRA_POLL_S)
                 continue
-            changed, deleted = await asyncio.to_thread(_split_changes, changes)
-            try:
-                await self.reloader.apply_changes(changed, deleted)
-            except Exception:            # a reload bug must never stop watching
-                log.exception("reload of %s failed", sorted(changed | deleted))
+            watcher = awatch(*dirs, watch_filter=ComponentFilter(), stop_event=self._stop, step=STEP_MS,
+                             debounce=400, rust_timeout=200, yield_on_timeout=True, recursive=False)
+            async with contextlib.aclosing(watcher):
+                async for changes in watcher:
+                    self.extra_dirs = dirs
+                    if changes:
+                        await self._apply(changes)
+                    if self._wanted_extra_dirs() != dirs:
+                        break
+
+    async def _apply(self, changes: set[tuple[Change, str]]) -> None:
+        changed, deleted = await asyncio.to_thread(_split_changes, changes)
+        try:
+            await self.reloader.apply_changes(changed, deleted)
+        except Exception:            # a reload bug must never stop watching
+            log.exception("reload of %s failed", sorted(changed | deleted))
+
+
+async def _wait(event: asyncio.Event, timeout_s: float) -> None:
+    try:
+        await asyncio.wait_for(event.wait(), timeout_s)
+    except TimeoutError:
+        pass
 
 
 def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Path]]:
-    """(changed, deleted) paths: a "deleted" file that exists again was replaced by an editor's save."""
-    changed = {Path(p).resolve() for c, p in changes if c != Change.deleted or Path(p).exists()}
-    deleted = {Path(p).resolve() for c, p in changes if c == Change.deleted and not Path(p).exists()}
+    """(changed, deleted) component files: a "deleted" file that exists again was replaced by an editor's
+    save; a new folder stands for the component files in it (the OS may report only the folder, when
+    its files were written before the watch on it was in place)."""
+    changed: set[Path] = set()
+    for change, path in changes:
+        found = Path(path)
+        if change == Change.added and found.is_dir():
+            changed.update(component_candidates(found))
+        elif is_watched_source_file(found) and (change != Change.deleted or found.exists()):
+            changed.add(found.resolve())
+    deleted = {Path(p).resolve() for c, p in changes
+               if c == Change.deleted and is_watched_source_file(Path(p)) and not Path(p).exists()}
     return changed, deleted
 
 

@@ -65,6 +65,7 @@ class Component:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     imported_files: list[str] = field(default_factory=list)
+    run_path: str | None = None   # where Node imports it from when not `path` (its last good copy)
 
     def to_api(self) -> dict[str, Any]:
         body: dict[str, Any] = {

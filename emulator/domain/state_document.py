@@ -25,6 +25,26 @@ def export_state(store: Store) -> dict[str, Any]:
     return state
 
 
+def owned_by_key(state: dict[str, Any], api_key: str) -> dict[str, Any]:
+    """The state with its first user answering to `api_key`, so that key sees its sources
+    (unchanged when one of its users already does, as in a round trip of this emulator's export)."""
+    users = [dict(u) if isinstance(u, dict) else u for u in state.get("users", [])]
+    if users and isinstance(users[0], dict) and not any(isinstance(u, dict) and u.get("api_key") == api_key
+                                                        for u in users):
+        users[0]["api_key"] = api_key
+    return {**state, "users": users}
+
+
+def owners(store: Store, api_key: str) -> list[dict[str, Any]]:
+    """Whose sources are in the store: per user with sources, how many and whether `api_key` is theirs."""
+    counts: dict[str, int] = {}
+    for source in store.sources.values():
+        counts[source.user_id] = counts.get(source.user_id, 0) + 1
+    return [{"user_id": user_id, "username": store.users[user_id].username, "sources": count,
+             "yours": store.users[user_id].api_key == api_key}
+            for user_id, count in sorted(counts.items()) if user_id in store.users]
+
+
 def import_state(store: Store, state: Any) -> None:
     """Replace the store's contents; nothing changes unless the whole document is valid."""
     apply_state(store, parse_state(store, state))

@@ -5,14 +5,20 @@ import json
 import shutil
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from emulator.props.configurable import METADATA_FIELDS
+from emulator.props.diagnostics import Diagnostic
 from emulator.props.extract import Extraction, ExtractionError, extract_file
 from emulator.props.imports import ModuleCache
 from emulator.props.node_import import NodeImportError, differences, static_view
 
 _NODE_SECONDS_PER_FILE = 10.0
+# Prop types Pipedream's component API documents (`$.airtable.baseId` and such app-specific `$.x.y` pass).
+KNOWN_PROP_TYPES = {"string", "string[]", "integer", "integer[]", "boolean", "boolean[]", "object", "object[]",
+                    "any", "app", "alert", "sql", "dir", "http_request", "data_store", "$.service.db",
+                    "$.interface.http", "$.interface.timer", "$.interface.apphook", "$.interface.sse"}
 
 
 NodeImporter = Callable[..., list[dict[str, Any]]]
@@ -34,6 +40,39 @@ def check_command(paths: list[str], *, fmt: str = "text", out: TextIO = sys.stdo
         write = _write_json if fmt == "json" else _write_text
         write(out, path, result, comparisons.get(path))
     return 1 if any(isinstance(r, ExtractionError) for r in results.values()) else 0
+
+
+def unknown_type_warnings(path: str, extraction: Extraction) -> list[Diagnostic]:
+    """A prop whose `type` Pipedream does not know (a typo such as "strnig"), located where it is written."""
+    found = []
+    for prop in extraction.configurable_props:
+        kind = prop.get("type")
+        if not isinstance(kind, str) or kind in KNOWN_PROP_TYPES or _app_specific(kind):
+            continue
+        line, column, where = _find_text(json.dumps(kind), [path, *extraction.imported_files])
+        found.append(Diagnostic(f"prop '{prop['name']}' has the unknown type {kind!r}: the emulator "
+                                f"takes any value for it (known types: string, integer, boolean, object, app, "
+                                f"$.interface.timer, … and their [] lists)", where, line, column))
+    return found
+
+
+def _app_specific(kind: str) -> bool:
+    return kind.startswith("$.") and not kind.startswith(("$.interface.", "$.service."))
+
+
+def _find_text(quoted: str, files: list[str]) -> tuple[int, int, str]:
+    """(line, column, file) of the first appearance of `quoted` (either quote style) in `files`."""
+    needles = (quoted, "'" + quoted[1:-1] + "'")
+    for file in files:
+        try:
+            lines = Path(file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, text in enumerate(lines, 1):
+            for needle in needles:
+                if needle in text:
+                    return number, text.index(needle) + 1, file
+    return 1, 1, files[0]
 
 
 def _unreadable(path: str, error: OSError) -> ExtractionError:
@@ -66,7 +105,8 @@ def _write_json(out: TextIO, path: str, result: Extraction | ExtractionError, no
         line: dict[str, Any] = {"file": path, "ok": False, "error": result.diagnostic.to_api()}
     else:
         line = {"file": path, "ok": True, **static_view(result),
-                "warnings": [w.to_api() for w in result.warnings], "needs_completion": result.needs_completion,
+                "warnings": [w.to_api() for w in result.warnings + unknown_type_warnings(path, result)],
+                "needs_completion": result.needs_completion,
                 "imported_files": result.imported_files, "code_hash": result.code_hash}
         summary = _node_summary(result, node)
         if summary is not None:
@@ -88,7 +128,7 @@ def _write_text(out: TextIO, path: str, result: Extraction | ExtractionError, no
         attributes = " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in prop.items()
                               if k not in ("name", "type"))
         out.write(f"    {prop['name']:20} {prop.get('type', '?')}  {attributes}".rstrip() + "\n")
-    for warning in result.warnings:
+    for warning in result.warnings + unknown_type_warnings(path, result):
         out.write(f"  warning: {warning}\n")
     summary = _node_summary(result, node)
     if summary is None:

@@ -9,6 +9,7 @@ from emulator.props.diagnostics import Diagnostic, ExtractionError
 from emulator.props.evaluate import Evaluator
 from emulator.props.extraction import Extraction
 from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, read_source
+from emulator.props.load_check import load_problems
 from emulator.props.node_resolution import is_relative
 from emulator.props.modules import ModuleRecord
 from emulator.props.values import Unknown
@@ -27,6 +28,7 @@ def extract_code(code: str, *, path: str | None = None, cache: ModuleCache | Non
     record = loader.parse(code, file)
     evaluator = Evaluator(loader)
     import_warnings = _import_warnings(evaluator, record)
+    import_warnings += [p for p in load_problems(evaluator.linker, loader, record) if p not in import_warnings]
     fields = read_component(_component_export(evaluator, record), evaluator.linker.namespace_object, import_warnings)
     return Extraction(
         **fields.metadata,
@@ -64,6 +66,9 @@ def _import_warnings(evaluator: Evaluator, record: ModuleRecord) -> list[Diagnos
     return warnings
 
 
+COMPONENT_PARTS = ("run", "props", "hooks", "methods", "dedupe")
+
+
 def is_component_file(path: str) -> bool:
     """Cheap check for the folder scanner: a default export or module.exports that looks like a component."""
     try:
@@ -93,6 +98,10 @@ def _looks_like_component(record: ModuleRecord) -> bool:
             if key is None:
                 continue
             keys[record.parsed.text(key).strip("'\"")] = record.parsed.text(value) if value is not None else ""
-    if keys.get("type", "").strip("'\"`") == "app":
+    kind = keys.get("type", "").strip("'\"`")
+    if kind == "app":
         return False
-    return "key" in keys or ("name" in keys and ("version" in keys or "run" in keys))
+    # A sample event (`test-event.mjs`) has data fields, even `key` and `name`, but none of these.
+    behaves = (kind in ("source", "action") or any(k in keys for k in COMPONENT_PARTS)
+               or any(part.type == "spread_element" for part in node.named_children))
+    return ("key" in keys or "name" in keys) and behaves

@@ -53,8 +53,20 @@ def create_from_code(store: Store, user_id: str, code: str, url: str | None = No
 
 
 async def create_from_url(store: Store, user_id: str, url: str, folders: list[Path], *,
+                          follow_files: bool = False,
                           containment: Containment = DEFAULT_CONTAINMENT) -> Component:
+    """A file of a watched folder is its registered component (one file, one component, reloaded on save);
+    with `follow_files` (the dev server watches), a file elsewhere is registered too, and watched from then on."""
     path = resolve_component_url(url, folders)
+    registered = store.components.get(registry_component_id(str(path)))
+    if registered is not None and registered.user_id is None and registered.path == str(path):
+        return registered
+    if follow_files:
+        component, error = await register_file(store, path, containment=containment, folders=folders)
+        if component is None:
+            raise Unprocessable(f"component code is invalid: {error_text(error or {})}", param="component_url",
+                                code="invalid_component", details=[{"param": "component_url", **(error or {})}])
+        return store.put_component(component)
     code = _read_code(path)
     extraction = await complete_if_needed(extract_or_422(code, str(path)), path, containment=containment,
                                           roots=watched_folder_of(path, folders))
@@ -93,6 +105,10 @@ def resolve_component_url(url: str, folders: list[Path]) -> Path:
     raise Unprocessable(f"component_url {url} matches no file of the watched folders "
                         f"({', '.join(map(str, folders)) or 'none'}); the emulator is offline",
                         param="component_url")
+
+
+def error_text(error: dict[str, Any]) -> str:
+    return f"{error.get('file', '')}:{error.get('line', 0)}:{error.get('column', 0)}: {error.get('message', 'error')}"
 
 
 def _read_code(path: Path) -> str:

@@ -67,10 +67,34 @@ def _normalise(prop: dict[str, Any], kind: Any, value: Any, account_exists: Call
         raise ValueError("is required" + (" (an app account: {\"authProvisionId\": \"apn_…\"})" if kind == APP else ""))
     if kind == APP:
         return _app_value(value, account_exists)
+    if prop.get("withLabel") and _labelled_items(value) is not None:
+        plain = [item["value"] for item in _labelled_items(value) or []]
+        checked = plain if isinstance(kind, str) and kind.endswith("[]") else plain[0] if len(plain) == 1 else plain
+        _check_type(kind, checked)
+        _check_bounds(prop, checked)
+        _check_options(prop, checked)
+        return value
     _check_type(kind, value)
     _check_bounds(prop, value)
     _check_options(prop, value)
     return value
+
+
+def run_value(prop: dict[str, Any] | None, value: Any) -> Any:
+    """What `this.<prop>` is in a run: a `withLabel` prop's `{"__lv": x}` is given as `x` (`{label, value}`)."""
+    if prop and prop.get("withLabel") and isinstance(value, dict) and set(value) == {"__lv"}:
+        return value["__lv"]
+    return value
+
+
+def _labelled_items(value: Any) -> list[dict[str, Any]] | None:
+    """A `withLabel` value's `{label, value}` items (the cloud's `{"__lv": …}` wrapper allowed), else None."""
+    if isinstance(value, dict) and set(value) == {"__lv"}:
+        value = value["__lv"]
+    items = value if isinstance(value, list) else [value]
+    if items and all(isinstance(i, dict) and set(i) == {"label", "value"} for i in items):
+        return items
+    return None
 
 
 def _app_value(value: Any, account_exists: Callable[[str], bool]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.configured_props import run_value
 from emulator.runtime.http_responses import PendingResponses
 from emulator.timing.clock import Clock
 from emulator.domain.dedupe import dedupe_key, select_emits
@@ -27,6 +28,7 @@ MAX_CHAIN_DEPTH = 16
 PACE_S = 0.005               # longest stretch of emit processing between two turns of the loop
 SCHEDULED_CHANNEL = "$in"
 ERRORS_CHANNEL = "$errors"
+FAILED_DEPLOYS_KEPT = 200
 
 
 class Runtime:
@@ -43,6 +45,7 @@ class Runtime:
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self.responses = responses or PendingResponses()      # the sandbox answers them (on_respond)
+        self.failed_deploys: dict[str, str] = {}     # source id → user id, for the runs of a failed create
 
     # invocation ----------------------------------------------------------------------------------
     async def invoke(self, source: Source, method: str, event: Any = None, *, trigger: str = "control",
@@ -69,7 +72,8 @@ class Runtime:
         return record
 
     def _invocation(self, source: Source, component: Component, method: str, event: Any) -> Invocation:
-        return Invocation(source_id=source.id, method=method, code=component.code, path=component.path,
+        return Invocation(source_id=source.id, method=method, code=component.code,
+                          path=component.run_path or component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
                           env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component),
@@ -98,10 +102,10 @@ class Runtime:
 
     def sandbox_props(self, source: Source, component: Component) -> dict[str, Any]:
         """What `this.<prop>` is inside the run: app credentials, the endpoint, the timer, the values."""
-        kinds = {p.get("name"): p.get("type") for p in component.configurable_props}
+        declared = {p.get("name"): p for p in component.configurable_props}
         props: dict[str, Any] = {}
         for name, value in source.configured_props.items():
-            kind = kinds.get(name)
+            kind = (declared.get(name) or {}).get("type")
             if kind == prop_types.APP and isinstance(value, dict):
                 account = self.store.accounts.get(value.get("authProvisionId", ""))
                 auth = dict(account.auth) if account else {}
@@ -113,7 +117,7 @@ class Runtime:
             elif kind == prop_types.DB:
                 continue
             else:
-                props[name] = value
+                props[name] = run_value(declared.get(name), value)
         return props
 
     def endpoint_url(self, source: Source) -> str | None:
@@ -224,7 +228,7 @@ class Runtime:
     async def _deliver_to(self, listener_id: str, event: Event, emitter: Source, depth: int) -> None:
         hook = self.store.webhooks.get(listener_id)
         if hook is not None:
-            self.webhooks.deliver(hook, {"id": event.id, "event": event.event, "metadata": event.metadata})
+            self.webhooks.deliver(hook, event)
             return
         listener = self.store.sources.get(listener_id)
         if listener is None or not listener.active:
@@ -240,9 +244,22 @@ class Runtime:
     def _lock(self, source_id: str) -> asyncio.Lock:
         return self._locks.setdefault(source_id, asyncio.Lock())
 
+    def keep_runs_of_failed_deploy(self, source: Source) -> None:
+        """A source whose deploy failed is gone, but its runs stay readable by its owner."""
+        self._locks.pop(source.id, None)
+        self.failed_deploys[source.id] = source.user_id
+        while len(self.failed_deploys) > FAILED_DEPLOYS_KEPT:
+            del self.failed_deploys[next(iter(self.failed_deploys))]
+
+    def run_owner(self, source_id: str) -> str | None:
+        """The user whose source made these runs: a live source's, or a failed deploy's."""
+        source = self.store.sources.get(source_id)
+        return source.user_id if source is not None else self.failed_deploys.get(source_id)
+
     def forget(self, source_id: str) -> None:
         self._locks.pop(source_id, None)
-        self.runs.forget_source(source_id)
+        if source_id not in self.failed_deploys:
+            self.runs.forget_source(source_id)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run background work (an HTTP-triggered run) that must not be lost or leak at shutdown."""

@@ -15,11 +15,13 @@ from emulator.props.prop_types import HTTP, has_prop_of_type
 
 
 class SourceLifecycle:
-    def __init__(self, store: Store, runtime: Runtime, timers: SourceTimers, folders: list[Path]) -> None:
+    def __init__(self, store: Store, runtime: Runtime, timers: SourceTimers, folders: list[Path], *,
+                 follow_files: bool = False) -> None:
         self.store = store
         self.runtime = runtime
         self.timers = timers
         self.folders = folders
+        self.follow_files = follow_files      # the dev server watches: a deployed file is followed on save
 
     async def resolve_component(self, user: User, params: dict[str, Any]) -> Component | None:
         """component_id, then component_code, then component_url, then key (the cloud's precedence)."""
@@ -29,6 +31,7 @@ class SourceLifecycle:
             return create_from_code(self.store, user.id, params["component_code"], params.get("component_url"))
         if params.get("component_url"):
             return await create_from_url(self.store, user.id, params["component_url"], self.folders,
+                                         follow_files=self.follow_files,
                                          containment=self.runtime.sandbox.containment)
         if params.get("key"):
             return self.store.get_component(user.id, params["key"])
@@ -53,6 +56,8 @@ class SourceLifecycle:
             await self._hook(source, "deploy")
             await self._hook(source, "activate")
         except HookFailed:
+            # The source goes, as in the cloud; its hook runs stay listed (the answer names them).
+            self.runtime.keep_runs_of_failed_deploy(source)
             await self.stop(source.id, remove=True)
             raise
         self.timers.start(source, component)
@@ -166,7 +171,7 @@ class SourceLifecycle:
         record = await self.runtime.invoke(source, method, trigger="hook")
         if record.outcome != "ok":
             message = (record.error or {}).get("message") or f"{method} hook failed ({record.outcome})"
-            raise HookFailed(message, code=f"{method}_failed")
+            raise HookFailed(message, code=f"{method}_failed", run=record.to_api())
 
     async def _quiet_hook(self, source: Source, method: str) -> None:
         """A hook whose failure is logged and shown but does not stop the operation (deactivate)."""

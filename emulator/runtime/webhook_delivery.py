@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from emulator.domain.models import Webhook
+from emulator.domain.models import Event, Webhook
 
 log = logging.getLogger("emulator")
 MAX_ATTEMPTS = 5
@@ -35,8 +35,9 @@ class WebhookDelivery:
         if self._session:
             await self._session.close()
 
-    def deliver(self, hook: Webhook, payload: dict[str, Any]) -> None:
-        task = asyncio.ensure_future(self._deliver(hook, payload))
+    def deliver(self, hook: Webhook, event: Event) -> None:
+        """POST the emitted event itself (the cloud delivers events "directly"); its id and channel in headers."""
+        task = asyncio.ensure_future(self._deliver(hook, event))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -45,12 +46,14 @@ class WebhookDelivery:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _deliver(self, hook: Webhook, payload: dict[str, Any]) -> None:
+    async def _deliver(self, hook: Webhook, event: Event) -> None:
         assert self._session is not None
         problem = ""
+        headers = {"X-PD-Event-Id": event.id, "X-PD-Emitter-Id": event.source_id,
+                   "X-PD-Event-Name": event.channel}
         for attempt in range(1, self.max_attempts + 1):
             try:
-                async with self._session.post(hook.url, json=payload) as response:
+                async with self._session.post(hook.url, json=event.event, headers=headers) as response:
                     if 200 <= response.status < 300:
                         self.delivered += 1
                         return
@@ -60,5 +63,5 @@ class WebhookDelivery:
             if attempt < self.max_attempts:
                 await asyncio.sleep(self.first_backoff_s * 2 ** (attempt - 1))
         log.warning("webhook %s gave up after %d attempts: %s", hook.id, self.max_attempts, problem)
-        self.failures.append({"webhook_id": hook.id, "url": hook.url, "event_id": payload.get("id"),
+        self.failures.append({"webhook_id": hook.id, "url": hook.url, "event_id": event.id,
                               "attempts": self.max_attempts, "error": problem})

@@ -33,8 +33,6 @@ MEMORY_POLL_S = 0.1
 # Node's own footprint on top of the V8 heap limit; past this the RSS watchdog kills the run
 # (it catches Buffers and other memory outside the heap that --max-old-space-size ignores).
 RSS_HEADROOM_MB = 128
-# Inline code with no read roots: the shape of most API-created sources, kept warm from the start.
-INLINE_SHAPE = ProcessShape(read_paths=(), private_folder=True, resolve_hooks=False)
 
 
 class SandboxHost:
@@ -97,7 +95,9 @@ class SandboxHost:
         self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=root,
                               max_frame_bytes=self.limits.max_reply_bytes + 65536,
                               intercept_http=self._intercept_http, spares=self._spares)
-        self._pool.keep_warm(INLINE_SHAPE)
+        # Inline code with no read roots: the shape of most API-created sources, kept warm from the start.
+        self._pool.keep_warm(await asyncio.to_thread(_shape_for, Invocation("", "run", "", None, {}, {}),
+                                                     self.containment))
         self._memory_watch = asyncio.create_task(self._watch_memory())
 
     async def close(self) -> None:

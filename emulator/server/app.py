@@ -122,6 +122,7 @@ async def _folders_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     if watcher:
         await watcher.close()
+    await services.reloader.close()
 
 
 async def _persistence_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -87,7 +87,7 @@ def build_services(config: Config) -> Services:
                       responses=responses)
     timers = SourceTimers(store, runtime, scheduler)
     scheduler.fire_with(timers.fire)
-    lifecycle = SourceLifecycle(store, runtime, timers, folders)
+    lifecycle = SourceLifecycle(store, runtime, timers, folders, follow_files=config.watch)
     control = ControlPlane(store, runtime, lifecycle, timers, bus)
     control.on_reset.append(outbound.reset)
     reloader = FolderReloader(store, lifecycle, bus, clock, folders,

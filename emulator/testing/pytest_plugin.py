@@ -5,6 +5,7 @@ It loads in every pytest run of an environment that has the package, so it impor
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ import pytest_asyncio
 if TYPE_CHECKING:
     from emulator.testing.fixtures import PdEmulator, PdEmulatorServer, ServerPool
 
+OUR_ASYNC_FIXTURES = {"pd_emulator"}
 LOG_SOURCES = pytest.StashKey[list[Callable[[], list[str]]]]()
 CALL_FAILED = pytest.StashKey[bool]()
 
@@ -37,6 +39,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "pd_cassette(name): answer the sources' outbound HTTP from cassettes/<test module>/<name>.har "
                    "next to the test (see --pd-record-mode); without it, tests are offline")
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object
+                              ) -> Generator[None, object, object]:
+    """`async def test_x(pd_emulator)` runs on an event loop in any pytest-asyncio mode, unmarked.
+
+    The innermost wrapper: it marks the new item before pytest-asyncio's wrapper decides, from the
+    `asyncio` marker, whether the coroutine is an asyncio test (strict mode asks for the marker)."""
+    result = yield
+    for item in result if isinstance(result, list) else [result]:
+        if (isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj)
+                and OUR_ASYNC_FIXTURES & set(item.fixturenames) and item.get_closest_marker("asyncio") is None):
+            item.add_marker(pytest.mark.asyncio)
+    return result
 
 
 @pytest.hookimpl(wrapper=True)

@@ -115,3 +115,31 @@ async def test_get_source(api: ApiClient) -> None:
     source = await create_source(api)
     _, body = await api.get(f"/v1/sources/{source['id']}")
     assert body["data"] == source
+
+
+LABELLED = """
+export default {
+  key: "labelled", name: "Labelled", version: "0.0.1", type: "source",
+  props: {
+    channel: { type: "string", label: "Channel", withLabel: true },
+    users: { type: "string[]", label: "Users", withLabel: true, optional: true },
+    count: { type: "integer", label: "Count", withLabel: true, optional: true, max: 5 },
+  },
+  async run() { this.$emit({ channel: this.channel, users: this.users ?? null }, { summary: "props" }); },
+};
+"""
+
+
+async def test_with_label_props_take_label_and_value_and_the_run_sees_them(api: ApiClient) -> None:
+    channel = {"label": "#general", "value": "C123"}
+    users = {"__lv": [{"label": "Ann", "value": "U1"}, {"label": "Bob", "value": "U2"}]}
+    source = await create_source(api, LABELLED, configured_props={"channel": channel, "users": users})
+    assert source["configured_props"]["channel"] == channel
+    run = await run_source(api, source["id"])
+    assert run["events"][0]["event"] == {"channel": channel, "users": users["__lv"]}
+
+
+async def test_with_label_props_still_check_the_value_inside(api: ApiClient) -> None:
+    status, body = await api.post("/v1/sources", json={"component_code": LABELLED, "configured_props": {
+        "channel": {"__lv": {"label": "#general", "value": "C123"}}, "count": {"label": "ten", "value": 10}}})
+    assert status == 422 and body["param"] == "configured_props.count" and "at most 5" in body["error"]

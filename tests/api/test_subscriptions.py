@@ -39,6 +39,20 @@ async def test_subscriptions_are_listed_and_deleted(api: ApiClient) -> None:
     assert listing["data"] == []
 
 
+async def test_delete_without_event_name_removes_only_the_default_channel(api: ApiClient) -> None:
+    emitter = await create_source(api)
+    listener = await create_source(api, LISTENER)
+    for channel in ("", "alerts"):
+        await api.post(f"/v1/subscriptions?emitter_id={emitter['id']}&listener_id={listener['id']}"
+                       f"&event_name={channel}")
+    status, _ = await api.delete(f"/v1/subscriptions?emitter_id={emitter['id']}&listener_id={listener['id']}")
+    assert status == 200
+    _, listing = await api.get("/v1/users/me/subscriptions")
+    assert [s["event_name"] for s in listing["data"]] == ["alerts"]
+    status, _ = await api.delete(f"/v1/subscriptions?emitter_id={emitter['id']}&listener_id={listener['id']}")
+    assert status == 404
+
+
 async def test_unknown_emitter_or_listener_is_404(api: ApiClient) -> None:
     listener = await create_source(api, LISTENER)
     assert (await api.post(f"/v1/subscriptions?emitter_id=dc_nope&listener_id={listener['id']}"))[0] == 404
@@ -93,7 +107,7 @@ async def test_webhook_receives_events_and_failures_are_retried(api: ApiClient, 
         attempts["n"] += 1
         if attempts["n"] == 1:
             return web.Response(status=503)
-        received.append(await request.json())
+        received.append((await request.json(), request.headers))
         return web.Response(status=200)
 
     app = web.Application()
@@ -112,7 +126,9 @@ async def test_webhook_receives_events_and_failures_are_retried(api: ApiClient, 
         await run_source(api, emitter["id"], {"count": 1})
         await asyncio.wait_for(emu.services.webhooks.idle(), 10)
         assert attempts["n"] == 2
-        assert received[0]["event"]["i"] == 0 and received[0]["metadata"]["emitter_id"] == emitter["id"]
+        [(body, headers)] = received
+        assert body == {"i": 0, "payload": None}          # the emitted event itself, no envelope
+        assert headers["X-PD-Emitter-Id"] == emitter["id"] and headers["X-PD-Event-Id"].endswith("-0")
     finally:
         await runner.cleanup()
 

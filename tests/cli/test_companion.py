@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,6 +14,8 @@ import pytest
 from emulator.api.event_stream import STREAMS
 from emulator.cli.arguments import parse_duration
 from emulator.cli.client import Client, CompanionError, Connection
+from emulator.server.runner import ThreadedEmulator
+from emulator.testing import SEEDS
 from tests.cli.conftest import Cli, Follower, start_server
 from tests.conftest import EMITTER
 
@@ -21,6 +26,11 @@ TIMED = """export default {
   async run(event) { console.log("firing", this.label); this.$emit({ label: this.label }, { summary: this.label }); },
 };
 """
+WEBHOOK = """export default { key: "hook", name: "Hook", version: "0.0.1", type: "source",
+  props: { http: { type: "$.interface.http", customResponse: true } },
+  async run(event) {
+    this.http.respond({ status: 201, headers: { "x-order": String(event.body.id) }, body: { queued: true } });
+  } };"""
 FAILING = """export default { key: "failing", name: "Failing", version: "0.0.1", type: "source",
   async run() { throw new Error("nope"); } };"""
 
@@ -38,11 +48,59 @@ def test_list_prints_each_source_with_state_schedule_and_next_fire(cli: Cli) -> 
     assert "every 1m30s" in line and "next in 1m30s" in line and "last run never" in line
 
 
-def test_format_json_prints_one_object_per_line(cli: Cli) -> None:
+def test_list_format_json_prints_one_array_and_an_empty_one_when_there_are_none(cli: Cli) -> None:
+    assert cli("list", "--format", "json")[:2] == (0, "[]\n")
     first, second = cli.deploy(EMITTER, name="a"), cli.deploy(EMITTER, name="b")
     code, out, _ = cli("list", "--format", "json")
     assert code == 0
-    assert [s["id"] for s in json_lines(out)] == [second["id"], first["id"]]
+    assert [s["id"] for s in json.loads(out)] == [second["id"], first["id"]]
+
+
+def test_format_json_prints_one_object_per_line(cli: Cli) -> None:
+    source = cli.deploy(EMITTER, name="a")
+    cli.api.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"count": 2}})
+    code, out, _ = cli("events", "a", "--format", "json")
+    assert code == 0
+    assert [e["event"]["i"] for e in json_lines(out)] == [0, 1]
+
+
+def test_list_into_a_closed_pipe_prints_no_traceback(cli: Cli) -> None:
+    cli.deploy(EMITTER, name="a")
+    read_end, write_end = os.pipe()
+    os.close(read_end)                   # like `| head` that has already exited
+    try:
+        done = subprocess.run([sys.executable, "-m", "emulator", "list", "--url", cli.server.url, "--api-key",
+                               cli.server.api_key], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0 and done.stderr == ""
+
+
+def test_deploy_and_list_show_an_http_sources_endpoint(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "hook.mjs"
+    path.write_text(WEBHOOK)
+    code, out, _ = cli("deploy", str(path))
+    assert code == 0
+    endpoint = cli.api.call("GET", "/v1/users/me/sources")["data"][0]["configured_props"]["http"]["endpoint_url"]
+    assert f"HTTP endpoint {endpoint}" in out
+    code, out, _ = cli("list")
+    assert out.rstrip().endswith(endpoint)
+
+
+def test_run_shows_the_http_response_the_source_sent(cli: Cli) -> None:
+    source = cli.deploy(WEBHOOK)
+    code, out, _ = cli("run", source["id"], "--event", '{"body": {"id": 7}}')
+    assert code == 0
+    assert 'respond 201 x-order: 7 Content-Type: application/json {"queued":true}' in out
+
+
+def test_logs_say_when_a_source_has_no_runs(cli: Cli) -> None:
+    source = cli.deploy(EMITTER, name="quiet")
+    state = cli.api.call("GET", "/_emulator/state")
+    cli.api.call("PUT", "/_emulator/state", state)           # an imported source has no runs yet
+    code, out, _ = cli("logs", "quiet")
+    assert code == 0 and "no runs of quiet yet" in out
+    assert source["id"]
 
 
 def test_events_prints_the_last_n_oldest_first_by_name(cli: Cli) -> None:
@@ -135,8 +193,18 @@ def test_state_export_then_import_round_trips(cli: Cli, tmp_path: Path) -> None:
     assert cli("state", "export", str(saved))[0] == 0
     cli.api.call("POST", "/_emulator/reset", {})
     code, out, _ = cli("state", "import", str(saved))
-    assert code == 0 and "1 sources, 2 events" in out
+    assert code == 0 and "1 source, 2 events" in out
     assert [s["name"] for s in cli.api.call("GET", "/v1/users/me/sources")["data"]] == ["kept"]
+
+
+def test_state_import_gives_a_fixtures_sources_to_your_key_or_says_whose_they_are(cli: Cli) -> None:
+    fixture = str(SEEDS / "busy_sources.json")
+    code, out, _ = cli("state", "import", fixture)
+    assert code == 0 and "3 sources" in out and "not to your key" not in out
+    assert len(cli.api.call("GET", "/v1/users/me/sources")["data"]) == 3
+    code, out, _ = cli("state", "import", fixture, "--keep-owners")
+    assert code == 0 and "3 sources belong to user u_0001ztys (" in out and "not to your key" in out
+    assert cli.api.call("GET", "/v1/users/me/sources")["data"] == []
 
 
 def test_dashboard_prints_a_fresh_one_time_link(cli: Cli) -> None:
@@ -175,7 +243,8 @@ def test_events_follow_prints_new_events_and_ends_cleanly_on_ctrl_c(cli: Cli) ->
     cli.api.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"count": 1}})
     follower = Follower("events", source["id"], "--follow", "--url", cli.server.url, "--api-key", cli.server.api_key)
     try:
-        follower.wait_for("item 0")
+        follower.wait_for("item 0", timeout=60)             # a loaded machine starts Python slowly
+        _wait_for_a_stream(cli.server)
         cli.api.call("POST", f"/_emulator/sources/{source['id']}/run", {"event": {"count": 2}})
         follower.wait_for("item 1")
         follower.process.send_signal(signal.SIGINT)
@@ -184,6 +253,14 @@ def test_events_follow_prints_new_events_and_ends_cleanly_on_ctrl_c(cli: Cli) ->
         follower.kill()
     assert code == 0 and "Traceback" not in stderr
     assert sum("item 0" in line for line in follower.seen) == 2       # the old one once, the new one once
+
+
+def _wait_for_a_stream(server: ThreadedEmulator) -> None:
+    assert server.emulator is not None
+    deadline = time.monotonic() + 30
+    while not server.emulator.app[STREAMS].tasks:
+        assert time.monotonic() < deadline, "the follower never opened its stream"
+        time.sleep(0.02)
 
 
 def test_logs_follow_ends_cleanly_when_the_emulator_stops() -> None:

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from emulator.api.event_stream import STREAMS
 from emulator.devserver.watcher import WATCHER
+from emulator.testing import SEEDS
 from tests.dashboard.conftest import Served, screenshot, sign_in, threaded_emulator
 
 TICKER = """export default {
@@ -203,6 +204,17 @@ def test_state_exports_as_a_download_and_imports_from_a_file(page: Any, served: 
     assert served.call("GET", "/v1/users/me/sources")["data"] == []
     page.get_by_label("state file").set_input_files(str(saved))
     page.get_by_role("button", name="Import").click()
-    expect(page.get_by_role("status")).to_contain_text("1 sources, 1 events")
+    expect(page.get_by_role("status")).to_contain_text("1 source, 1 event")
     assert [s["name"] for s in served.call("GET", "/v1/users/me/sources")["data"]] == ["kept"]
     screenshot(page, "state")
+
+
+def test_importing_a_seed_of_another_user_shows_its_sources_or_says_whose_they_are(page: Any, served: Served) -> None:
+    sign_in(page, served, "state")
+    page.get_by_label("state file").set_input_files(str(SEEDS / "busy_sources.json"))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("3 sources, 396 events.")
+    assert len(served.call("GET", "/v1/users/me/sources")["data"]) == 3      # now the dashboard's own
+    page.get_by_label("keep the file's users and keys").check()
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("3 sources belong to user u_0001ztys (dev), not to you")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parents[2] / "fixtures"
+from emulator.testing import SEEDS
 
 CLIENT_TESTS = """
 import requests
@@ -54,7 +54,7 @@ def test_the_clock_starts_over_for_each_test(project: pytest.Pytester) -> None:
 
 
 def test_a_seed_state_loads_through_the_control_api(project: pytest.Pytester) -> None:
-    shutil.copy(FIXTURES / "busy_sources.json", project.path)
+    shutil.copy(SEEDS / "busy_sources.json", project.path)
     project.makepyfile("""
         import json
         from pathlib import Path
@@ -64,7 +64,8 @@ def test_a_seed_state_loads_through_the_control_api(project: pytest.Pytester) ->
         def test_seeded(pd_emulator_server):
             url, seed = pd_emulator_server.url, json.loads(Path("busy_sources.json").read_text())
             put = requests.put(f"{url}/_emulator/state", json=seed, headers=pd_emulator_server.headers, timeout=10)
-            assert put.json()["data"] == {"users": 3, "sources": 3, "events": 396}
+            assert put.json()["data"] == {"users": 3, "sources": 3, "events": 396, "owners": [
+                {"user_id": seed["users"][0]["id"], "username": "dev", "sources": 3, "yours": False}]}
             # The seed's own users and keys now answer, and the fixture's key stays valid as a user of its own.
             mine = requests.get(f"{url}/v1/users/me/sources", headers=pd_emulator_server.headers, timeout=10)
             assert mine.json()["data"] == []
@@ -85,7 +86,7 @@ def test_a_seed_state_loads_through_the_control_api(project: pytest.Pytester) ->
 
 
 def test_load_state_gives_the_seed_to_the_fixtures_key(project: pytest.Pytester) -> None:
-    shutil.copy(FIXTURES / "busy_sources.json", project.path)
+    shutil.copy(SEEDS / "busy_sources.json", project.path)
     project.makepyfile("""
         import requests
 
@@ -103,7 +104,7 @@ def test_load_state_gives_the_seed_to_the_fixtures_key(project: pytest.Pytester)
 
 
 def test_a_reset_through_the_control_api_empties_the_emulator(project: pytest.Pytester) -> None:
-    shutil.copy(FIXTURES / "one_timer_source.json", project.path)
+    shutil.copy(SEEDS / "one_timer_source.json", project.path)
     project.makepyfile("""
         import requests
 

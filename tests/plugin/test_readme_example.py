@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -32,8 +31,7 @@ def test_the_readme_pytest_example_passes(pytester: pytest.Pytester) -> None:
     for name, body in files.items():
         pytester.path.joinpath(name).parent.mkdir(parents=True, exist_ok=True)
         pytester.path.joinpath(name).write_text(body, encoding="utf-8")
-    shutil.copytree(ROOT / "fixtures", pytester.path / "fixtures")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nfilterwarnings = error\n"
                      "addopts = --strict-markers -p no:cacheprovider -p no:hypothesispytest -p no:anyio -p no:benchmark\n")
-    tests = sum(body.count("\ndef test_") + body.count("\nasync def test_") for body in files.values())
+    tests = sum(len(re.findall(r"^(?:async )?def test_", body, re.MULTILINE)) for body in files.values())
     pytester.runpytest().assert_outcomes(passed=tests)

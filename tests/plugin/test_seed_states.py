@@ -1,17 +1,16 @@
-"""The seed states in fixtures/ load through `PUT /_emulator/state` and behave as running sources."""
+"""The seed states shipped in emulator/testing/seeds/ load through `PUT /_emulator/state` and run."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
 
+from emulator.testing import SEEDS
 from tests.conftest import ApiClient
-
-FIXTURES = Path(__file__).parents[2] / "fixtures"
 
 
 def seed(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return json.loads((SEEDS / name).read_text(encoding="utf-8"))
 
 
 async def load(api: ApiClient, name: str) -> ApiClient:

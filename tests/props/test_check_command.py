@@ -60,3 +60,23 @@ def test_differences_from_node_are_listed(write):
     node = json.loads(text)["node"]
     assert code == 0 and node["ok"]
     assert node["differences"] == ["prop 'url' label: static null, node \"Feed URL\""]
+
+
+def test_an_unknown_prop_type_is_warned_about_where_it_is_written(write):
+    path = write("typo.mjs", """
+        export default {
+          key: "typo", version: "0.0.1", type: "source",
+          props: {
+            url: { type: "strnig", label: "URL" },
+            base: { type: "$.airtable.baseId" },
+            hook: { type: "$.interface.htttp" },
+          },
+          async run() {},
+        };
+    """)
+    code, text = run_check([path])
+    assert code == 0
+    warnings = [line for line in text.splitlines() if "warning:" in line]
+    assert len(warnings) == 2                  # `$.airtable.baseId` is an app-specific type, not a typo
+    assert warnings[0].startswith(f"  warning: {path}:4:18: prop 'url' has the unknown type 'strnig'")
+    assert warnings[1].startswith(f"  warning: {path}:6:19: prop 'hook' has the unknown type '$.interface.htttp'")

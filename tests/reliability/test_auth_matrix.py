@@ -52,6 +52,7 @@ MATRIX: dict[str, tuple[Call, str]] = {
     "createComponent": (Call("POST", "/v1/components", {"component_code": "export default { async run() {} }"}), YOURS),
     "getComponent": (Call("GET", "/v1/components/{component}"), OWNED),
     "getRegistryComponent": (Call("GET", "/v1/components/registry/fuzz-registry"), SHARED),
+    "searchComponents": (Call("GET", "/v1/components/search?query=fuzz"), SHARED),
     "listSources": (Call("GET", "/v1/users/me/sources"), YOURS),
     "createSource": (Call("POST", "/v1/sources", {"component_id": "{component}",
                                                   "configured_props": {"slack": {"authProvisionId": "{account}"}}}),

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from emulator.devserver.watcher import WATCHER
 from emulator.runtime.component_factory import registry_component_id
 from tests.conftest import run_source
 from tests.reload.conftest import Watched, eventually
@@ -92,6 +94,8 @@ async def test_broken_save_keeps_the_last_good_version_until_fixed(watched: Watc
     assert component["data"]["version"] == "0.0.1"
     assert component["data"]["errors"][0]["line"] == failure["line"]
     assert await _greeting(watched, source["id"]) == "hello world"
+    await watched.emu.services.sandbox.evict(source["id"])          # a new Node process: still the last good code
+    assert await _greeting(watched, source["id"]) == "hello world"
 
     watched.write("greeter.mjs", source_code("0.0.3", "Who"))
     await eventually(lambda: _reload_of(watched, "greeter.mjs"))
@@ -102,7 +106,8 @@ async def test_broken_save_keeps_the_last_good_version_until_fixed(watched: Watc
 @pytest.mark.parametrize("watched", [START], indirect=True)
 async def test_a_throwing_activate_hook_keeps_the_last_good_version(watched: Watched) -> None:
     source = await _deploy(watched)
-    broken = source_code("0.0.2", "Who").replace("async activate() {", "async activate() { throw new Error('no!');")
+    broken = source_code("0.0.2", "Who").replace("async activate() {", "async activate() { throw new Error('no!');") \
+        .replace("common.methods.greet(this.who)", '"new code"')
     watched.write("greeter.mjs", broken)
 
     async def failed() -> dict | None:
@@ -110,9 +115,19 @@ async def test_a_throwing_activate_hook_keeps_the_last_good_version(watched: Wat
 
     failure = await eventually(failed)
     assert "no!" in failure["message"]
+    assert (failure["line"], failure["column"]) == (7, 30)      # where the new activate threw
     _, component = await watched.api.get("/v1/components/registry/greeter")
     assert component["data"]["version"] == "0.0.1"
-    assert await _greeting(watched, source["id"]) == "hello world"
+    for _ in range(2):          # each run really runs the last good code, in a fresh Node process too
+        assert await _greeting(watched, source["id"]) == "hello world"
+        await watched.emu.services.sandbox.evict(source["id"])
+    _, db = await watched.api.get(f"/_emulator/sources/{source['id']}/db")
+    assert db["data"]["deactivated"] == "0.0.1"     # the last good code's own hooks ran on the way back
+
+    watched.write("greeter.mjs", source_code("0.0.3", "Who").replace("common.methods.greet(this.who)", '"v3"'))
+    await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    assert await _greeting(watched, source["id"]) == "v3"
+    assert [p.name for p in watched.folder.iterdir() if p.name.startswith(".")] == []   # the last good copy is gone
 
 
 @pytest.mark.parametrize("watched", [START], indirect=True)
@@ -148,6 +163,15 @@ async def test_a_new_file_is_registered(watched: Watched) -> None:
     await eventually(lambda: _registered(watched, "other"))
 
 
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_folder_moved_in_registers_its_components(watched: Watched, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "moved"
+    outside.mkdir(parents=True)
+    (outside / "moved.mjs").write_text("export default { key: 'moved', name: 'Moved', type: 'source', async run() {} };")
+    os.rename(outside, watched.folder / "moved")          # one event: the folder, none for its file
+    await eventually(lambda: _registered(watched, "moved"))
+
+
 async def _registered(watched: Watched, key: str) -> bool:
     status, _ = await watched.api.get(f"/v1/components/registry/{key}")
     return status == 200
@@ -169,3 +193,84 @@ async def test_an_import_of_a_missing_file_keeps_the_last_good_version(watched: 
     failure = await eventually(failed)
     assert "gone.mjs" in failure["message"] and failure["line"] == 2
     assert await _greeting(watched, source["id"]) == "hello world"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_source_deployed_by_file_url_follows_the_file(watched: Watched) -> None:
+    url = (watched.folder / "greeter.mjs").as_uri()
+    component = (await watched.api.ok("POST", "/v1/components", json={"component_url": url}))["data"]
+    assert component["id"] == registry_component_id(str(watched.folder / "greeter.mjs"))   # one file, one component
+    source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": url}))["data"]
+    assert source["component_id"] == component["id"]
+    assert await _greeting(watched, source["id"]) == "hello world"
+
+    watched.write("greeter.mjs", source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"v2"'))
+    report = await eventually(lambda: _reload_of(watched, "greeter.mjs"))
+    assert report["sources"] == 1
+    assert await _greeting(watched, source["id"]) == "v2"
+    _, reloads = await watched.api.get("/_emulator/reloads")
+    [listed] = [c for c in reloads["components"] if c["key"] == "greeter"]
+    assert listed["sources"] == 1
+
+
+COMMON_NAMED = """export const greet = (who) => `hello ${who}`;\nexport default { props: {} };"""
+NAMED_IMPORT = """import { greet } from "./common.mjs";
+export default {
+  key: "named", name: "Named", version: "0.0.1", type: "source",
+  async run() { this.$emit({ greeting: greet("world") }, { summary: "hi" }); },
+};
+"""
+MISSING_EXPORT = NAMED_IMPORT.replace("import { greet }", "import { greet, wave }")
+MISSING_PACKAGE = 'import lodash from "lodash";\n' + NAMED_IMPORT
+SAMPLE_EVENT = """export default { "key": "PROJ-7", "name": "An issue", "version": 3, "fields": { "summary": "x" } };"""
+
+
+@pytest.mark.parametrize("watched", [{"named.mjs": MISSING_EXPORT, "common.mjs": COMMON_NAMED,
+                                      "test-event.mjs": SAMPLE_EVENT}], indirect=True)
+async def test_a_missing_named_export_is_reported_at_registration(watched: Watched) -> None:
+    [failure] = [r for r in watched.reloads() if r["kind"] == "reload_failed"]
+    assert failure["path"] == str(watched.folder / "named.mjs") and failure["line"] == 1
+    assert "cannot find export 'wave' in './common.mjs': it exports greet" in failure["message"]
+    _, component = await watched.api.get("/v1/components/registry/named")
+    assert component["data"]["errors"][0]["message"] == failure["message"]
+    _, reloads = await watched.api.get("/_emulator/reloads")
+    assert [c["key"] for c in reloads["components"]] == ["named"]      # the sample event is no component
+
+
+@pytest.mark.parametrize("watched", [{"named.mjs": NAMED_IMPORT, "common.mjs": COMMON_NAMED}], indirect=True)
+async def test_a_save_importing_a_missing_package_or_export_keeps_the_last_good_version(watched: Watched) -> None:
+    source = (await watched.api.ok("POST", "/v1/sources", json={"key": "named"}))["data"]
+    for broken, expected in ((MISSING_PACKAGE, "cannot find package 'lodash'"), (MISSING_EXPORT, "'wave'")):
+        watched.write("named.mjs", broken)
+
+        async def failed(expected: str = expected) -> dict | None:
+            return next((r for r in watched.reloads() if r["kind"] == "reload_failed" and expected in r["message"]),
+                        None)
+
+        failure = await eventually(failed)
+        assert failure["line"] == 1 and failure["running_last_good"] is True
+        assert await _greeting(watched, source["id"]) == "hello world"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_file_deployed_from_outside_the_folders_is_followed_too(watched: Watched, tmp_path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "common.mjs").write_text(COMMON_V1)
+    path = elsewhere / "greeter.mjs"
+    path.write_text(source_code("0.0.1", "Who"))
+    source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": path.as_uri()}))["data"]
+    assert source["component_id"] == registry_component_id(str(path))
+    assert await _greeting(watched, source["id"]) == "hello world"
+    watcher = watched.emu.app[WATCHER]
+
+    async def watching() -> bool:
+        return elsewhere in watcher.extra_dirs
+    await eventually(watching)
+
+    path.write_text(source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"followed"'))
+
+    async def reloaded() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
+    assert (await eventually(reloaded))["sources"] == 1
+    assert await _greeting(watched, source["id"]) == "followed"

@@ -58,6 +58,22 @@ async def test_a_throwing_deploy_hook_fails_the_create_and_leaves_nothing(api: A
     assert listing["data"] == []
 
 
+async def test_a_failed_deploy_answers_its_stack_and_console_output_and_its_run_stays_listed(api: ApiClient) -> None:
+    code = HOOKS.replace('async deploy() {', 'async deploy() { console.log("checking the feed");\n'
+                                               '    throw new Error("feed unreachable");')
+    status, body = await api.post("/v1/sources", json={"component_code": code})
+    assert status == 400 and body["error"] == "feed unreachable"
+    assert "feed unreachable" in body["stack"] and "component.mjs:" in body["stack"]
+    assert [log["message"] for log in body["logs"]] == ["checking the feed"]
+    status, run = await api.get(f"/_emulator/runs/{body['run_id']}")
+    assert status == 200 and run["data"]["method"] == "deploy" and run["data"]["outcome"] == "error"
+    _, runs = await api.get(f"/_emulator/runs?source_id={body['source_id']}")
+    assert [r["id"] for r in runs["data"]] == [body["run_id"]]
+    _, other = await api.post("/_emulator/users", json={"username": "intruder"})
+    status, _ = await api.get(f"/_emulator/runs/{body['run_id']}", key=other["data"]["api_key"])
+    assert status == 404                     # still its owner's only
+
+
 CHANNELS = """
 export default {
   key: "channels", name: "Channels", version: "0.0.1", type: "source",

@@ -32,6 +32,12 @@ async def test_a_sources_first_invoke_runs_in_a_process_started_before_it(host, 
     assert pid_of(await host.invoke(invocation(REPORTS_ITS_PROCESS))) in spares
 
 
+async def test_the_first_inline_source_of_a_host_with_denied_files_takes_the_spare(make_host, invocation, tmp_path):
+    host = await make_host(denied=((str(tmp_path / "state.json"), "the emulator's --state file"),))
+    spares = await wait_for_children(lambda pids: len(pids) == 1)
+    assert pid_of(await host.invoke(invocation(REPORTS_ITS_PROCESS))) in spares
+
+
 async def test_a_reloaded_file_component_runs_in_a_spare_of_its_shape(host, component_file):
     worker = pid_of(await host.invoke(component_file("src/source.mjs", REPORTS_ITS_PROCESS)))
     await host.evict("dc_test")

@@ -4,7 +4,7 @@ import { post, put } from "../api.mjs";
 import { useRecords } from "../live.mjs";
 import { ClockContext, reading, useNow } from "../clock.mjs";
 import { sourcePath } from "../router.mjs";
-import { formatDuration, formatTime, parseDuration, relative } from "../format.mjs";
+import { formatDuration, formatTime, parseDuration, plural, relative } from "../format.mjs";
 import { ActionButton, Loading, Outcome, useDebounced, useResource } from "../ui.mjs";
 
 const STEPS = ["1m", "15m", "1h", "1d"];
@@ -36,7 +36,7 @@ export function ClockPage() {
       </div>
       <${SpeedCard} clock=${clock} setClock=${setClock} />
     </div>
-    ${result ? html`<${AdvanceResult} result=${result} />` : null}
+    ${result ? html`<${AdvanceResult} result=${result} names=${sourceNames(overview.data)} />` : null}
     <h2>Upcoming fires</h2>
     <${Loading} resource=${overview}>${() => html`<${Upcoming} overview=${overview.data} />`}</${Loading}>
   </section>`;
@@ -74,11 +74,15 @@ function SpeedCard({ clock, setClock }) {
     <p class="muted small">A real clock at ×100 fires a 15-minute timer every 9 s.</p></div>`;
 }
 
-function AdvanceResult({ result }) {
-  return html`<div class="card result" data-testid="advance-result"><h2>Advanced to ${formatTime(result.now_ms)}: ${result.runs.length} timer runs</h2>
-    ${result.runs.length ? html`<table><thead><tr><th>Source</th><th>Fired at</th><th>Outcome</th><th>Emitted</th></tr></thead>
-      <tbody>${result.runs.map((r) => html`<tr><td><a href=${sourcePath(r.source_id)}>${r.source_id}</a></td>
-        <td>${formatTime(r.at_ms)}</td><td><${Outcome} outcome=${r.outcome} /></td><td>${r.emitted ?? 0}</td></tr>`)}</tbody></table>` : null}
+function sourceNames(overview) {
+  return Object.fromEntries((overview ? overview.sources : []).map((s) => [s.id, s.name]));
+}
+
+function AdvanceResult({ result, names }) {
+  return html`<div class="card result" data-testid="advance-result"><h2>Advanced to ${formatTime(result.now_ms)}: ${plural(result.runs.length, "timer run")}</h2>
+    ${result.runs.length ? html`<div class="scroll"><table><thead><tr><th>Source</th><th>Fired at</th><th>Outcome</th><th>Emitted</th></tr></thead>
+      <tbody>${result.runs.map((r) => html`<tr><td><a href=${sourcePath(r.source_id)} title=${r.source_id}>${names[r.source_id] || r.source_id}</a></td>
+        <td>${formatTime(r.at_ms)}</td><td><${Outcome} outcome=${r.outcome} /></td><td>${r.emitted ?? 0}</td></tr>`)}</tbody></table></div>` : null}
   </div>`;
 }
 

@@ -1,7 +1,7 @@
 // Components of the watched folders: hot-reload status per file and the recent reload log.
 import { html } from "../lib.mjs";
 import { useRecords } from "../live.mjs";
-import { formatTime } from "../format.mjs";
+import { formatTime, plural } from "../format.mjs";
 import { Loading, useDebounced, useResource } from "../ui.mjs";
 
 export function ComponentsPage() {
@@ -45,7 +45,7 @@ function Files({ components, failures, short }) {
         return html`<tr key=${c.id} data-path=${c.path}>
           <td><code title=${c.path}>${short(c.path)}</code></td><td>${c.name} <span class="muted">${c.version || ""}</span></td>
           <td>${failure ? html`<div class="error-note" data-testid="reload-error">Running the last good version:${" "}<code title=${failure.file || c.path}>${location(failure, short)}</code> ${failure.message}</div>` : html`<span class="badge ok">up to date</span>`}
-            ${c.warnings.length ? html`<div class="warn-note small">${c.warnings.length} warnings: ${c.warnings[0].message}</div>` : null}</td>
+            ${c.warnings.length ? html`<div class="warn-note small">${plural(c.warnings.length, "warning")}: ${c.warnings[0].message}</div>` : null}</td>
           <td>${c.sources}</td></tr>`;
       })}
       ${orphans.map((f) => html`<tr key=${f.path} data-path=${f.path}><td><code title=${f.path}>${short(f.path)}</code></td><td class="muted">never loaded</td>

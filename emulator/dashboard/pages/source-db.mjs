@@ -3,6 +3,7 @@ import { html, useState } from "../lib.mjs";
 import { put } from "../api.mjs";
 import { useRecords } from "../live.mjs";
 import { JsonTree } from "../json-tree.mjs";
+import { plural } from "../format.mjs";
 import { ActionButton, Loading, parseJson, useDebounced, useResource } from "../ui.mjs";
 
 export function DbTab({ source }) {
@@ -22,7 +23,7 @@ export function DbTab({ source }) {
   return html`<${Loading} resource=${db}>${() => html`<div>
     ${draft === null ? html`
       <div class="toolbar"><button onClick=${() => setDraft(JSON.stringify(db.data.data, null, 2))}>Edit</button>
-        <span class="muted">${Object.keys(db.data.data).length} keys · updates after each run</span></div>
+        <span class="muted">${plural(Object.keys(db.data.data).length, "key")} · updates after each run</span></div>
       <${JsonTree} value=${db.data.data} openDepth=${3} />` : html`
       <textarea class="code" rows="14" aria-label="db JSON" value=${draft} onInput=${(e) => setDraft(e.target.value)}></textarea>
       <div class="buttons"><${ActionButton} kind="primary" onClick=${save}>Save db</${ActionButton}>

@@ -3,7 +3,7 @@ import { html, useEffect, useMemo, useState } from "../lib.mjs";
 import { get, post, withQuery } from "../api.mjs";
 import { useRecords } from "../live.mjs";
 import { setQueryParam } from "../router.mjs";
-import { compactJson, compareEventIds, formatTime } from "../format.mjs";
+import { compactJson, compareEventIds, formatTime, plural } from "../format.mjs";
 import { JsonTree } from "../json-tree.mjs";
 import { ActionButton, ErrorNote, memo } from "../ui.mjs";
 
@@ -54,7 +54,7 @@ export function EventsTab({ source, query }) {
       ${paused ? html`<button class="primary" onClick=${resume}>Resume live${held.size ? ` (${held.size} new)` : ""}</button>`
         : html`<button onClick=${() => setPaused(true)}>Pause</button>`}
       <span class=${`live-flag ${paused ? "paused" : "live"}`}>${paused ? "paused" : "live"}</span>
-      <span class="muted">${shown.length} of ${rows.size} events</span>
+      <span class="muted">${shown.length} of ${plural(rows.size, "event")}</span>
     </div>
     <${ErrorNote} error=${error} />
     ${shown.length ? html`<ol class="rows events">${shown.slice(0, limit).map((e) => html`<${EventRow} key=${e.id} event=${e} sourceId=${source.id} channel=${channel} />`)}</ol>`

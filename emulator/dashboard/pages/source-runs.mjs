@@ -3,7 +3,7 @@ import { html, useEffect, useMemo, useState } from "../lib.mjs";
 import { get, withQuery } from "../api.mjs";
 import { useRecords } from "../live.mjs";
 import { setQueryParam } from "../router.mjs";
-import { compactJson, formatRunDuration, formatTime } from "../format.mjs";
+import { compactJson, formatRunDuration, formatTime, plural } from "../format.mjs";
 import { JsonTree } from "../json-tree.mjs";
 import { ErrorNote, Outcome, memo } from "../ui.mjs";
 import { NetworkPanel } from "./run-network.mjs";
@@ -38,7 +38,7 @@ export function RunsTab({ source, query }) {
       <label>Outcome <select value=${outcome} onChange=${(e) => setQueryParam("outcome", e.target.value)} aria-label="outcome">
         ${OUTCOMES.map((o) => html`<option value=${o}>${o || "any"}</option>`)}</select></label>
       <label><input type="checkbox" checked=${hooks} onChange=${(e) => setQueryParam("hooks", e.target.checked ? "1" : "")} /> hooks too</label>
-      <span class="muted">${shown.length} runs</span>
+      <span class="muted">${plural(shown.length, "run")}</span>
     </div>
     <${ErrorNote} error=${error} />
     ${shown.length ? html`<ol class="rows runs">${shown.map((run) => html`<${RunRow} key=${run.id} run=${run} />`)}</ol>`

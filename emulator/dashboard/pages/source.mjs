@@ -5,7 +5,7 @@ import { useRecords } from "../live.mjs";
 import { BASE, sourcePath } from "../router.mjs";
 import { describeSchedule, formatTime, relative } from "../format.mjs";
 import { useNow } from "../clock.mjs";
-import { ActionButton, ErrorNote, Loading, useDebounced, useResource } from "../ui.mjs";
+import { ActionButton, Loading, useDebounced, useResource } from "../ui.mjs";
 import { EventsTab } from "./source-events.mjs";
 import { RunsTab } from "./source-runs.mjs";
 import { ConfigurationTab } from "./source-config.mjs";
@@ -25,14 +25,11 @@ export function SourcePage({ id, tab, query }) {
     } else if (record.kind === "emit" && about === id) {
       status.setData((data) => data && { ...data, sources: data.sources.map((s) => ({
         ...s, channels: { ...s.channels, [record.channel]: (s.channels[record.channel] || 0) + 1 } })) });
-    } else if (["gap", "reset", "state_imported"].includes(record.kind) || about === id) {
+    } else if (["gap", "reset", "state_imported", "reload", "reload_failed"].includes(record.kind) || about === id) {
       refresh();                 // a hook ran (the source changed), or a record we cannot patch in
     }
   }, [id, refresh, status.setData]);
-  if (status.error && status.error.status === 404) {
-    return html`<section><h1>Source ${id}</h1><p class="empty">This source does not exist (deleted?).
-      <a href=${BASE}>Back to the overview</a>.</p></section>`;
-  }
+  if (status.error && status.error.status === 404) return html`<${MissingSource} id=${id} query=${query} />`;
   return html`<section>
     <${Loading} resource=${status}>${() => {
       const source = status.data.sources[0];
@@ -51,7 +48,20 @@ function tabContent(tab, source, query, reload) {
   if (tab === "db") return html`<${DbTab} source=${source} />`;
   if (tab === "actions") return html`<${ActionsTab} source=${source} onChanged=${reload} />`;
   if (tab === "events") return html`<${EventsTab} source=${source} query=${query} />`;
-  return html`<${ErrorNote} error=${new Error(`no tab ${tab}`)} />`;
+  return html`<p class="empty" data-testid="unknown-tab">There is no “${tab}” tab. The tabs are
+    ${TABS.map(([name, label], i) => html`${i ? ", " : ""}<a href=${sourcePath(source.id, name === "events" ? "" : name)}>${label}</a>`)}.</p>`;
+}
+
+/** A source that is gone: said plainly; when its deploy failed, its hook runs are still here to read. */
+function MissingSource({ id, query }) {
+  const runs = useResource(`/_emulator/runs?source_id=${encodeURIComponent(id)}&limit=1`);
+  const failedDeploy = runs.data && runs.data.data.length > 0;
+  return html`<section><h1>Source ${id}</h1>
+    ${failedDeploy
+      ? html`<p class="error-note" data-testid="failed-deploy">This source was removed because its deploy failed. Its hook runs, with their console output and stack:</p>
+        <${RunsTab} source=${{ id }} query=${new URLSearchParams({ ...Object.fromEntries(query), hooks: "1" })} />`
+      : html`<p class="empty">This source does not exist (deleted?). <a href=${BASE}>Back to the overview</a>.</p>`}
+  </section>`;
 }
 
 function SourceHeader({ source, onChanged }) {
@@ -65,7 +75,9 @@ function SourceHeader({ source, onChanged }) {
         ${source.next_fire_ms ? html` · next fire <span class="countdown" title=${formatTime(source.next_fire_ms)}>${relative(source.next_fire_ms, now)}</span>` : null}
         ${source.endpoint_url ? html` · <code>${source.endpoint_url}</code>` : null}</p>
       ${source.status_note ? html`<p class="warn-note">${source.status_note}</p>` : null}
-      ${source.component.errors.map((e) => html`<p class="error-note">Running the last good version: ${e.file || ""}:${e.line}:${e.column} ${e.message}</p>`)}
+      ${source.component.errors.map((e) => html`<p class="error-note" data-testid="broken-file">The file is broken:
+        <code>${e.file || source.component.path || ""}:${e.line}:${e.column}</code> ${e.message}
+        (${e.running_last_good === false ? "Node cannot load it: runs fail until it is fixed" : "running the last good version"})</p>`)}
     </div>
     <div class="buttons">
       <${ActionButton} kind="primary" onClick=${() => post(`/_emulator/sources/${source.id}/run`, { event: {} }).then(onChanged)}>Run now</${ActionButton}>

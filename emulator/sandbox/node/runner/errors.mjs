@@ -23,18 +23,20 @@ function withCause(message, cause) {
 }
 
 export function describeError(error, display) {
+  // Node's permission errors name the denied file only in properties: say what and why in the message.
   explainDenial(error);
   if (error instanceof Error || (error !== null && typeof error === "object" && "message" in error)) {
     let message = String(error.message ?? "");
-    // Node's permission errors name the denied file only in properties: put it in the message.
-    if (error.code === "ERR_ACCESS_DENIED" && error.resource) message += ` (${error.permission}: ${error.resource})`;
+    const unexplained = !message.includes(" is denied (");       // a frozen error keeps Node's words
+    if (error.code === "ERR_ACCESS_DENIED" && error.resource && unexplained) {
+      message += ` (${error.permission}: ${error.resource})`;
+    }
     const described = {
       name: String(error.name ?? "Error"),
       message: withCause(message, error.cause),
       stack: cleanStack(String(error.stack ?? ""), display),
     };
     if (typeof error.code === "string") described.code = error.code;
-    // A permission denial names what was denied; the host adds why (it knows the read scope).
     if (typeof error.permission === "string") described.permission = error.permission;
     if (typeof error.resource === "string") described.resource = error.resource;
     return described;
