@@ -55,6 +55,12 @@ def test_configure_string_options_static_options_and_props_without_options(api) 
     assert (unknown.status_code, unknown.json()["param"]) == (400, "prop_name")
 
 
+def test_a_prop_definitions_extra_function_feeds_the_apps_options(api) -> None:
+    answer = api.ok("POST", "/triggers/configure", json={"id": "acme-new-item", "external_user_id": USER,
+                                                         "prop_name": "channel", "configured_props": {"projectId": 7}})
+    assert answer["stringOptions"] == ["7-general", "7-random"] and answer["errors"] == []
+
+
 def test_reload_props_reports_a_throw_without_dynamic_props(api) -> None:
     answer = api.ok("POST", "/triggers/props", json={"id": "acme-failing-options", "external_user_id": USER})
     assert answer["dynamicProps"] is None and answer["errors"] == ["additionalProps broke"]

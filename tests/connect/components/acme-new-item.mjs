@@ -11,6 +11,7 @@ export default {
     db: "$.service.db",
     timer: { type: "$.interface.timer", default: { intervalSeconds: 60 } },
     projectId: { propDefinition: [acme, "projectId"] },
+    channel: { propDefinition: [acme, "channel", (configured) => ({ teamId: configured.projectId })] },
     labels: { type: "string[]", label: "Labels", optional: true, reloadProps: true,
       async options() { return ["bug", "feature"]; } },
     color: { type: "string", label: "Color", options: ["red", "blue"], optional: true },

@@ -14,6 +14,14 @@ export default {
         };
       },
     },
+    channel: {
+      type: "string",
+      label: "Channel",
+      optional: true,
+      async options({ teamId }) {
+        return [`${teamId}-general`, `${teamId}-random`];
+      },
+    },
   },
   methods: {
     greeting() {
