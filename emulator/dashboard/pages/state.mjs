@@ -23,7 +23,8 @@ export function StatePage() {
     if (!file) return;
     const state = parseJson(await file.text(), file.name);
     // The file's first user takes this emulator's key (as `pd-emulator state import`): its sources show here.
-    const answer = await put(`/_emulator/state?owner=${keepOwners ? "as-is" : "me"}`, state);
+    // In the body: a cookie-authenticated change reads no query string.
+    const answer = await put("/_emulator/state", { ...state, owner: keepOwners ? "as-is" : "me" });
     const others = answer.data.owners.filter((o) => !o.yours)
       .map((o) => ` ${plural(o.sources, "source")} belong to user ${o.user_id} (${o.username}), not to you: they are not listed here.`);
     setMessage(`Imported ${file.name}: ${plural(answer.data.sources, "source")}, ${plural(answer.data.events, "event")}.${others.join("")}`);
