@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from emulator.domain.json_depth import MAX_JSON_DEPTH
 from emulator.devserver.state_file import StateFileError
 from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, create_source, emulator_config, run_source
@@ -86,10 +87,11 @@ async def test_state_is_written_in_the_format_it_is_read_in(tmp_path: Path) -> N
     assert json.loads(state.read_text()) == exported
 
 
-async def test_a_value_nested_500_deep_is_saved_and_loaded_again(tmp_path: Path) -> None:
+async def test_a_value_nested_to_the_depth_limit_is_saved_and_loaded_again(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
+    levels = MAX_JSON_DEPTH - 2          # the db and its key wrap the value
     deep: Any = "bottom"
-    for _ in range(500):
+    for _ in range(levels):
         deep = {"d": deep}
     config = emulator_config(state_file=str(state), api_key="pd_emu_persistent_key")
     async with Emulator(config) as emu, aiohttp.ClientSession() as session:
@@ -101,6 +103,6 @@ async def test_a_value_nested_500_deep_is_saved_and_loaded_again(tmp_path: Path)
         _, health = await api.get("/_emulator/health")
         assert health["status"] == "ok"
         value = emu.services.store.sources[source["id"]].db["deep"]
-    for _ in range(500):
+    for _ in range(levels):
         value = value["d"]
     assert value == "bottom"
