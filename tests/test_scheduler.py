@@ -170,6 +170,19 @@ async def test_cron_on_weekdays_at_nine_utc_fires_five_times_a_week(virtual: tup
     assert fires.timestamps("dc_a") == [nine_am + day * 86_400 for day in range(5)]
 
 
+async def test_cron_with_a_timezone_fires_at_nine_in_that_zone(virtual: tuple[Scheduler, Clock, Fires]) -> None:
+    scheduler, _, fires = virtual
+    scheduler.set_timer("dc_a", {"cron": "0 9 * * *", "timezone": "America/New_York"})
+    await scheduler.advance(seconds=2 * 86_400)
+    nine_am_new_york = JAN_1_2024_MS // 1000 + 14 * 3600          # EST is UTC-5 in January
+    assert fires.timestamps("dc_a") == [nine_am_new_york, nine_am_new_york + 86_400]
+
+
+def test_validate_timer_refuses_an_unknown_timezone() -> None:
+    with pytest.raises(ScheduleError, match="IANA"):
+        validate_timer({"cron": "0 9 * * *", "timezone": "Mars/Olympus"})
+
+
 async def test_cron_first_fires_at_the_next_match_after_now(virtual: tuple[Scheduler, Clock, Fires]) -> None:
     scheduler, clock, _ = virtual
     clock.set(now_ms=JAN_1_2024_MS + 7 * MINUTE_MS + 30_000)
