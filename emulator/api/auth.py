@@ -99,7 +99,7 @@ def reachable_source(request: web.Request, source_id: str) -> Source:
     own key reaches them too."""
     services = services_of(request)
     source = services.store.sources.get(source_id)
-    if source is not None and source.id in services.store.connect.triggers and _is_emulator_key(request):
+    if source is not None and source.id in services.store.connect.triggers and is_emulator_key(request):
         return source
     return services.store.get_source(current_user(request).id, source_id)
 
@@ -107,12 +107,7 @@ def reachable_source(request: web.Request, source_id: str) -> Source:
 def reachable_source_ids(request: web.Request) -> set[str]:
     services = services_of(request)
     mine = {s.id for s in services.store.user_sources(current_user(request).id)}
-    return mine | set(services.store.connect.triggers) if _is_emulator_key(request) else mine
-
-
-def _is_emulator_key(request: web.Request) -> bool:
-    owner = services_of(request).store.user_for_key(services_of(request).control.api_key)
-    return owner is not None and current_user(request).id == owner.id
+    return mine | set(services.store.connect.triggers) if is_emulator_key(request) else mine
 
 
 def is_emulator_key(request: web.Request) -> bool:
@@ -124,8 +119,6 @@ def is_emulator_key(request: web.Request) -> bool:
 def require_emulator_key(request: web.Request, action: str) -> None:
     """Emulator-wide operations (state, reset, users, faults) are for the emulator's own key only:
     any other user could otherwise read every key and credential, or wipe everyone's sources."""
-    services = services_of(request)
-    owner = services.store.user_for_key(services.control.api_key)
-    if owner is None or current_user(request).id != owner.id:
+    if not is_emulator_key(request):
         raise Forbidden(f"{action} needs the emulator's own API key (the one its banner prints), "
                         "not a key of a user created with POST /_emulator/users")
