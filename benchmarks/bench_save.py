@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,22 +25,10 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, start_process, stop_process
+from loadgen import describe_latencies, free_port, p99, probe_latencies, start_latency_probe, start_process, stop_process
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 START_MS = 1_700_000_000_000
-PROBE = """
-import sys, time, urllib.request
-url, key, period, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
-deadline = time.monotonic() + seconds
-while time.monotonic() < deadline:
-    began = time.perf_counter()
-    urllib.request.urlopen(request).read()
-    took = time.perf_counter() - began
-    print(f"{took * 1000:.3f}", flush=True)
-    time.sleep(max(0.0, period - took))
-"""
 
 
 def state_of_size(megabytes: float) -> dict:
@@ -66,25 +53,6 @@ def state_of_size(megabytes: float) -> dict:
     return state
 
 
-def probe(url: str, period_s: float, seconds: float) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", PROBE, url + "/v1/users/me/sources", KEY, str(period_s),
-                             str(seconds)], stdout=subprocess.PIPE, text=True)
-
-
-def latencies(process: subprocess.Popen[str]) -> list[float]:
-    out, _ = process.communicate()
-    return sorted(float(line) for line in out.split())
-
-
-def describe(values: list[float]) -> str:
-    return (f"p50 {statistics.median(values):6.2f} ms  p99 {p99(values):6.2f} ms  max {values[-1]:7.2f} ms  "
-            f"(n={len(values)})")
-
-
-def p99(values: list[float]) -> float:
-    return values[min(len(values) - 1, int(len(values) * 0.99))]
-
-
 def write_db(url: str, n: int) -> None:
     request = urllib.request.Request(f"{url}/_emulator/sources/dc_0000xxxx/db", method="PUT",
                                      data=json.dumps({"db": {"n": n}}).encode(),
@@ -103,7 +71,7 @@ def measure(megabytes: float, seconds: float, probe_ms: float) -> None:
                                 "--clock", "virtual", "--quiet", "--state", str(path)], url + "/_emulator/health",
                                timeout=300, cwd=folder)
         try:
-            idle = latencies(probe(url, probe_ms / 1000, seconds))
+            idle = probe_latencies(start_latency_probe(url + "/v1/users/me/sources", KEY, probe_ms / 1000, seconds))
             saves: list[float] = []
             stop = threading.Event()
 
@@ -122,7 +90,7 @@ def measure(megabytes: float, seconds: float, probe_ms: float) -> None:
 
             changer = threading.Thread(target=keep_changing)
             changer.start()
-            busy = latencies(probe(url, probe_ms / 1000, seconds))
+            busy = probe_latencies(start_latency_probe(url + "/v1/users/me/sources", KEY, probe_ms / 1000, seconds))
             stop.set()
             changer.join()
         finally:
@@ -130,8 +98,8 @@ def measure(megabytes: float, seconds: float, probe_ms: float) -> None:
     print(f"state of {size_mb:.1f} MB: {len(saves)} saves in {seconds:g} s, write → file replaced "
           f"p50 {statistics.median(saves):.0f} ms (includes up to 200 ms of save debounce)" if saves else
           f"state of {size_mb:.1f} MB: no save completed")
-    print(f"  GET /v1/users/me/sources, nothing saving: {describe(idle)}")
-    print(f"  the same while saving:                    {describe(busy)}")
+    print(f"  GET /v1/users/me/sources, nothing saving: {describe_latencies(idle)}")
+    print(f"  the same while saving:                    {describe_latencies(busy)}")
     print(f"  p99 while saving {p99(busy):.1f} ms vs {p99(idle):.1f} ms idle: +{p99(busy) - p99(idle):.1f} ms "
           f"(goal <= 10 ms); max {busy[-1]:.1f} ms vs {idle[-1]:.1f} ms")
 

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -176,3 +177,38 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait(5)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+_LATENCY_PROBE = """
+import sys, time, urllib.request
+url, key, period, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})
+deadline = time.monotonic() + seconds
+while time.monotonic() < deadline:
+    began = time.perf_counter()
+    urllib.request.urlopen(request).read()
+    took = time.perf_counter() - began
+    print(f"{took * 1000:.3f}", flush=True)
+    time.sleep(max(0.0, period - took))
+"""
+
+
+def start_latency_probe(url: str, key: str, period_s: float, seconds: float) -> subprocess.Popen[str]:
+    """Another client, in its own process: GET `url` one request at a time every `period_s`."""
+    return subprocess.Popen([sys.executable, "-c", _LATENCY_PROBE, url, key, str(period_s), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def probe_latencies(process: subprocess.Popen[str]) -> list[float]:
+    """The probe's latencies in ms, sorted."""
+    out, _ = process.communicate()
+    return sorted(float(line) for line in out.split())
+
+
+def p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+
+def describe_latencies(values: list[float]) -> str:
+    return (f"p50 {statistics.median(values):6.2f} ms  p99 {p99(values):6.2f} ms  max {values[-1]:7.2f} ms  "
+            f"(n={len(values)})")

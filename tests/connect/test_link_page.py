@@ -1,31 +1,14 @@
 """The offline Connect Link page: an end user connects an account in Chromium, with nothing from the network."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
 import requests
 
-from tests.dashboard.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
+from tests.dashboard.conftest import WAIT_MS, browser  # noqa: F401 (the one Chromium fixture)
 
 USER = "user-link"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see README's test command)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def test_an_end_user_connects_an_account_through_the_link_page(browser, api, emu, receiver) -> None:
+def test_an_end_user_connects_an_account_through_the_link_page(browser, api, emu, receiver) -> None:  # noqa: F811
     token = api.ok("POST", "/tokens", json={"external_user_id": USER, "app_id": "acme",
                                             "webhook_uri": receiver.url + "/connect"})
     assert token["connect_link_url"].startswith(emu.url + "/_static/connect.html?token=ctok_")
