@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import free_port, start_process, stop_process  # noqa: E402
+from loadgen import free_port, start_process, stop_process
 
 HERE = Path(__file__).resolve().parent
 KEY = "pd_emu_benchmark_key_0123456789abcdef"

@@ -22,9 +22,9 @@ from pathlib import Path
 from watchfiles import awatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from emulator.config import Config  # noqa: E402
-from emulator.server.runner import Emulator  # noqa: E402
-from emulator.devserver.watcher import STEP_MS, WATCHER  # noqa: E402
+from emulator.config import Config
+from emulator.devserver.watcher import STEP_MS, WATCHER
+from emulator.server.runner import Emulator
 
 PLATFORM_IMPORT = 'import {{ axios }} from "@pipedream/platform";\n'
 CODE = """export default {{ key: "bench", name: "Bench", version: "0.0.{n}", type: "source",

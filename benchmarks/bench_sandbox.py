@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emulator.sandbox import Invocation, SandboxHost, SandboxLimits  # noqa: E402
-from emulator.sandbox.node_runtime import NODE_DIR, find_node  # noqa: E402
-from emulator.sandbox.transport import NodeProcess  # noqa: E402
+from emulator.sandbox import Invocation, SandboxHost, SandboxLimits
+from emulator.sandbox.node_runtime import NODE_DIR, find_node
+from emulator.sandbox.transport import NodeProcess
 
 ECHO_RUNNER = """
 import {{ openChannel }} from "{channel}";

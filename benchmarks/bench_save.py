@@ -25,7 +25,15 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import describe_latencies, free_port, p99, probe_latencies, start_latency_probe, start_process, stop_process
+from loadgen import (
+    describe_latencies,
+    free_port,
+    p99,
+    probe_latencies,
+    start_latency_probe,
+    start_process,
+    stop_process,
+)
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 START_MS = 1_700_000_000_000

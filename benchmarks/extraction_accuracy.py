@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from emulator.props.extract import ExtractionError, ModuleCache, extract_file, is_component_file  # noqa: E402
-from emulator.props.node_import import differences, static_view  # noqa: E402
-from emulator.sandbox.props_import import complete_with_node, import_with_node_sync  # noqa: E402
+from emulator.props.extract import ExtractionError, ModuleCache, extract_file, is_component_file
+from emulator.props.node_import import differences, static_view
+from emulator.sandbox.props_import import complete_with_node, import_with_node_sync
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 # Component packages published on npm (not every app has one: github, rss or http do not).

@@ -16,8 +16,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 

@@ -21,6 +21,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from real_sources.scenario import Outcome, Scenario, install, load_scenarios, play
+
 from emulator.testing.fixtures import PdEmulator, fixture_config
 
 # Every scenario's dates are written against this clock: 2026-01-05T12:00:00Z.

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 
-
 class ApiError(Exception):
     """An error the caller caused (or, for 5xx, one we did); rendered as `{"error", "code", ...}`."""
 

@@ -29,8 +29,8 @@ def test_no_module_is_part_of_an_import_cycle() -> None:
     assert cycles == []
 
 
-def test_ruff_finds_nothing_in_the_package() -> None:
-    result = _run(sys.executable, "-m", "ruff", "check", "--no-cache", "emulator")
+def test_ruff_finds_nothing_in_the_package_tests_or_benchmarks() -> None:
+    result = _run(sys.executable, "-m", "ruff", "check", "--no-cache", "emulator", "tests", "benchmarks", "fixtures")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

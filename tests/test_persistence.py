@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator.domain.json_depth import MAX_JSON_DEPTH
 from emulator.devserver.state_file import StateFileError
+from emulator.domain.json_depth import MAX_JSON_DEPTH
 from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, create_source, emulator_config, run_source
 

@@ -16,12 +16,12 @@ from typing import Any
 from aiohttp import web
 
 from emulator.api.auth import current_user, reachable_source, reachable_source_ids
-from emulator.api.params import read_params, shape
 from emulator.api.event_stream import STREAM_END, open_stream, send, serve, write_raw
-from emulator.errors import NotFound
+from emulator.api.params import read_params, shape
 from emulator.domain.event_summary import event_summary, run_with_events
 from emulator.domain.models import Source, User
 from emulator.domain.run_log import RunRecord
+from emulator.errors import NotFound
 from emulator.props.prop_types import driving_timer
 from emulator.runtime.activity_audience import EMULATOR_OWNER, EVERYONE
 from emulator.runtime.activity_bus import OVERFLOW

@@ -5,8 +5,8 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.errors import Forbidden, Unauthorized
 from emulator.domain.models import Source, User
+from emulator.errors import Forbidden, Unauthorized
 from emulator.server.services import services_of
 
 USER = web.RequestKey("pd_user", User)

@@ -11,8 +11,8 @@ from emulator.api.connect_auth import connect_caller
 from emulator.api.connect_common import connect_of
 from emulator.api.params import read_params, resource_page
 from emulator.connect import accounts
-from emulator.domain.connect_state import new_secret
 from emulator.connect.triggers import check_webhook_urls
+from emulator.domain.connect_state import new_secret
 from emulator.errors import BadRequest, NotFound
 from emulator.server.services import services_of
 

@@ -13,11 +13,19 @@ from emulator.api.connect_auth import connect_caller
 from emulator.api.connect_common import ascending_page, connect_of
 from emulator.api.params import read_params
 from emulator.connect import registry
-from emulator.connect.configure import (ConfigureCall, error_message, merge_dynamic, observations, options_answer,
-                                        prop_of, run_configure, sandbox_props)
+from emulator.connect.configure import (
+    ConfigureCall,
+    error_message,
+    merge_dynamic,
+    observations,
+    options_answer,
+    prop_of,
+    run_configure,
+    sandbox_props,
+)
 from emulator.connect.emitters import emitter_to_api
-from emulator.domain.connect_models import DynamicProps, ExternalUser
 from emulator.connect.triggers import WORKFLOW_ID, DeployRequest, check_webhook_urls
+from emulator.domain.connect_models import DynamicProps, ExternalUser
 from emulator.domain.models import Component
 from emulator.errors import BadRequest
 from emulator.server.services import services_of

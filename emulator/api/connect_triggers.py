@@ -13,9 +13,9 @@ from emulator.api.connect_auth import ConnectCaller, connect_caller
 from emulator.api.connect_common import connect_of
 from emulator.api.params import read_params, resource_page
 from emulator.connect.emitters import emitter_to_api
+from emulator.connect.triggers import check_webhook_urls, check_workflow_ids
 from emulator.domain.connect_models import EMITTER_TYPES, DeployedTrigger
 from emulator.domain.connect_state import new_secret
-from emulator.connect.triggers import check_webhook_urls, check_workflow_ids
 from emulator.errors import BadRequest
 from emulator.server.services import services_of
 

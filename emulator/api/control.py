@@ -6,18 +6,18 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.version import __version__
 from emulator.api.auth import current_user, own_source, reachable_source_ids, require_emulator_key
 from emulator.api.connect_common import CONNECT
 from emulator.api.json_body import json_response
 from emulator.api.params import read_params
-from emulator.timing.clock import ClockError
+from emulator.contract.openapi import document
 from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, json_size
 from emulator.domain.event_summary import run_with_events
-from emulator.errors import BadRequest
-from emulator.contract.openapi import document
-from emulator.server.services import services_of
 from emulator.domain.state_document import export_state, owned_by_key, owners
+from emulator.errors import BadRequest
+from emulator.server.services import services_of
+from emulator.timing.clock import ClockError
+from emulator.version import __version__
 
 routes = web.RouteTableDef()
 

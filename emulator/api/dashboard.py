@@ -21,8 +21,8 @@ from urllib.parse import urlencode, urlsplit
 from aiohttp import web
 
 from emulator.api.auth import SESSION_LOOKUP, current_user
-from emulator.errors import NotFound
 from emulator.domain.models import User
+from emulator.errors import NotFound
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()

@@ -6,18 +6,17 @@ Differences from the cloud: an event whose JSON is over 1 KB is listed in `event
 """
 from __future__ import annotations
 
-
 from aiohttp import web
 
 from emulator.api.auth import own_source
 from emulator.api.json_body import dumps, json_response
 from emulator.api.params import read_params, shaper, unchanged
-from emulator.errors import BadRequest
 from emulator.domain.event_log import event_sort_key
-from emulator.domain.ids import parse_event_id
 from emulator.domain.event_summary import event_summary
+from emulator.domain.ids import parse_event_id
 from emulator.domain.models import Event
 from emulator.domain.pagination import MAX_LIMIT, paginate, parse_limit
+from emulator.errors import BadRequest
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()

@@ -10,11 +10,11 @@ from aiohttp import web
 
 from emulator.api.auth import SAFE_METHODS, via_cookie
 from emulator.api.json_body import json_response
-from emulator.domain.json_depth import MAX_BODY_DEPTH, loads_bounded
-from emulator.errors import InvalidJson, UnsupportedMediaType
 from emulator.contract.openapi import request_schema, request_validator
 from emulator.contract.validation import check_params
+from emulator.domain.json_depth import MAX_BODY_DEPTH, loads_bounded
 from emulator.domain.pagination import Page, decode_cursor, encode_cursor, paginate, parse_limit
+from emulator.errors import InvalidJson, UnsupportedMediaType
 
 IGNORED_PARAMS = ("workspace_id", "org_id")
 

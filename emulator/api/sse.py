@@ -11,11 +11,11 @@ from aiohttp import web
 
 from emulator.api.auth import own_source
 from emulator.api.event_stream import STREAM_END, bounded_queue, offer, open_stream, send, serve
-from emulator.runtime.activity_bus import OVERFLOW
 from emulator.domain.event_log import event_sort_key
-from emulator.domain.ids import parse_event_id
 from emulator.domain.event_summary import event_summary
+from emulator.domain.ids import parse_event_id
 from emulator.domain.models import Event
+from emulator.runtime.activity_bus import OVERFLOW
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()

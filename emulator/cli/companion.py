@@ -23,7 +23,6 @@ from emulator.cli.output import Output, describe_schedule, event_line, format_re
 from emulator.config import DEFAULT_PORT
 
 
-
 # the commands ----------------------------------------------------------------------------------
 def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add the companion subcommands to the `pd-emulator` parser."""

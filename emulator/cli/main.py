@@ -10,15 +10,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from emulator.version import __version__
+from emulator.api.connect_common import CONNECT
 from emulator.cli import companion
 from emulator.cli.client import CONNECTION_FILE
-from emulator.api.connect_common import CONNECT
 from emulator.config import DEFAULT_PORT, Config
 from emulator.connect.service import check_project_id
 from emulator.devserver.console import Console
 from emulator.devserver.state_file import StateFileError, StateSaveError
 from emulator.outbound.cassette import CassetteError
+from emulator.version import __version__
 
 DEFAULT_FOLDER = "sample_components"
 

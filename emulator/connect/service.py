@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from emulator.config import Config
 from emulator.connect.delivery import ConnectDelivery, Notifier
 from emulator.connect.natives import install_natives
-from emulator.domain.connect_state import PROJECT_ID, ConnectState
 from emulator.connect.triggers import ConnectTriggers
+from emulator.domain.connect_state import PROJECT_ID, ConnectState
 from emulator.domain.store import Store
 from emulator.runtime.invocation import Runtime
 from emulator.runtime.lifecycle import SourceLifecycle

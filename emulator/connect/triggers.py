@@ -6,9 +6,9 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.domain.connect_models import DeployedTrigger, ExternalUser, TriggerWebhook
 from emulator.connect.natives import HTTP_KEY, TIMER_KEY, native_of
 from emulator.connect.registry import display_name
+from emulator.domain.connect_models import DeployedTrigger, ExternalUser, TriggerWebhook
 from emulator.domain.connect_state import ConnectState
 from emulator.domain.models import Component, Source
 from emulator.domain.store import Store

@@ -7,8 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emulator.devserver.last_good import (error_location, is_last_good_copy, pin_last_good,
-                                           syntax_error_location, unpin_last_good)
+from emulator.devserver.last_good import (
+    error_location,
+    is_last_good_copy,
+    pin_last_good,
+    syntax_error_location,
+    unpin_last_good,
+)
 from emulator.domain.models import Component
 from emulator.domain.store import Store
 from emulator.errors import HookFailed

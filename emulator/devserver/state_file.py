@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emulator.errors import ApiError
 from emulator.contract.openapi import request_schema
 from emulator.contract.validation import validate
 from emulator.devserver.state_snapshot import UnserialisableState, serialise, take_snapshot
+from emulator.errors import ApiError
 
 log = logging.getLogger("emulator")
 SAVE_DEBOUNCE_S = 0.2            # a SIGKILL loses at most the changes of this window plus one save

@@ -8,8 +8,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from emulator.domain.connect_models import (AccessToken, AccountLink, ConnectToken, DeployedTrigger, DynamicProps,
-                                     ExternalUser, Project, TriggerWebhook)
+from emulator.domain.connect_models import (
+    AccessToken,
+    AccountLink,
+    ConnectToken,
+    DeployedTrigger,
+    DynamicProps,
+    ExternalUser,
+    Project,
+    TriggerWebhook,
+)
 from emulator.domain.ids import IdFactory
 from emulator.errors import BadRequest, NotFound
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from emulator.domain.ids import event_id, parse_event_id
 from emulator.domain.event_summary import json_size
+from emulator.domain.ids import event_id, parse_event_id
 from emulator.domain.models import Event
 
 EVENTS_KEPT_PER_CHANNEL = 100

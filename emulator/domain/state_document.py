@@ -4,10 +4,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from emulator.errors import BadRequest
-from emulator.domain.models import (Account, AutoSubscription, Component, Source, Subscription, User,
-                             Webhook)
+from emulator.domain.models import Account, AutoSubscription, Component, Source, Subscription, User, Webhook
 from emulator.domain.store import Store
+from emulator.errors import BadRequest
 
 STATE_FORMAT = 1
 RECORD_COLLECTIONS: dict[str, type] = {

@@ -9,11 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.domain.connect_state import ConnectState
-from emulator.errors import NotFound
 from emulator.domain.event_log import EventLog
 from emulator.domain.ids import IdFactory
-from emulator.domain.models import (Account, AutoSubscription, Component, Source, Subscription, User,
-                             Webhook)
+from emulator.domain.models import Account, AutoSubscription, Component, Source, Subscription, User, Webhook
+from emulator.errors import NotFound
 
 DEFAULT_USERNAME = "dev"
 _by_id = operator.attrgetter("id")

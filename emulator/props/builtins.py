@@ -4,8 +4,8 @@ from __future__ import annotations
 import functools
 import json
 import math
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
 from emulator.props import operators
 from emulator.props.operators import UNSUPPORTED

@@ -10,8 +10,8 @@ from emulator.props.evaluate import Evaluator
 from emulator.props.extraction import Extraction
 from emulator.props.imports import INLINE_FILE, ModuleCache, ModuleLoader, read_source
 from emulator.props.load_check import load_problems
-from emulator.props.node_resolution import is_relative
 from emulator.props.modules import ModuleRecord
+from emulator.props.node_resolution import is_relative
 from emulator.props.values import Unknown
 
 __all__ = ["Diagnostic", "Extraction", "ExtractionError", "ModuleCache", "extract_code",

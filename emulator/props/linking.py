@@ -9,8 +9,8 @@ from tree_sitter import Node
 
 from emulator.props.diagnostics import ExtractionError
 from emulator.props.imports import INLINE_FILE, ModuleLoader, read_source
-from emulator.props.node_resolution import is_relative, resolve_relative
 from emulator.props.modules import Binding, ModuleRecord
+from emulator.props.node_resolution import is_relative, resolve_relative
 from emulator.props.operators import number
 from emulator.props.parse import field_of, string_literal
 from emulator.props.values import UNDEFINED, JSFunction, JSObject, Namespace, Unknown

@@ -1,9 +1,9 @@
 """JavaScript values as the static evaluator holds them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Callable
 
 from tree_sitter import Node
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from emulator.errors import Unprocessable
 from emulator.domain.ids import BASE62
 from emulator.domain.models import Component
-from emulator.props.extract import Extraction, ExtractionError, extract_code
 from emulator.domain.store import Store
+from emulator.errors import Unprocessable
+from emulator.props.extract import Extraction, ExtractionError, extract_code
 from emulator.sandbox.containment import DEFAULT_CONTAINMENT, Containment
 from emulator.sandbox.props_import import complete_with_node
 

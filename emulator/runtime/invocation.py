@@ -4,30 +4,30 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
-from emulator.runtime.activity_bus import ActivityBus
-from emulator.runtime.configured_props import run_value
-from emulator.runtime.http_responses import PendingResponses
-from emulator.timing.clock import Clock
 from emulator.domain.db_limits import DB_BYTES_PER_SOURCE, DbSizes, run_copy, small_changes
 from emulator.domain.dedupe import dedupe_key, select_emits
 from emulator.domain.event_log import CHANNELS_PER_SOURCE
-from emulator.domain.text import clean_text
 from emulator.domain.ids import IdFactory, parse_event_id
 from emulator.domain.models import Component, Event, Source
 from emulator.domain.run_log import RunLog, RunRecord
+from emulator.domain.store import Store
+from emulator.domain.text import clean_text
 from emulator.outbound.oauth_signer import signer_uri
 from emulator.outbound.redaction import secret_values
 from emulator.outbound.run_errors import with_unanswered_requests
 from emulator.props import prop_types
+from emulator.runtime.activity_bus import ActivityBus
+from emulator.runtime.configured_props import run_value
+from emulator.runtime.http_responses import PendingResponses
+from emulator.runtime.webhook_delivery import WebhookDelivery
 from emulator.sandbox import heap_freeze
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.sandbox.read_roots import package_read_roots
+from emulator.timing.clock import Clock
 from emulator.timing.scheduler import Scheduler
-from emulator.domain.store import Store
-from emulator.runtime.webhook_delivery import WebhookDelivery
 
 MAX_CHAIN_DEPTH = 16
 PACE_S = 0.003               # longest stretch of emit processing between two turns of the loop

@@ -5,14 +5,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from emulator.domain.models import Component, Source, User
+from emulator.domain.store import Store
+from emulator.errors import BadRequest, HookFailed
+from emulator.props.prop_types import HTTP, has_prop_of_type
 from emulator.runtime.component_factory import create_from_code, create_from_url
 from emulator.runtime.configured_props import normalise_configured_props
-from emulator.errors import BadRequest, HookFailed
-from emulator.domain.models import Component, Source, User
 from emulator.runtime.invocation import Runtime
 from emulator.runtime.timers import SourceTimers
-from emulator.domain.store import Store
-from emulator.props.prop_types import HTTP, has_prop_of_type
 
 
 class SourceLifecycle:

@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from .containment import Containment
 from .component_module import ComponentModule, file_module, write_inline_module
+from .containment import Containment
 from .import_scan import needs_resolve_hooks
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node

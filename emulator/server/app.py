@@ -8,19 +8,36 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.api import (activity, components, connect_accounts, connect_control, connect_link, connect_oauth,
-                          connect_registry, connect_triggers, control, dashboard, endpoints, events, outbound_http,
-                          samples, sources, sse, subscriptions, users)
-from emulator.api.connect_common import CONNECT
-from emulator.connect.service import build_connect
+from emulator.api import (
+    activity,
+    components,
+    connect_accounts,
+    connect_control,
+    connect_link,
+    connect_oauth,
+    connect_registry,
+    connect_triggers,
+    control,
+    dashboard,
+    endpoints,
+    events,
+    outbound_http,
+    samples,
+    sources,
+    sse,
+    subscriptions,
+    users,
+)
 from emulator.api.auth import auth_middleware
+from emulator.api.connect_common import CONNECT
 from emulator.api.endpoints import endpoint_host, handle_endpoint_request
 from emulator.api.event_stream import STREAMS, OpenStreams
 from emulator.config import Config
+from emulator.connect.service import build_connect
 from emulator.devserver.deploy_config import deploy_folders
-from emulator.server.host_guard import host_guard_middleware
 from emulator.devserver.state_file import StateSaver, read_state_file
 from emulator.devserver.watcher import WATCHER, FolderWatcher
+from emulator.server.host_guard import host_guard_middleware
 from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
 from emulator.server.services import SERVICES, build_services, services_of
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
+from emulator.config import Config
 from emulator.devserver.state_file import StateSaveError
 from emulator.server.app import build_app
-from emulator.config import Config
 from emulator.server.middleware import INTERNAL_ERRORS
 from emulator.server.services import SERVICES, Services
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 
-
 class EmulatorError(RuntimeError):
     """The emulator itself failed while serving the test (a bug in the emulator, not in the test)."""
 

@@ -10,7 +10,6 @@ from emulator.config import Config
 from emulator.server.runner import Emulator
 
 
-
 def fixture_config(folders: Sequence[str | Path] = (), speed: float | None = None, **overrides: Any) -> Config:
     """A test emulator: free port, no watcher, virtual clock unless a speed asks for a real one, and
     offline: a source's request reaches no real service unless a stub or a cassette answers it."""

@@ -97,8 +97,7 @@ async def test_workspace_id_is_accepted_and_ignored(api: ApiClient) -> None:
 
 
 async def test_health_needs_no_key(api: ApiClient) -> None:
-    async with aiohttp.ClientSession() as bare:
-        async with bare.get(api.base + "/_emulator/health") as response:
-            body = await response.json()
+    async with aiohttp.ClientSession() as bare, bare.get(api.base + "/_emulator/health") as response:
+        body = await response.json()
     assert body["status"] == "ok"
     assert body["clock"]["mode"] == "virtual"

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from emulator.cli.main import main
 from emulator.cli.client import Client, Connection
+from emulator.cli.main import main
 from emulator.config import Config
 from emulator.server.runner import ThreadedEmulator
 from tests.conftest import START_MS

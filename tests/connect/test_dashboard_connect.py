@@ -19,7 +19,7 @@ def with_dashboard() -> Iterator[PdEmulatorServer]:
     server.stop()
 
 
-def test_the_connect_page_shows_users_triggers_and_live_delivery_state(browser, with_dashboard,  # noqa: F811
+def test_the_connect_page_shows_users_triggers_and_live_delivery_state(browser, with_dashboard,
                                                                       receiver) -> None:
     api = ConnectApi(with_dashboard)
     api.account("alice")

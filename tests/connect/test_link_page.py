@@ -8,7 +8,7 @@ from tests.dashboard.conftest import WAIT_MS, browser  # noqa: F401 (the one Chr
 USER = "user-link"
 
 
-def test_an_end_user_connects_an_account_through_the_link_page(browser, api, emu, receiver) -> None:  # noqa: F811
+def test_an_end_user_connects_an_account_through_the_link_page(browser, api, emu, receiver) -> None:
     token = api.ok("POST", "/tokens", json={"external_user_id": USER, "app_id": "acme",
                                             "webhook_uri": receiver.url + "/connect"})
     assert token["connect_link_url"].startswith(emu.url + "/_static/connect.html?token=ctok_")

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import ApiClient
-from tests.outbound.conftest import (API_KEY_SECRET, TOKEN_SECRET, Upstream, body_json, call, create_caller,
-                                     emitted)
+from tests.outbound.conftest import API_KEY_SECRET, TOKEN_SECRET, Upstream, body_json, call, create_caller, emitted
 
 
 async def test_offline_blocks_inside_the_component_naming_request_and_remedy(

@@ -3,7 +3,6 @@ first, per source, bad input as a 400 naming the field, files reloaded on save."
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -127,7 +126,7 @@ STUB_FILE = [{"url": f"{HOST}/from-file", "json": {"v": 1}}]
 
 
 @pytest.mark.parametrize("watched", [{"api.stubs.json": json.dumps(STUB_FILE)}], indirect=True)
-async def test_stub_files_load_at_start_and_reload_on_save(watched: Watched) -> None:  # noqa: F811
+async def test_stub_files_load_at_start_and_reload_on_save(watched: Watched) -> None:
     api = watched.api
     await api.ok("PUT", "/_emulator/http", json={"mode": "offline"})
     source_id = (await create_caller(api))["id"]

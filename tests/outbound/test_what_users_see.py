@@ -34,7 +34,7 @@ async def test_console_prints_blocked_requests_always_and_the_rest_with_verbose(
     assert len(stubbed) == (1 if verbose else 0)
 
 
-def test_logs_list_each_runs_requests(cli: Cli) -> None:  # noqa: F811
+def test_logs_list_each_runs_requests(cli: Cli) -> None:
     source = cli.deploy(CALLER.replace('service: { type: "app", app: "service" },', ""))
     cli.api.call("PUT", "/_emulator/http", {"mode": "offline"})
     try:
@@ -57,7 +57,7 @@ def test_serve_refuses_to_replay_a_missing_cassette(tmp_path: Path, capsys: pyte
     assert f"cassette {missing} does not exist" in capsys.readouterr().out
 
 
-def test_sample_command_emits_the_sample_event(cli: Cli) -> None:  # noqa: F811
+def test_sample_command_emits_the_sample_event(cli: Cli) -> None:
     source = cli.deploy("""export default { key: "s", name: "S", version: "0.0.1", type: "source", props: {},
       async run() {}, sampleEmit: { id: "x1", text: "hello" } };""", name="sampled")
     code, out, _ = cli("sample", "sampled")

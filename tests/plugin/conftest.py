@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
+import requests  # noqa: F401
 
 # Imported once here: pytester unloads what an in-process run imported, and re-importing these
 # per run is slow (the emulator) or breaks them (requests' cookie jar classes).
 import emulator.testing.fixtures  # noqa: F401
-import requests  # noqa: F401
-
 
 # A user's project as strict as ours: strict pytest-asyncio, strict markers, warnings as errors.
 # Unrelated plugins of this environment are off: each in-process run would re-import them.

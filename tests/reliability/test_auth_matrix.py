@@ -23,8 +23,8 @@ import requests
 
 from emulator.api.dashboard import session_cookie_for
 from emulator.domain.ids import IdFactory
-from emulator.server.runner import ThreadedEmulator
 from emulator.domain.store import Store
+from emulator.server.runner import ThreadedEmulator
 from tests.reliability.harness import JsonClient
 
 SECRET = "xoxb-owner-secret-0123456789"

@@ -31,11 +31,11 @@ from typing import Any
 import pytest
 import requests
 
-from emulator.domain.ids import IdFactory
-from emulator.server.runner import Emulator
 from emulator.devserver.state_file import read_state_file
+from emulator.domain.ids import IdFactory
 from emulator.domain.state_document import import_state
 from emulator.domain.store import Store
+from emulator.server.runner import Emulator
 from tests.conftest import emulator_config
 
 KEY = "pd_emu_durability_key_0123456789ab"

@@ -77,7 +77,7 @@ def served() -> Iterator[ThreadedEmulator]:
         yield emulator
 
 
-def test_in_a_browser_the_hostile_page_never_reads_the_dashboard_session(browser: Any,  # noqa: F811
+def test_in_a_browser_the_hostile_page_never_reads_the_dashboard_session(browser: Any,
                                                                          served: ThreadedEmulator) -> None:
     headers = {"Authorization": f"Bearer {served.api_key}"}
     source = requests.post(served.url + "/v1/sources", json={"component_code": HOSTILE_SOURCE}, headers=headers,

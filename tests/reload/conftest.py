@@ -10,8 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from emulator.server.runner import Emulator
 from emulator.devserver.watcher import WATCHER
+from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, emulator_config
 
 

@@ -50,10 +50,9 @@ async def test_custom_response_is_what_respond_gave(api: ApiClient) -> None:
 
 async def test_http_event_has_the_documented_fields(api: ApiClient, emu: Any) -> None:
     source = await create_source(api, CUSTOM)
-    async with aiohttp.ClientSession() as session:
-        async with session.post(await _endpoint(source) + "?a=b", data="x=1&y=2",
-                                headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
-            assert response.status == 201
+    async with aiohttp.ClientSession() as session, session.post(await _endpoint(source) + "?a=b", data="x=1&y=2",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"}) as response:
+        assert response.status == 201
     await emu.services.runtime.idle()          # the answer came at respond(); the emit follows it
     _, body = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     event = body["data"][0]["event"]
@@ -80,10 +79,9 @@ async def test_a_run_that_never_responds_answers_400_saying_so(api: ApiClient) -
 
 async def test_without_custom_response_the_answer_is_200_at_once(api: ApiClient, emu: Any) -> None:
     source = await create_source(api, DEFAULT)
-    async with aiohttp.ClientSession() as session:
-        async with session.post(await _endpoint(source), json={"n": 1}) as response:
-            assert response.status == 200
-            assert "Success!" in await response.text()
+    async with aiohttp.ClientSession() as session, session.post(await _endpoint(source), json={"n": 1}) as response:
+        assert response.status == 200
+        assert "Success!" in await response.text()
     await emu.services.runtime.idle()
     _, body = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     assert body["data"][0]["event"] == {"n": 1}
@@ -91,10 +89,9 @@ async def test_without_custom_response_the_answer_is_200_at_once(api: ApiClient,
 
 async def test_options_answers_cors(api: ApiClient) -> None:
     source = await create_source(api, DEFAULT)
-    async with aiohttp.ClientSession() as session:
-        async with session.options(await _endpoint(source)) as response:
-            assert response.status == 200
-            assert response.headers["Access-Control-Allow-Origin"] == "*"
+    async with aiohttp.ClientSession() as session, session.options(await _endpoint(source)) as response:
+        assert response.status == 200
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 async def test_unknown_endpoint_is_404_and_too_large_body_is_413(api: ApiClient) -> None:
@@ -109,10 +106,9 @@ async def test_unknown_endpoint_is_404_and_too_large_body_is_413(api: ApiClient)
 async def test_an_inactive_source_answers_200_without_running(api: ApiClient) -> None:
     source = await create_source(api, DEFAULT)
     await api.put(f"/v1/sources/{source['id']}", json={"active": False})
-    async with aiohttp.ClientSession() as session:
-        async with session.post(await _endpoint(source), json={"n": 1}) as response:
-            assert response.status == 200
-            assert "inactive" in await response.text()
+    async with aiohttp.ClientSession() as session, session.post(await _endpoint(source), json={"n": 1}) as response:
+        assert response.status == 200
+        assert "inactive" in await response.text()
     _, body = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     assert body["data"] == []
 
