@@ -79,6 +79,10 @@ def _reason(exc: BaseException, message: str) -> str:
     if isinstance(exc, BadHttpMethod):
         return "https traffic" if "HTTPS traffic" in message else "bad http method"
     if isinstance(exc, BadStatusLine | InvalidURLError):
+        quoted = re.search(r"'(.*)'$", message)      # "Bad status line 'GET / HTTP/1.x'"
+        parts = quoted[1].split(" ") if quoted else []
+        if len(parts) == 3 and parts[2].startswith("HTTP/") and not re.fullmatch(r"HTTP/\d\.\d", parts[2]):
+            return "invalid http version"
         return "bad status line"
     if isinstance(exc, TransferEncodingError):      # its message is the chunk-size line itself, or one of these
         return next((m for m in ("Not enough data", "Unexpected LF") if message.startswith(m)), "chunk size")
@@ -86,7 +90,7 @@ def _reason(exc: BaseException, message: str) -> str:
 
 
 def _line_too_long(exc: LineTooLong) -> ApiError:
-    line, limit = (exc.args + ("", "?"))[:2]
+    line, limit = (*exc.args, "", "?")[:2]
     if _is_request_line(line):
         return RequestLineTooLong(f"request line too long (max {limit} bytes)")
     name = _header_name(bytes(line)) if PURE_PYTHON_PARSER else None
