@@ -9,6 +9,7 @@ import pytest
 
 from emulator.server.runner import Emulator
 from emulator.testing.fixtures import PdEmulator, PdEmulatorServer
+from tests.conftest import ApiClient
 from tests.raw_http import Server, exchange
 
 LIMITS = {"max_request_line_bytes": 200, "max_header_field_bytes": 300, "max_header_count": 6}
@@ -47,3 +48,11 @@ async def test_the_pytest_plugins_async_emulator_answers_json(pd_emulator: PdEmu
 def test_the_pytest_plugins_threaded_emulator_answers_json(pd_emulator_server: PdEmulatorServer) -> None:
     answer = exchange(Server(pd_emulator_server.url, "", ""), b"G@T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     assert answer.body == {"error": "invalid HTTP method in the request line: 'G@T'", "code": "malformed_request"}
+
+
+@pytest.mark.emulator_config(max_body_bytes=1000)
+async def test_a_body_over_the_configured_limit_is_413_naming_it(api: ApiClient) -> None:
+    status, body = await api.post("/v1/sources", json={"component_code": "x" * 2000})
+    assert (status, body) == (413, {"error": "request body too large for /v1/sources (max 1000 bytes)",
+                                    "code": "payload_too_large"})
+    assert (await api.post("/v1/sources", json={"component_code": "x"}))[0] != 413
