@@ -130,6 +130,10 @@ def _chunk_problem(reason: str) -> str:
 
 
 def _header_problem(exc: BaseException, message: str, reason: str) -> ApiError:
+    if "content-encoding" in reason:          # "can not decode content-encoding: gzip"
+        coding = reason.split("content-encoding:", 1)[-1].split()[:1]
+        return MalformedRequest(f"request body does not decode as its Content-Encoding says{_quoted(''.join(coding))}",
+                                param="Content-Encoding")
     if "content-length" in reason:
         if "duplicate" in reason:
             return MalformedRequest("duplicate Content-Length header", param="Content-Length")

@@ -167,3 +167,15 @@ def test_a_client_leaving_mid_body_is_no_internal_error(served: ThreadedEmulator
     time.sleep(0.3)
     assert exchange(server, authorized_get(server)).status == 200
     assert served.emulator is not None and served.emulator.internal_errors == []
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_a_body_that_does_not_decode_as_its_content_encoding_says(server: Server, coding: str) -> None:
+    raw = (f"POST /v1/sources HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {server.key}\r\n"
+           f"Content-Type: application/json\r\nContent-Encoding: {coding}\r\nContent-Length: 10\r\n\r\n0123456789")
+    answer = exchange(server, raw.encode())
+    assert (answer.status, answer.body) == (400, {
+        "error": f"request body does not decode as its Content-Encoding says: '{coding}'",
+        "code": "malformed_request", "param": "Content-Encoding"})
+    if server.internal_errors is not None:
+        assert server.internal_errors == []
