@@ -30,7 +30,9 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
     except ApiError as exc:
         return error_response(exc.status, exc.body())
     except (web.RequestPayloadError, HttpProcessingError) as exc:
-        # The body broke off mid-way (bad chunked encoding, or shorter than its Content-Length).
+        if not isinstance(exc, web.RequestPayloadError) and request.content.exception() is None:
+            return _internal_error(request, exc)        # not this request's body: a parser of ours failed
+        # The body broke off mid-way: bad chunked encoding, a Content-Encoding it does not decode as.
         error = describe_parse_error(exc)
         response = error_response(error.status, error.body())
         response.force_close()
