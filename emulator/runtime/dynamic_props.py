@@ -21,7 +21,7 @@ from emulator.timing.clock import Clock
 
 ADDITIONAL_PROPS = "additionalProps"
 RETURNED = "$returned"                  # the runner's emit carrying the method's result (configure.mjs)
-FRAME = re.compile(r"\(?(?:file://)?(/[^\s():]+):(\d+):(\d+)\)?")
+FRAME = re.compile(r"(?:file://)?([^\s()]+\.[cm]?[jt]s):(\d+):(\d+)")   # `at f (/x/y.mjs:7:11)`
 
 
 @dataclass
