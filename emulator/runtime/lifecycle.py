@@ -81,11 +81,9 @@ class SourceLifecycle:
         code_or_props_changed = component.id != source.component_id or "configured_props" in params
         previous = (source.component_id, source.configured_props, source.active, source.configurable_props)
         if code_or_props_changed:
-            given = params.get("configured_props") or {}
-            if not isinstance(given, dict):
-                raise BadRequest("configured_props must be an object", param="configured_props")
             configurable, configured = await self._configure(user.id, component, source,
-                                                             {**source.configured_props, **given}, "update")
+                                                             params.get("configured_props") or {}, "update",
+                                                             stored=source.configured_props)
         if params.get("name"):
             source.name = params["name"]
             source.name_slug = self.store.unique_slug(user.id, params["name"], ignore_source=source.id)
@@ -176,13 +174,20 @@ class SourceLifecycle:
                 await self._quiet_hook(source, "activate")
             raise
 
-    async def _configure(self, user_id: str, component: Component, source: Source, given: Any,
-                         when: str) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
+    async def _configure(self, user_id: str, component: Component, source: Source, given: Any, when: str,
+                         stored: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
         """(the source's own configurable props, or None for the component's; its configured props).
 
         The static props are checked first (an account must be the user's before any code sees its
         credentials); then additionalProps(), when the component has it, runs with them in the sandbox
-        (Connect's code path), and the whole list it gives is what `given` is checked against."""
+        (Connect's code path), and the whole list it gives is what the props are checked against.
+        `stored`: the source's props so far, under `given`; those of a prop additionalProps() added
+        before and no longer adds are dropped."""
+        if not isinstance(given, dict):
+            raise BadRequest("configured_props must be an object", param="configured_props")
+        added_before = {p.get("name") for p in source.configurable_props or []} - \
+            {p.get("name") for p in component.configurable_props}
+        given = {**{k: v for k, v in (stored or {}).items() if k not in added_before}, **given}
         configured = self._configured(user_id, component.configurable_props, source, given)
         if not uses_additional_props(component):
             return None, configured
@@ -195,6 +200,8 @@ class SourceLifecycle:
             raise additional_props_failed(component, result, when)
         if configurable == static:
             return None, configured           # it has none (or added none): the component's props
+        added_now = {p.get("name") for p in configurable}
+        given = {**{k: v for k, v in (stored or {}).items() if k not in added_before or k in added_now}, **given}
         return configurable, self._configured(user_id, configurable, source, given)
 
     async def _reconfigure(self, source: Source, when: str) -> None:
@@ -204,16 +211,20 @@ class SourceLifecycle:
         if not uses_additional_props(component):
             if source.configurable_props is not None:
                 source.configurable_props = None
+                self.timers.start(source, component)
                 self.store.changed()
             return
+        before = (source.configurable_props, source.configured_props)
         try:
             source.configurable_props, source.configured_props = await self._configure(
-                source.user_id, component, source, source.configured_props, when)
+                source.user_id, component, source, {}, when, stored=source.configured_props)
         except HookFailed:
             raise
         except ApiError as exc:
             raise HookFailed(f"the props of source {source.id} no longer fit its component: {exc.message}",
                              code=exc.code) from None
+        if (source.configurable_props, source.configured_props) != before:
+            self.timers.start(source, component)          # a timer prop came, went or changed
         self.store.changed()
 
     def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
