@@ -129,3 +129,16 @@ async def test_x_forwarded_for_from_a_local_proxy_is_the_client_ip(api: ApiClien
     _, events = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     assert [e["event"]["client_ip"] for e in reversed(events["data"])] == [
         "35.231.147.226", "35.243.134.228", "127.0.0.1"]
+
+
+async def test_dynamic_props_survive_a_state_export_and_import(api: ApiClient) -> None:
+    source = await create_source(api, DYNAMIC, configured_props={"acme": await account(api, "free")})
+    state = await api.ok("GET", "/_emulator/state")
+    saved = next(s for s in state["sources"] if s["id"] == source["id"])
+    assert [p["name"] for p in saved["configurable_props"]] == ["acme", "db", "timer"]
+    await api.ok("POST", "/_emulator/reset")
+    await api.ok("PUT", "/_emulator/state", json=state)
+    got = (await api.ok("GET", f"/v1/sources/{source['id']}"))["data"]
+    assert got["configurable_props"] == saved["configurable_props"]
+    answer = await api.ok("POST", "/_emulator/clock/advance", json={"seconds": 61})
+    assert [run["source_id"] for run in answer["runs"]] == [source["id"]]    # the added timer resumed
