@@ -106,13 +106,16 @@ async def deploy_trigger(request: web.Request) -> web.Response:
         check_webhook_urls([params["webhook_url"]], "webhook_url")
     if params.get("workflow_id") is not None and not WORKFLOW_ID.match(str(params["workflow_id"])):
         raise BadRequest("workflow_id must look like p_abc123", param="workflow_id")
-    configurable: list[dict[str, Any]] | None = component.configurable_props
+    configurable = component.configurable_props
     if params.get("dynamic_props_id"):
         configurable = _configurable(connect.state, owner, component, params)
     elif registry.uses_additional_props(component):
-        configurable, result = await _run_additional_props(request, owner, component, params)
-    if configurable is None:
-        raise additional_props_failed(component, result, "deploy", param="id")
+        call = _call(request, owner, component, component.configurable_props, params)
+        dynamic, result = await additional_props(services.sandbox, services.clock, call)
+        if dynamic is None:
+            assert result is not None
+            raise additional_props_failed(call, result, "deploy", param="id")
+        configurable = dynamic
     trigger, webhook = await connect.triggers.deploy(DeployRequest(
         owner=owner, component=component, configurable=configurable,
         configured=params.get("configured_props") or {}, webhook_url=params.get("webhook_url"),

@@ -15,6 +15,7 @@ from typing import Any
 from emulator.domain.models import Component
 from emulator.domain.store import Store
 from emulator.errors import AdditionalPropsFailed
+from emulator.outbound.redaction import Redactor, secret_values
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
 from emulator.sandbox.read_roots import package_read_roots
 from emulator.timing.clock import Clock
@@ -71,6 +72,12 @@ def read_roots(component: Component, folders: list[str]) -> list[str]:
     return package_read_roots(component.path)
 
 
+def call_secrets(call: ConfigureCall) -> list[str]:
+    """What never reaches a cassette, a record or an error body: `$auth` strings, `secret` props' values."""
+    names = [str(p.get("name")) for p in call.component.configurable_props if p.get("secret")]
+    return sorted(secret_values(call.props, names))
+
+
 async def run_configure(sandbox: SandboxHost, clock: Clock, call: ConfigureCall, method: str,
                         event: dict[str, Any] | None) -> tuple[Any, InvocationResult]:
     """(what the method returned, the whole result); never raises for a throwing component."""
@@ -79,7 +86,7 @@ async def run_configure(sandbox: SandboxHost, clock: Clock, call: ConfigureCall,
     invocation = Invocation(source_id=f"configure-{component.id}", method=method, code=component.code,
                             path=component.run_path or component.path, props=call.props, db={}, event=event,
                             now_ms=clock.now_ms(), clock_speed=clock.run_speed, env={"PD_COMPONENT": component.id},
-                            read_roots=read_roots(component, call.folders))
+                            read_roots=read_roots(component, call.folders), secrets=call_secrets(call))
     result = await sandbox.invoke(invocation)
     returned = next((e.get("event") for e in reversed(result.emits)
                      if (e.get("metadata") or {}).get("name") == RETURNED), None)
@@ -137,11 +144,15 @@ def thrown_at(result: InvocationResult) -> str | None:
     return None
 
 
-def additional_props_failed(component: Component, result: InvocationResult, when: str,
+def additional_props_failed(call: ConfigureCall, result: InvocationResult, when: str,
                             param: str = "component_id") -> AdditionalPropsFailed:
-    """The 400 a throwing additionalProps() answers: the component, the message, where it was thrown."""
+    """The 400 a throwing additionalProps() answers: the component, the message, where it was thrown;
+    the secrets the call was given are redacted from all of it (a blocked URL may carry a token)."""
+    component, redact = call.component, Redactor(call_secrets(call)).text
     where = thrown_at(result)
     name = component.key or component.path or component.name
     message = f"additionalProps() of {name} failed at {when}: {error_message(result)}" + (f" (at {where})" if where else "")
-    return AdditionalPropsFailed(message, param=param, component_id=component.id, error=result.error or {},
-                                 logs=result.logs, location=where)
+    error = {k: redact(v) if isinstance(v, str) else v for k, v in (result.error or {}).items()}
+    logs = [{**log, "message": redact(str(log.get("message", "")))} for log in result.logs]
+    return AdditionalPropsFailed(redact(message), param=param, component_id=component.id, error=error,
+                                 logs=logs, location=where)

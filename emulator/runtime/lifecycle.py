@@ -197,7 +197,7 @@ class SourceLifecycle:
         configurable, result = await additional_props(self.runtime.sandbox, self.runtime.clock, call)
         if configurable is None:
             assert result is not None
-            raise additional_props_failed(component, result, when)
+            raise additional_props_failed(call, result, when)
         if configurable == static:
             return None, configured           # it has none (or added none): the component's props
         added_now = {p.get("name") for p in configurable}

@@ -84,6 +84,16 @@ def test_a_throwing_deploy_hook_answers_400_and_leaves_nothing(api, emu) -> None
     assert emu.services.store.connect.webhooks == {} and emu.services.store.sources == {}
 
 
+def test_a_throwing_additional_props_at_deploy_answers_400_naming_it_and_leaves_nothing(api, emu) -> None:
+    answer = api.call("POST", "/triggers/deploy", json={"id": "acme-failing-options", "external_user_id": USER})
+    body = answer.json()
+    assert (answer.status_code, body["code"], body["param"]) == (400, "additional_props_failed", "id")
+    assert body["error"].startswith("additionalProps() of acme-failing-options failed at deploy: additionalProps broke")
+    assert body["location"].endswith("acme-failing-options.mjs:10:35") and body["location"] in body["error"]
+    assert api.ok("GET", "/deployed-triggers", params={"external_user_id": USER})["data"] == []
+    assert emu.services.store.sources == {}
+
+
 def test_delete_keeps_a_trigger_whose_deactivate_throws_unless_told_to_ignore(api) -> None:
     deployed = api.deploy(USER, "acme-hooks", {"failDeactivate": True})
     path = f"/deployed-triggers/{deployed['id']}"
