@@ -185,13 +185,12 @@ class SourceLifecycle:
         before and no longer adds are dropped."""
         if not isinstance(given, dict):
             raise BadRequest("configured_props must be an object", param="configured_props")
-        added_before = {p.get("name") for p in source.configurable_props or []} - \
-            {p.get("name") for p in component.configurable_props}
-        given = {**{k: v for k, v in (stored or {}).items() if k not in added_before}, **given}
-        configured = self._configured(user_id, component.configurable_props, source, given)
+        static = component.configurable_props
+        added_before = {p.get("name") for p in source.configurable_props or []} - {p.get("name") for p in static}
+        kept = {k: v for k, v in (stored or {}).items() if k not in added_before}
+        configured = self._configured(user_id, static, source, {**kept, **given})
         if not uses_additional_props(component):
             return None, configured
-        static = component.configurable_props
         call = ConfigureCall(component=component, props=sandbox_props(self.store, component, static, configured),
                              folders=[str(f) for f in self.folders])
         configurable, result = await additional_props(self.runtime.sandbox, self.runtime.clock, call)
@@ -201,8 +200,8 @@ class SourceLifecycle:
         if configurable == static:
             return None, configured           # it has none (or added none): the component's props
         added_now = {p.get("name") for p in configurable}
-        given = {**{k: v for k, v in (stored or {}).items() if k not in added_before or k in added_now}, **given}
-        return configurable, self._configured(user_id, configurable, source, given)
+        kept = {k: v for k, v in (stored or {}).items() if k not in added_before or k in added_now}
+        return configurable, self._configured(user_id, configurable, source, {**kept, **given})
 
     async def _reconfigure(self, source: Source, when: str) -> None:
         """The code changed: additionalProps() of the new code for the configured props; a throw or props
