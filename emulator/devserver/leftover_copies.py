@@ -97,5 +97,5 @@ def describe_cleanup(cleanup: Cleanup) -> str:
         parts.append(f"removed {len(cleanup.removed)} last good {copies} a stopped dev server left behind "
                      f"({names(cleanup.removed)})")
     if cleanup.kept:
-        parts.append(f"kept {names(cleanup.kept)}: another running emulator keeps it")
+        parts.append(f"kept {names(cleanup.kept)}: an emulator still running (or on another host) may use it")
     return "; ".join(parts)

@@ -74,7 +74,8 @@ def test_a_restarted_dev_server_removes_the_copies_a_killed_one_left(tmp_path: P
             assert str(path.relative_to(folder)) in line, line
         for path, text in {**look_alikes, **components}.items():
             assert path.read_text() == text, path
-        assert "kept .live.pd-last-good.mjs, .remote.pd-last-good.mjs: another running emulator keeps it" in line
+        assert ("kept .live.pd-last-good.mjs, .remote.pd-last-good.mjs: an emulator still running (or on another "
+                "host) may use it") in line
         assert sum("clean " in printed for printed in restarted.lines) == 1
     finally:
         restarted.stop(signal.SIGKILL)
