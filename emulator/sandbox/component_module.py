@@ -9,7 +9,9 @@ from pathlib import Path
 
 from .node_runtime import NODE_DIR
 
-OFFLINE_PACKAGES = {"platform": NODE_DIR / "platform", "types": NODE_DIR / "types"}
+# The real @pipedream/platform, bundled (see node/vendor/README.md); absent if someone deleted it.
+PLATFORM_BUNDLE = NODE_DIR / "vendor" / "platform.cjs"
+TYPES_STAND_IN = NODE_DIR / "types"
 
 _ESM_SYNTAX = re.compile(r"^[ \t]*(import[ \t]*[\w*{\"']|export[ \t])", re.MULTILINE)
 _COMMONJS_SYNTAX = re.compile(r"\bmodule\.exports\b|\bexports\.[A-Za-z_$][\w$]*\s*=|\brequire\s*\(")
@@ -64,13 +66,22 @@ async def write_inline_module(folder: Path, code: str) -> ComponentModule:
 def prepare_private_folder(folder: Path) -> None:
     """Makes a process's own folder, with our offline @pipedream packages linked into its node_modules.
 
-    Inline code then finds them without resolve hooks, which spares Node 20 a loader thread."""
+    Inline code then finds them without resolve hooks, which spares Node 20 a loader thread. The
+    platform package is a folder whose entry links to the one bundled file, so Node (which follows
+    links) loads the very module the resolve hooks would give."""
     scope = folder / "node_modules" / "@pipedream"
     scope.mkdir(parents=True, exist_ok=True)
-    for name, target in OFFLINE_PACKAGES.items():
-        link = scope / name
-        if not link.is_symlink():
-            link.symlink_to(target, target_is_directory=True)
+    _link(scope / "types", TYPES_STAND_IN, is_folder=True)
+    if PLATFORM_BUNDLE.is_file():
+        platform = scope / "platform"
+        platform.mkdir(exist_ok=True)
+        (platform / "package.json").write_text('{"name": "@pipedream/platform", "main": "index.cjs"}\n')
+        _link(platform / "index.cjs", PLATFORM_BUNDLE, is_folder=False)
+
+
+def _link(link: Path, target: Path, *, is_folder: bool) -> None:
+    if not link.is_symlink():
+        link.symlink_to(target, target_is_directory=is_folder)
 
 
 def _write_atomically(file: Path, code: str) -> None:
