@@ -1,4 +1,4 @@
-"""Whether a component file may need our @pipedream stand-ins, read from its imports.
+"""Whether a component file may need the @pipedream packages the sandbox provides, read from its imports.
 
 On Node 20 the resolve hooks that supply them cost a loader thread (about twice the CPU of a
 bare start), so a process goes without them only when the component's import graph, followed
