@@ -11,6 +11,8 @@ from .node_runtime import NODE_DIR
 
 # The real @pipedream/platform, bundled (see node/vendor/README.md); absent if someone deleted it.
 PLATFORM_BUNDLE = NODE_DIR / "vendor" / "platform.cjs"
+PLATFORM_ESM = NODE_DIR / "vendor" / "platform.mjs"
+PLATFORM_PACKAGE_JSON = '{"name": "@pipedream/platform", "exports": {"import": "./index.mjs", "require": "./index.cjs"}}\n'
 TYPES_STAND_IN = NODE_DIR / "types"
 
 _ESM_SYNTAX = re.compile(r"^[ \t]*(import[ \t]*[\w*{\"']|export[ \t])", re.MULTILINE)
@@ -67,16 +69,17 @@ def prepare_private_folder(folder: Path) -> None:
     """Makes a process's own folder, with our offline @pipedream packages linked into its node_modules.
 
     Inline code then finds them without resolve hooks, which spares Node 20 a loader thread. The
-    platform package is a folder whose entry links to the one bundled file, so Node (which follows
-    links) loads the very module the resolve hooks would give."""
+    platform package is a folder whose entries link to the bundle and its ES module face, so Node
+    (which follows links) loads the very modules the resolve hooks would give."""
     scope = folder / "node_modules" / "@pipedream"
     scope.mkdir(parents=True, exist_ok=True)
     _link(scope / "types", TYPES_STAND_IN, is_folder=True)
     if PLATFORM_BUNDLE.is_file():
         platform = scope / "platform"
         platform.mkdir(exist_ok=True)
-        (platform / "package.json").write_text('{"name": "@pipedream/platform", "main": "index.cjs"}\n')
+        (platform / "package.json").write_text(PLATFORM_PACKAGE_JSON)
         _link(platform / "index.cjs", PLATFORM_BUNDLE, is_folder=False)
+        _link(platform / "index.mjs", PLATFORM_ESM, is_folder=False)
 
 
 def _link(link: Path, target: Path, *, is_folder: bool) -> None:

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 
 const here = new URL("./", import.meta.url);
 const PLATFORM_BUNDLE = new URL("vendor/platform.cjs", here);
+const PLATFORM_ESM = new URL("vendor/platform.mjs", here);   // requires the bundle: no export scan of 0.8 MB
 
 export const OFFLINE_PACKAGES = {
   "@pipedream/types": {
@@ -15,7 +16,7 @@ export const OFFLINE_PACKAGES = {
   },
 };
 if (existsSync(PLATFORM_BUNDLE)) {
-  OFFLINE_PACKAGES["@pipedream/platform"] = { import: PLATFORM_BUNDLE.href, require: PLATFORM_BUNDLE.href };
+  OFFLINE_PACKAGES["@pipedream/platform"] = { import: PLATFORM_ESM.href, require: PLATFORM_BUNDLE.href };
 }
 
 export function isNotFound(error) {

@@ -45,6 +45,18 @@ const result = await esbuild.build({
   plugins: [jsonAsParse], metafile: true, logLevel: "warning",
 });
 
+// The face ES modules import: it require()s the bundle, so Node need not scan 0.8 MB of CommonJS for
+// export names (cjs-module-lexer), which made each worker's import about 60 ms slower.
+fs.writeFileSync(path.join(vendor, "platform.mjs"), [
+  "// The ES module face of platform.cjs (see that file's banner for its licence), written by platform-build.mjs.",
+  "import { createRequire } from \"node:module\";",
+  "",
+  "const platform = createRequire(import.meta.url)(\"./platform.cjs\");",
+  "export default platform;",
+  `export const { ${names.join(", ")} } = platform;`,
+  "",
+].join("\n"));
+
 fs.copyFileSync(require.resolve("@pipedream/platform/LICENSE"), path.join(vendor, "LICENSE-platform.txt"));
 
 /** The folder of each package that has a file in the bundle (node_modules/a/node_modules/b → that b). */
