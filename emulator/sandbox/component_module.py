@@ -14,6 +14,7 @@ PLATFORM_BUNDLE = NODE_DIR / "vendor" / "platform.cjs"
 PLATFORM_ESM = NODE_DIR / "vendor" / "platform.mjs"
 PLATFORM_PACKAGE_JSON = '{"name": "@pipedream/platform", "exports": {"import": "./index.mjs", "require": "./index.cjs"}}\n'
 TYPES_STAND_IN = NODE_DIR / "types"
+PRELOAD_PLATFORM_VARIABLE = "PD_SANDBOX_PRELOAD_PLATFORM"    # read by runner.mjs once it is ready
 
 _ESM_SYNTAX = re.compile(r"^[ \t]*(import[ \t]*[\w*{\"']|export[ \t])", re.MULTILINE)
 _COMMONJS_SYNTAX = re.compile(r"\bmodule\.exports\b|\bexports\.[A-Za-z_$][\w$]*\s*=|\brequire\s*\(")
@@ -63,6 +64,12 @@ async def write_inline_module(folder: Path, code: str) -> ComponentModule:
     file = folder / name
     await asyncio.to_thread(_write_atomically, file, code)
     return ComponentModule(str(file), kind, display_name=name)
+
+
+def imports_bundled_platform(code: str) -> bool:
+    """Inline code that names @pipedream/platform, which its private folder answers with the bundle:
+    loading that takes a worker ~50-100 ms, so its spares load it while they wait (pool.ProcessShape)."""
+    return "@pipedream/platform" in code and PLATFORM_BUNDLE.is_file()
 
 
 def prepare_private_folder(folder: Path) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from .component_module import ComponentModule, file_module, write_inline_module
+from .component_module import ComponentModule, file_module, imports_bundled_platform, write_inline_module
 from .containment import Containment
 from .import_scan import needs_resolve_hooks
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
@@ -226,7 +226,8 @@ def _shape_for(inv: Invocation, containment: Containment) -> ProcessShape:
     Inline code goes to a private folder that links our @pipedream packages, so it needs no hooks."""
     scope = containment.scope(inv.path, inv.read_roots)
     if inv.path is None:
-        return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied)
+        return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied,
+                            preload_platform=imports_bundled_platform(inv.code))
     folder = os.path.dirname(os.path.abspath(inv.path))
     # Node may chdir() only into a readable folder; one split around a denied file is started in.
     # Otherwise spares stay shared between the folders of one read root.

@@ -1,6 +1,7 @@
 """@pipedream/platform works offline, and a component folder's own copy of it wins."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import shutil
 import subprocess
@@ -323,3 +324,31 @@ def test_without_the_bundled_file_node_asks_for_the_package_itself(tmp_path: Pat
         assert "Cannot find" in failed.stderr and "@pipedream/platform" in failed.stderr, failed.stderr
     types = subprocess.run(["node", register, "t.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert types.stdout.strip() == "function", types.stderr
+
+
+# Emits whether the bundle was loaded before the run began, then (maybe) imports the platform.
+LOADED_PROBE = """
+import { createRequire } from "node:module";
+export default {
+  async run() {
+    const loaded = Object.keys(createRequire(import.meta.url).cache).some((file) => file.endsWith("platform.cjs"));
+    %s
+    this.$emit({ loaded });
+  },
+};
+"""
+
+
+async def test_spares_for_inline_code_importing_the_platform_load_it_while_idle(host, invocation):
+    importing = LOADED_PROBE % 'await import("@pipedream/platform");'
+    not_importing = LOADED_PROBE % ""
+    first = await host.invoke(invocation(importing, source_id="dc_learns"))     # the pool learns the shape
+    assert first.outcome == "ok", first.error
+    for attempt in range(40):                                                 # a spare of that shape starts
+        await asyncio.sleep(0.25)
+        result = await host.invoke(invocation(importing, source_id=f"dc_next{attempt}"))
+        if result.emits[0]["event"]["loaded"]:
+            break
+    assert result.emits[0]["event"] == {"loaded": True}
+    others = await host.invoke(invocation(not_importing, source_id="dc_other"))
+    assert others.emits[0]["event"] == {"loaded": False}                     # other shapes never load it
