@@ -66,10 +66,15 @@ async def write_inline_module(folder: Path, code: str) -> ComponentModule:
     return ComponentModule(str(file), kind, display_name=name)
 
 
+def bundle_present() -> bool:
+    """Whether the bundled @pipedream/platform is there (whoever may not accept its licence deletes it)."""
+    return PLATFORM_BUNDLE.is_file()
+
+
 def imports_bundled_platform(code: str) -> bool:
     """Inline code that names @pipedream/platform, which its private folder answers with the bundle:
     loading that takes a worker ~50-100 ms, so its spares load it while they wait (pool.ProcessShape)."""
-    return "@pipedream/platform" in code and PLATFORM_BUNDLE.is_file()
+    return "@pipedream/platform" in code and bundle_present()
 
 
 def prepare_private_folder(folder: Path) -> None:
@@ -81,7 +86,7 @@ def prepare_private_folder(folder: Path) -> None:
     scope = folder / "node_modules" / "@pipedream"
     scope.mkdir(parents=True, exist_ok=True)
     _link(scope / "types", TYPES_STAND_IN, is_folder=True)
-    if PLATFORM_BUNDLE.is_file():
+    if bundle_present():
         platform = scope / "platform"
         platform.mkdir(exist_ok=True)
         (platform / "package.json").write_text(PLATFORM_PACKAGE_JSON)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import shutil
 import subprocess
 from pathlib import Path
@@ -352,3 +353,17 @@ async def test_spares_for_inline_code_importing_the_platform_load_it_while_idle(
     assert result.emits[0]["event"] == {"loaded": True}
     others = await host.invoke(invocation(not_importing, source_id="dc_other"))
     assert others.emits[0]["event"] == {"loaded": False}                     # other shapes never load it
+
+
+async def test_spares_for_a_component_file_whose_app_imports_the_platform_load_it_while_idle(
+        host, write_file, component_file):
+    write_file("acme/acme.app.mjs", 'import { axios } from "@pipedream/platform";\nexport default { type: "app", app: "acme" };')
+    inv = component_file("acme/sources/s.mjs", LOADED_PROBE % 'await import("../acme.app.mjs");')
+    first = await host.invoke(inv)                                            # the pool learns the shape
+    assert first.outcome == "ok", first.error
+    for attempt in range(40):
+        await asyncio.sleep(0.25)
+        result = await host.invoke(dataclasses.replace(inv, source_id=f"dc_next{attempt}"))
+        if result.emits[0]["event"]["loaded"]:
+            break
+    assert result.emits[0]["event"] == {"loaded": True}
