@@ -407,3 +407,24 @@ async def test_a_remote_file_without_length_is_refused_its_temp_file_naming_it(h
     assert result.outcome == "error"
     assert result.error["code"] == "ERR_ACCESS_DENIED"
     assert "writing /tmp/file-stream-" in result.error["message"] and "cannot write files" in result.error["message"]
+
+
+PIPEDREAM_NOTICE = (
+    "This software is made available by Pipedream, Inc., under the terms of the Pipedream Source Available "
+    "License, Version 1.0 located at https://github.com/PipedreamHQ/pipedream/blob/master/LICENSE. By installing, "
+    "downloading, accessing, using or distributing the Software, you agree to the terms of such License Agreement."
+)
+
+
+def test_the_bundle_carries_pipedreams_notice_and_licences_and_only_axios_node_build():
+    vendor = NODE_DIR / "vendor"
+    bundle = (vendor / "platform.cjs").read_text(encoding="utf-8")
+    assert PIPEDREAM_NOTICE in bundle[:2000]
+    assert (vendor / "LICENSE-platform.txt").read_text(encoding="utf-8").startswith(
+        "Pipedream Source Available License Version 1.0")
+    dependencies = (vendor / "LICENSE-platform-dependencies.txt").read_text(encoding="utf-8")
+    for package in ("axios@", "fp-ts@", "io-ts@", "mime-types@", "mime-db@", "uuid@", "follow-redirects@", "form-data@"):
+        assert f"\n{package}" in dependencies
+    assert "// node_modules/axios/dist/node/axios.cjs" in bundle and "axios/dist/browser" not in bundle
+    assert PIPEDREAM_NOTICE in Path(__file__).parents[2].joinpath("README.md").read_text(encoding="utf-8").replace(
+        "\n", " ")
