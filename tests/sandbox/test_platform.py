@@ -1,4 +1,4 @@
-"""@pipedream/platform works offline, and a component folder's own copy of it wins."""
+"""@pipedream/platform works offline: the real published package, bundled; a component folder's own copy wins."""
 from __future__ import annotations
 
 import asyncio
@@ -252,7 +252,7 @@ async def test_the_folders_own_platform_package_wins(host, write_file, component
     assert result.emits[0]["event"] == {"provider": "the folder's own copy", "interval": 60}
 
 
-async def test_a_component_file_without_node_modules_gets_the_offline_platform(host, write_file, component_file):
+async def test_a_component_file_without_node_modules_gets_the_bundled_platform(host, write_file, component_file):
     write_file("acme/acme.app.mjs", """
         import { ConfigurationError } from "@pipedream/platform";
         export default { type: "app", app: "acme", methods: { check() { return new ConfigurationError("x").name; } } };
@@ -270,7 +270,7 @@ async def test_a_component_file_without_node_modules_gets_the_offline_platform(h
     assert result.emits[0]["event"] == {"interval": 900, "check": "ConfigurationError"}
 
 
-async def test_a_commonjs_file_requires_the_offline_platform(host, component_file):
+async def test_a_commonjs_file_requires_the_bundled_platform(host, component_file):
     inv = component_file("legacy/source.js", """
         const { axios } = require("@pipedream/platform");
         module.exports = { async run() { this.$emit({ axios: typeof axios.create }); } };
