@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,11 +67,12 @@ class NodeRuntime:
         in_fd: int,
         out_fd: int,
         resolve_hooks: bool = True,
+        write_paths: Sequence[str] = (),
     ) -> list[str]:
         """node flags + runner.mjs for one worker reading requests on in_fd, replying on out_fd."""
         return self.contained_argv(
             RUNNER, [str(in_fd), str(out_fd)], read_paths=read_paths, memory_mb=memory_mb,
-            resolve_hooks=resolve_hooks,
+            resolve_hooks=resolve_hooks, write_paths=write_paths,
         )
 
     def contained_argv(
@@ -81,10 +83,11 @@ class NodeRuntime:
         read_paths: list[str],
         memory_mb: int,
         resolve_hooks: bool = True,
+        write_paths: Sequence[str] = (),
     ) -> list[str]:
         """node flags + `script` for any process that loads component code: the permission model
-        (read only `read_paths` and our own folder; no writes, child processes or workers), a heap
-        cap, and containment.mjs loaded before anything else.
+        (read only `read_paths` and our own folder; write only `write_paths`, which it may read too;
+        no child processes or workers), a heap cap, and containment.mjs loaded before anything else.
 
         `resolve_hooks`: load register.mjs so `@pipedream/platform` resolves to the bundled one when the
         component's folder lacks it (on Node 20 that needs a loader thread, hence --allow-worker;
@@ -98,11 +101,15 @@ class NodeRuntime:
             argv.append("--experimental-detect-module")
         if self.has_permission_model:
             argv.append(self.permission_flag)
-            readable = sorted({str(NODE_DIR), str(script.parent), *read_paths})
+            readable = sorted({str(NODE_DIR), str(script.parent), *read_paths, *write_paths})
+            writable = sorted(set(write_paths))
             if self.version >= (20, 10, 0):
                 argv += [f"--allow-fs-read={path}" for path in readable]
+                argv += [f"--allow-fs-write={path}" for path in writable]
             else:
                 argv.append("--allow-fs-read=" + ",".join(readable))
+                if writable:
+                    argv.append("--allow-fs-write=" + ",".join(writable))
             if resolve_hooks and not self.has_in_thread_hooks:
                 argv.append("--allow-worker")
         argv.append(f"--import={CONTAINMENT.as_uri()}")

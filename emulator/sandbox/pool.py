@@ -20,6 +20,7 @@ from .component_module import PRELOAD_PLATFORM_VARIABLE, prepare_private_folder
 from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
 from .protocol import MAX_FRAME_BYTES
+from .temp_folder import make_temp_folder, temp_environment
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
@@ -66,11 +67,13 @@ class ProcessShape:
 
 @dataclass(eq=False)
 class PooledProcess:
-    """A started Node process, its shape, and its private folder when the shape has one."""
+    """A started Node process, its shape, its private folder when the shape has one, and its temp
+    folder (its `/tmp`, the only place it may write)."""
 
     process: NodeProcess
     shape: ProcessShape
     folder: Path | None
+    temp_folder: Path | None = None
 
 
 class NodePool:
@@ -250,32 +253,36 @@ class NodePool:
         if self._closed:
             raise SpawnError("the sandbox is closed")
         read_paths = {str(NODE_DIR), *shape.read_paths}
+        number = next(self._numbers)
         folder = None
-        if shape.private_folder:
-            folder = self._root / f"p{next(self._numbers)}"
-            try:
+        temp_folder = self._root / f"t{number}"
+        try:
+            await asyncio.to_thread(make_temp_folder, temp_folder)
+            if shape.private_folder:
+                folder = self._root / f"p{number}"
                 await asyncio.to_thread(prepare_private_folder, folder)
-            except OSError as error:
-                raise SpawnError(f"cannot prepare a folder for Node: {error}") from error
-            read_paths.add(str(folder))
+                read_paths.add(str(folder))
+        except OSError as error:
+            await asyncio.to_thread(_remove, folder, temp_folder)
+            raise SpawnError(f"cannot prepare a folder for Node: {error}") from error
 
         def argv_for(in_fd: int, out_fd: int) -> list[str]:
             return self._runtime.worker_argv(
                 read_paths=sorted(read_paths), memory_mb=self._memory_mb, in_fd=in_fd, out_fd=out_fd,
-                resolve_hooks=shape.resolve_hooks,
+                resolve_hooks=shape.resolve_hooks, write_paths=[str(temp_folder)],
             )
 
         process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
-            env = {**inherited_env(), **node_environment(shape.denied), **self._intercept_env}
+            env = {**inherited_env(), **node_environment(shape.denied), **self._intercept_env,
+                   **temp_environment(temp_folder)}
             if shape.preload_platform:
                 env[PRELOAD_PLATFORM_VARIABLE] = "1"
             await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
         except SpawnError:
-            if folder is not None:
-                await asyncio.to_thread(shutil.rmtree, folder, True)
+            await asyncio.to_thread(_remove, folder, temp_folder)
             raise
-        pooled = PooledProcess(process, shape, folder)
+        pooled = PooledProcess(process, shape, folder, temp_folder)
         self._live.add(pooled)
         try:
             if self._closed:
@@ -289,9 +296,14 @@ class NodePool:
 
     async def _reap(self, pooled: PooledProcess) -> None:
         await pooled.process.stop()
-        if pooled.folder is not None:
-            await asyncio.to_thread(shutil.rmtree, pooled.folder, True)
+        await asyncio.to_thread(_remove, pooled.folder, pooled.temp_folder)
 
     def _track(self, task: asyncio.Task[object]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _remove(*folders: Path | None) -> None:
+    for folder in folders:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)

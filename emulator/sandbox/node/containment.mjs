@@ -12,6 +12,12 @@ const GENERIC_DENIAL = "Access to this API has been restricted";
 // path -> why, for the emulator's own files (set by the host; gone before any component loads).
 const reasons = new Map(Object.entries(JSON.parse(process.env.PD_SANDBOX_DENIED || "{}")));
 delete process.env.PD_SANDBOX_DENIED;
+// The process's private temp folder (the only place it may write), or undefined (props completion).
+const tempFolder = process.env.PD_SANDBOX_TMP || undefined;
+delete process.env.PD_SANDBOX_TMP;
+const WRITE_DENIAL = tempFolder
+  ? "a component may write only under /tmp, which is os.tmpdir(); keep state in this.db"
+  : "a component cannot write files (keep state in this.db)";
 
 /** Completes Node's bare permission error with what was denied and why (in place; returns it). */
 export function explainDenial(error) {
@@ -25,7 +31,7 @@ export function explainDenial(error) {
     why = reasons.has(resource) ? `it is ${reasons.get(resource)}` : "it is outside what this component may "
       + "read, which is its folder and the files and packages it imports, wherever they really are";
   } else if (permission === "FileSystemWrite") {
-    [what, why] = [`writing ${resource ?? "a file"}`, "a component cannot write files (keep state in this.db)"];
+    [what, why] = [`writing ${resource ?? "a file"}`, WRITE_DENIAL];
   } else if (permission === "ChildProcess") {
     [what, why] = ["starting a child process", "a component runs without child processes"];
   } else if (permission === "WorkerThreads") {
@@ -91,36 +97,93 @@ lockDown(dgram.Socket.prototype, "bind", function bind() {
   throw denied("NetListen", "binding a UDP socket", "a component may not receive datagrams");
 });
 
+// `/tmp` of the component is its temp folder: fs calls' paths under /tmp are mapped into it, except
+// what the process may read where it is (a component folder under /tmp keeps its real paths).
+const readable = process.execArgv.filter((arg) => arg.startsWith("--allow-fs-read="))
+  .flatMap((arg) => { const value = arg.slice("--allow-fs-read=".length); return [value, ...value.split(",")]; });
+const inside = (file, folder) => file === folder || file.startsWith(folder.endsWith("/") ? folder : `${folder}/`);
+const { fileURLToPath } = require("node:url");
+
+function inTemp(file) {
+  if (typeof file !== "string") {
+    if (file instanceof URL && file.protocol === "file:") {
+      const local = fileURLToPath(file);
+      const mapped = inTemp(local);
+      return mapped === local ? file : mapped;
+    }
+    return file;
+  }
+  if (!tempFolder || !file.startsWith("/tmp") || !(file === "/tmp" || file.startsWith("/tmp/"))) return file;
+  const normal = path.posix.normalize(file);
+  if (!(normal === "/tmp" || normal.startsWith("/tmp/")) || readable.some((root) => inside(normal, root))) return file;
+  return tempFolder + normal.slice("/tmp".length);
+}
+
+/** Names the path the component used (/tmp/...) instead of the temp folder's real one. */
+function asComponentSees(error) {
+  if (!error || typeof error !== "object") return error;
+  try {
+    for (const field of ["message", "path", "dest"]) {
+      if (typeof error[field] === "string") error[field] = error[field].replaceAll(tempFolder, "/tmp");
+    }
+    if (typeof error.stack === "string") error.stack = error.stack.replaceAll(tempFolder, "/tmp");
+  } catch {
+    // a frozen error keeps Node's words
+  }
+  return error;
+}
+
+const TWO_PATHS = new Set(["rename", "renameSync", "copyFile", "copyFileSync", "link", "linkSync", "symlink",
+  "symlinkSync", "cp", "cpSync"]);
+
 // Every fs function names what it was denied and why, also to a component that catches the error.
 const fs = require("node:fs");
-function explained(original) {
+function explained(original, name) {
   const wrapper = function (...args) {
+    let mapped = false;
+    for (const index of TWO_PATHS.has(name) ? [0, 1] : [0]) {
+      const file = inTemp(args[index]);
+      if (file !== args[index]) [args[index], mapped] = [file, true];
+    }
+    const explain = mapped ? (error) => asComponentSees(explainDenial(error)) : explainDenial;
     const last = args.length - 1;
     if (typeof args[last] === "function") {
       const callback = args[last];
-      args[last] = function (error, ...rest) { return Reflect.apply(callback, this, [explainDenial(error), ...rest]); };
+      args[last] = function (error, ...rest) { return Reflect.apply(callback, this, [explain(error), ...rest]); };
     }
     let result;
     try {
       result = Reflect.apply(original, this, args);
     } catch (error) {
-      throw explainDenial(error);
+      throw explain(error);
     }
-    return result instanceof Promise ? result.catch((error) => { throw explainDenial(error); }) : result;
+    return result instanceof Promise ? result.catch((error) => { throw explain(error); }) : result;
   };
+  Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
+  return wrapper;
+}
+// Streams and watchers only have their path mapped (their errors come as events).
+function pathMapped(original) {
+  const wrapper = function (file, ...rest) { return Reflect.apply(original, this, [inTemp(file), ...rest]); };
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
   return wrapper;
 }
 for (const target of [fs, fs.promises]) {
   for (const [name, value] of Object.entries(target)) {
-    if (typeof value === "function" && /^[a-z]/.test(name) && !name.endsWith("Stream") && name !== "watch") {
-      target[name] = explained(value);
+    if (typeof value !== "function" || !/^[a-z]/.test(name)) continue;
+    if (name.endsWith("Stream") || name === "watch" || name === "watchFile" || name === "unwatchFile") {
+      if (tempFolder) target[name] = pathMapped(value);
+    } else {
+      target[name] = explained(value, name);
     }
   }
 }
+if (tempFolder) {
+  lockDown(os, "tmpdir", function tmpdir() { return tempFolder; });
+}
 const chdir = process.chdir;
 process.chdir = function (directory) {
-  try { return Reflect.apply(chdir, process, [directory]); } catch (error) { throw explainDenial(error); }
+  try { return Reflect.apply(chdir, process, [inTemp(directory)]); } catch (error) { throw explainDenial(error); }
 };
 
 if (process.execArgv.includes("--allow-worker")) {

@@ -44,11 +44,15 @@ function failCurrentRun(reason) {
 process.on("unhandledRejection", failCurrentRun);
 process.on("uncaughtException", failCurrentRun);
 
+// The sandbox's own variables outlive every run's environment: TMPDIR names the process's temp folder.
+const KEPT_VARIABLES = { TMPDIR: process.env.TMPDIR };
+
 function replaceEnvironment(env) {
   for (const key of Object.keys(process.env)) {
-    if (!(key in env) && key !== "TZ") delete process.env[key];
+    if (!(key in env) && key !== "TZ" && !(key in KEPT_VARIABLES)) delete process.env[key];
   }
   Object.assign(process.env, env);
+  for (const [key, value] of Object.entries(KEPT_VARIABLES)) if (value !== undefined) process.env[key] = value;
 }
 
 // A pooled process starts before it knows its component: the first request brings the module,
