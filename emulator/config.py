@@ -24,6 +24,7 @@ class Config:
     state_file: str | None = None
     run_timeout_s: float = 30.0
     memory_mb: int = 256
+    tmp_mb: int = 512                     # a source's /tmp folder (SandboxLimits.tmp_mb)
     node_spares: int = 1                  # Node processes started ahead per component shape; 0: on demand
     watch: bool = True
     deploy: bool = False

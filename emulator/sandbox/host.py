@@ -27,6 +27,7 @@ from .import_scan import scan_imports
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
 from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
+from .temp_folder import folder_bytes
 from .temp_roots import make_root, remove_abandoned_roots
 from .transport import SpawnError
 from .worker import NodeWorker
@@ -39,6 +40,8 @@ MEMORY_POLL_S = 0.1
 # Node's own footprint on top of the V8 heap limit; past this the RSS watchdog kills the run
 # (it catches Buffers and other memory outside the heap that --max-old-space-size ignores).
 RSS_HEADROOM_MB = 128
+TEMP_POLL_S = 1.0
+MB = 2**20
 
 
 class SandboxHost:
@@ -75,6 +78,7 @@ class SandboxHost:
         self._workers: dict[str, NodeWorker] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self._memory_watch: asyncio.Task[None] | None = None
+        self._temp_watch: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> SandboxHost:
         await self.start()
@@ -105,14 +109,16 @@ class SandboxHost:
         self._pool.keep_warm(await asyncio.to_thread(_shape_for, Invocation("", "run", "", None, {}, {}),
                                                      self.containment))
         self._memory_watch = asyncio.create_task(self._watch_memory())
+        self._temp_watch = asyncio.create_task(self._watch_temp_folders())
 
     async def close(self) -> None:
         """Stops every process, workers and spares (SIGTERM, wait, SIGKILL), and removes their folders."""
-        if self._memory_watch is not None:
-            self._memory_watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._memory_watch
-            self._memory_watch = None
+        for watch in (self._memory_watch, self._temp_watch):
+            if watch is not None:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+        self._memory_watch = self._temp_watch = None
         self._workers.clear()
         if self._pool is not None:
             await self._pool.close()
@@ -141,7 +147,9 @@ class SandboxHost:
                     logs=[], http_response=None, duration_ms=0.0,
                 )
             now_ms = inv.now_ms if inv.now_ms > 0 else int(time.time() * 1000)
-            return await worker.invoke(inv, now_ms)
+            result = await worker.invoke(inv, now_ms)
+            await self._check_temp_folder(worker, result, now_ms)
+            return result
 
     async def _worker_for(self, inv: Invocation, pool: NodePool) -> NodeWorker:
         """The source's live worker, or a new one when there is none, it died or its code changed."""
@@ -214,8 +222,47 @@ class SandboxHost:
                     self._stop_idle(worker, f"its Node process grew to {rss_mb:.0f} MB after its run "
                                             f"(limit {limit_mb} MB) and was stopped; the next run starts a new one")
 
-    def _stop_idle(self, worker: NodeWorker, why: str) -> None:
-        worker.kill("memory")
+    async def _check_temp_folder(self, worker: NodeWorker, result: InvocationResult, now_ms: int) -> None:
+        """After a run: a /tmp folder over the limit is emptied with its process (the run's result
+        stands, with a warning in its logs, and the console says so)."""
+        size = await self._temp_bytes(worker)
+        if size is not None and worker.alive:
+            why = self._temp_over_limit(worker, size)
+            result.logs.append({"level": "warn", "message": f"[{why}]", "ts": now_ms})
+            self._stop_idle(worker, why, reason="temp")
+
+    async def _temp_bytes(self, worker: NodeWorker) -> int | None:
+        """The size of the worker's /tmp folder when it is over the limit, else None."""
+        folder = worker.pooled.temp_folder
+        limit = self.limits.tmp_mb * MB
+        if folder is None:
+            return None
+        size = await asyncio.to_thread(folder_bytes, folder, limit)
+        return size if size > limit else None
+
+    def _temp_over_limit(self, worker: NodeWorker, size: int) -> str:
+        return (f"its /tmp folder holds {size / MB:.1f} MB, over the {self.limits.tmp_mb} MB limit: its temp files "
+                f"were removed with its Node process; the next run starts with an empty /tmp")
+
+    async def _watch_temp_folders(self) -> None:
+        """Every second, every worker's /tmp: a run writing past the limit fails (its process is
+        killed); an idle worker over it (a stream still writing after run()) is stopped."""
+        while True:
+            await asyncio.sleep(TEMP_POLL_S)
+            for worker in list(self._workers.values()):
+                size = await self._temp_bytes(worker)
+                if size is None or not worker.alive or self._workers.get(worker.source_id) is not worker:
+                    continue
+                why = self._temp_over_limit(worker, size)
+                if worker.busy:
+                    logger.warning("source %s: %s", worker.source_id, why)
+                    worker.temp_bytes = size
+                    worker.kill("temp")
+                else:
+                    self._stop_idle(worker, why, reason="temp")
+
+    def _stop_idle(self, worker: NodeWorker, why: str, reason: str = "memory") -> None:
+        worker.kill(reason)
         if self._workers.get(worker.source_id) is worker:
             del self._workers[worker.source_id]
         if self._pool is not None:

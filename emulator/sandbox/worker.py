@@ -108,6 +108,7 @@ class NodeWorker:
         self._on_http = on_http
         self._node = pooled.process
         self._kill_reason: str | None = None
+        self.temp_bytes = 0                  # the /tmp size that had the process killed ("temp")
 
     @property
     def alive(self) -> bool:
@@ -205,6 +206,10 @@ class NodeWorker:
         if self._kill_reason == "memory" or self._node.heap_exhausted:
             message = f"the run exceeded the {self._limits.memory_mb} MB memory limit; its Node process was killed"
             return self._unanswered(invocation, trace, started, "memory", "MemoryLimitExceeded", message)
+        if self._kill_reason == "temp":
+            message = (f"the run wrote {self.temp_bytes / 2**20:.1f} MB to /tmp, over the {self._limits.tmp_mb} MB "
+                       f"limit; its Node process was killed and its temp files removed")
+            return self._unanswered(invocation, trace, started, "error", "TempFolderLimitExceeded", message)
         if trace.exit_code is not None:
             message = f"the component called process.exit({trace.exit_code})"
             return self._unanswered(

@@ -25,6 +25,13 @@ def test_node_20_uses_the_experimental_permission_model_and_allows_the_loader_th
     assert "--allow-child-process" not in argv and "--allow-fs-write" not in " ".join(argv)
 
 
+def test_write_paths_are_writable_and_readable_and_nothing_else_is_writable():
+    argv = NodeRuntime("node", (20, 20, 2)).worker_argv(read_paths=["/a"], memory_mb=64, in_fd=5, out_fd=6,
+                                                        write_paths=["/t1"])
+    assert [f for f in argv if f.startswith("--allow-fs-write")] == ["--allow-fs-write=/t1"]
+    assert "--allow-fs-read=/t1" in argv
+
+
 def test_early_node_20_passes_read_paths_as_one_comma_list():
     assert f"--allow-fs-read=/a,/b,{NODE_DIR}" in argv_for((20, 5, 0))
 

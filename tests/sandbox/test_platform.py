@@ -400,13 +400,30 @@ async def test_get_file_stream_and_metadata_streams_a_remote_file(host, invocati
                                                              "report.json")
 
 
-async def test_a_remote_file_without_length_is_refused_its_temp_file_naming_it(host, invocation, api_server):
-    # Difference from the cloud: the package downloads such a file into os.tmpdir() first, and the
-    # sandbox lets no component write files; the run fails saying which file and why.
-    result = await host.invoke(invocation(FILE_STREAM % "chunked.txt", props={"base": str(api_server.make_url(""))}))
-    assert result.outcome == "error"
-    assert result.error["code"] == "ERR_ACCESS_DENIED"
-    assert "writing /tmp/file-stream-" in result.error["message"] and "cannot write files" in result.error["message"]
+async def test_a_remote_file_without_length_goes_through_a_temp_file_in_the_sources_tmp(host, invocation, api_server):
+    # As in the cloud: the package downloads such a file into os.tmpdir() first, streams it from
+    # there and removes it once read; the sandbox gives every source a writable temp folder for that.
+    code = """
+    import fs from "node:fs";
+    import { getFileStreamAndMetadata } from "@pipedream/platform";
+    export default {
+      props: { base: { type: "string" } },
+      async run() {
+        const { stream, metadata } = await getFileStreamAndMetadata(`${this.base}/%s`);
+        const during = fs.readdirSync("/tmp");
+        let text = "";
+        for await (const chunk of stream) text += chunk;
+        for (let i = 0; i < 1000 && fs.readdirSync("/tmp").length; i++) await new Promise((done) => setImmediate(done));
+        this.$emit({ text, size: metadata.size, name: metadata.name, during, after: fs.readdirSync("/tmp") });
+      },
+    };
+    """
+    result = await host.invoke(invocation(code % "chunked.txt", props={"base": str(api_server.make_url(""))}))
+    assert result.outcome == "ok", result.error
+    event = result.emits[0]["event"]
+    assert (event["text"], event["size"], event["name"]) == ("hello world", 11, "chunked.txt")
+    assert len(event["during"]) == 1 and event["during"][0].startswith("file-stream-")
+    assert event["after"] == []                   # the package removes its temp file once the stream was read
 
 
 PIPEDREAM_NOTICE = (
