@@ -69,7 +69,7 @@ HOSTILE = [
     Hostile("read-the-state-file", 'async run() { this.$emit(fs.readFileSync("STATE_FILE", "utf8")); }',
             "error", "ERR_ACCESS_DENIED"),
     Hostile("list-the-root", 'async run() { this.$emit(fs.readdirSync("/")); }', "error", "ERR_ACCESS_DENIED"),
-    Hostile("write-a-file", 'async run() { fs.writeFileSync("/tmp/pd-emulator-hostile.txt", "x"); }',
+    Hostile("write-a-file", 'async run() { fs.writeFileSync("/var/tmp/pd-emulator-hostile.txt", "x"); }',
             "error", "ERR_ACCESS_DENIED"),
     Hostile("spawn-a-process", 'async run() { this.$emit(child_process.execSync("id").toString()); }',
             "error", "ERR_ACCESS_DENIED"),

@@ -183,7 +183,7 @@ async def test_reading_a_file_outside_the_read_roots_is_denied(
             this.$emit({ text: fs.readFileSync(event, "utf8") });
           },
         };
-    """, event=str(secret), read_roots=[str(tmp_path / "components")])
+    """, event=f"/{secret}", read_roots=[str(tmp_path / "components")])   # "//": not the source's own /tmp
     result = await short_host.invoke(inv)
     assert result.outcome == "error"
     assert result.error.get("code") == "ERR_ACCESS_DENIED"

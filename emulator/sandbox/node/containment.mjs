@@ -98,9 +98,14 @@ lockDown(dgram.Socket.prototype, "bind", function bind() {
 });
 
 // `/tmp` of the component is its temp folder: fs calls' paths under /tmp are mapped into it, except
-// what the process may read where it is (a component folder under /tmp keeps its real paths).
-const readable = process.execArgv.filter((arg) => arg.startsWith("--allow-fs-read="))
-  .flatMap((arg) => { const value = arg.slice("--allow-fs-read=".length); return [value, ...value.split(",")]; });
+// what the process may read where it is (a component folder under /tmp keeps its real paths), the
+// emulator's files it is denied, and the host's sandbox folder (those keep their explained denials).
+const unmapped = [
+  ...process.execArgv.filter((arg) => arg.startsWith("--allow-fs-read="))
+    .flatMap((arg) => { const value = arg.slice("--allow-fs-read=".length); return [value, ...value.split(",")]; }),
+  ...reasons.keys(),
+  ...(tempFolder ? [path.dirname(tempFolder)] : []),
+];
 const inside = (file, folder) => file === folder || file.startsWith(folder.endsWith("/") ? folder : `${folder}/`);
 const { fileURLToPath } = require("node:url");
 
@@ -115,7 +120,7 @@ function inTemp(file) {
   }
   if (!tempFolder || !file.startsWith("/tmp") || !(file === "/tmp" || file.startsWith("/tmp/"))) return file;
   const normal = path.posix.normalize(file);
-  if (!(normal === "/tmp" || normal.startsWith("/tmp/")) || readable.some((root) => inside(normal, root))) return file;
+  if (!(normal === "/tmp" || normal.startsWith("/tmp/")) || unmapped.some((root) => inside(normal, root))) return file;
   return tempFolder + normal.slice("/tmp".length);
 }
 
