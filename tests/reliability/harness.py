@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import requests
 
+from emulator.client.http import EmulatorClient
 from emulator.config import Config
 
 START_MS = 1_700_000_000_000
@@ -31,31 +31,8 @@ export default {
 """
 
 
-class JsonClient:
-    """Blocking calls to one emulator with one key: `client.call(method, path, json=…)` → (status, body)."""
-
-    def __init__(self, base: str, key: str | None) -> None:
-        self.base, self.key = base, key
-        self.session = requests.Session()
-
-    def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> tuple[int, Any]:
-        headers = dict(kwargs.pop("headers", {}))
-        if key or self.key:
-            headers.setdefault("Authorization", f"Bearer {key or self.key}")
-        response = self.session.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
-        try:
-            body = response.json() if response.content else None
-        except ValueError:
-            body = response.text
-        return response.status_code, body
-
-    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
-        status, body = self.call(method, path, **kwargs)
-        assert 200 <= status < 300, f"{method} {path} → {status} {body}"
-        return body
-
-    def close(self) -> None:
-        self.session.close()
+# Blocking calls to one emulator with one key: `client.call(method, path, json=…)` → (status, body).
+JsonClient = EmulatorClient
 
 
 def threaded_config(**overrides: Any) -> Config:
