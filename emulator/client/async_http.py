@@ -1,8 +1,8 @@
 """The aiohttp flavour of `client/http`: the same calls, headers, body rules and errors, awaited.
 
 `await client.get(path)` → (status, body); `await client.ok(method, path)` → the body of a 2xx or
-`CallRefused`. Keyword arguments other than `key`, `json`, `data`, `headers` and `timeout` (e.g.
-`params`, `allow_redirects`) go to aiohttp as they are; so does a `data=` that is a stream or form.
+`CallRefused`. Other keyword arguments (e.g. `allow_redirects`) go to aiohttp as they are; so does a
+`data=` that is a stream or a multipart form.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from emulator.client.http import (
     encode_body,
     is_success,
     request_headers,
+    with_query,
 )
 
 
@@ -36,8 +37,8 @@ class AsyncEmulatorClient:
         self.base, self.key, self.timeout = base.rstrip("/"), key, timeout
 
     async def call(self, method: str, path: str, *, key: str | None = None, json: Any = None, data: Any = None,
-                   headers: Mapping[str, str] | None = None, timeout: float | aiohttp.ClientTimeout | None = None,
-                   **kwargs: Any) -> tuple[int, Any]:
+                   params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+                   timeout: float | aiohttp.ClientTimeout | None = None, **kwargs: Any) -> tuple[int, Any]:
         """One call; any status is answered as (status, decoded body)."""
         content_type = None
         if json is not None or isinstance(data, str | bytes | Mapping):
@@ -48,7 +49,7 @@ class AsyncEmulatorClient:
         elif limit is not None:
             kwargs["timeout"] = limit
         try:
-            async with self.session.request(method, self.base + path, data=data,
+            async with self.session.request(method, with_query(self.base + path, params), data=data,
                                             headers=request_headers(key or self.key, headers, content_type),
                                             **kwargs) as response:
                 return response.status, decode_body(await response.read(), response.charset)
