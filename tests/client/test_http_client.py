@@ -73,7 +73,7 @@ async def test_a_refusal_names_method_path_status_and_the_emulators_error(client
 async def test_a_body_that_is_not_json_is_answered_as_text(client: Any) -> None:
     status, body = await client.get("/dashboard/")                   # the page that asks for a one-time link
     assert status == 401 and isinstance(body, str) and body.startswith("<!doctype html>")
-    with pytest.raises(CallRefused, match="^GET /dashboard/ answered 401: <!doctype html>") as refused:
+    with pytest.raises(CallRefused, match=r"^GET /dashboard/ answered 401: <!doctype html>") as refused:
         await client.ok("GET", "/dashboard/")
     assert refused.value.error is None and refused.value.body == body
 
@@ -95,7 +95,7 @@ async def test_the_key_can_be_overridden_per_call(client: Any, flavour: str, emu
     assert (await client.ok("GET", "/v1/users/me", headers=own_header))["data"]["id"] == other["id"]
     anonymous = client_of(flavour, emu.url, None)
     try:
-        with pytest.raises(CallRefused, match="GET /v1/users/me answered 401"):
+        with pytest.raises(CallRefused, match=r"GET /v1/users/me answered 401"):
             await anonymous.ok("GET", "/v1/users/me")
     finally:
         await anonymous.close()
@@ -114,7 +114,7 @@ async def test_the_clients_own_timeout_applies_to_every_call(flavour: str, emu: 
     client = client_of(flavour, emu.url, emu.api_key, timeout=0.3)
     try:
         await client.ok("POST", "/_emulator/faults", json={"path": "/v1/users/me", "delay_ms": 3000, "count": 1})
-        with pytest.raises(CallTimedOut, match="within 0.3 s"):
+        with pytest.raises(CallTimedOut, match=r"within 0\.3 s"):
             await client.get("/v1/users/me")
     finally:
         await client.close()
@@ -145,5 +145,5 @@ def test_the_blocking_client_reads_a_stream_from_the_last_event_it_saw() -> None
         messages.close()
         assert [first.json()["event"]["i"], second.json()["event"]["i"]] == [0, 1]
         assert seen["id"] not in (first.id, second.id)
-        with pytest.raises(CallRefused, match="GET /v1/sources/dc_missing/sse answered 404"):
+        with pytest.raises(CallRefused, match=r"GET /v1/sources/dc_missing/sse answered 404"):
             next(client.stream("/v1/sources/dc_missing/sse"))
