@@ -36,29 +36,34 @@ class AsyncEmulatorClient:
         self.session = session if session is not None else aiohttp.ClientSession()
         self.base, self.key, self.timeout = base.rstrip("/"), key, timeout
 
-    async def call(self, method: str, path: str, *, key: str | None = None, json: Any = None, data: Any = None,
-                   params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+    async def call(self, method: str, path: str, *,
                    timeout: float | aiohttp.ClientTimeout | None = None,  # noqa: ASYNC109 (as aiohttp's own)
                    **kwargs: Any) -> tuple[int, Any]:
         """One call; any status is answered as (status, decoded body)."""
+        limit = self._timeout(timeout)
+        try:
+            async with self.open(method, path, timeout=limit, **kwargs) as response:
+                return response.status, decode_body(await response.read(), response.charset)
+        except TimeoutError as exc:
+            raise CallTimedOut(method, path, self.base, limit.total if limit else None) from exc
+        except aiohttp.ClientConnectionError as exc:
+            raise NoAnswer(method, path, self.base, exc) from exc
+
+    def open(self, method: str, path: str, *, key: str | None = None, json: Any = None, data: Any = None,
+             params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+             timeout: float | aiohttp.ClientTimeout | None = None, **kwargs: Any) -> Any:
+        """The response itself, for a stream or a test that reads headers: `async with client.open(…) as response`.
+
+        The same key, body and query rules as `call`; aiohttp's errors are not translated.
+        """
         content_type = None
         if json is not None or isinstance(data, str | bytes | Mapping):
             data, content_type = encode_body(json, data)
-        limit = timeout if timeout is not None else self.timeout
-        if limit is not None and not isinstance(limit, aiohttp.ClientTimeout):
-            kwargs["timeout"] = aiohttp.ClientTimeout(total=limit)
-        elif limit is not None:
+        limit = self._timeout(timeout)
+        if limit is not None:
             kwargs["timeout"] = limit
-        try:
-            async with self.session.request(method, with_query(self.base + path, params), data=data,
-                                            headers=request_headers(key or self.key, headers, content_type),
-                                            **kwargs) as response:
-                return response.status, decode_body(await response.read(), response.charset)
-        except TimeoutError as exc:
-            total = limit.total if isinstance(limit, aiohttp.ClientTimeout) else limit
-            raise CallTimedOut(method, path, self.base, total) from exc
-        except aiohttp.ClientConnectionError as exc:
-            raise NoAnswer(method, path, self.base, exc) from exc
+        return self.session.request(method, with_query(self.base + path, params), data=data,
+                                    headers=request_headers(key or self.key, headers, content_type), **kwargs)
 
     async def ok(self, method: str, path: str, **kwargs: Any) -> Any:
         """The body of a 2xx answer; any other status raises `CallRefused`."""
@@ -78,6 +83,10 @@ class AsyncEmulatorClient:
 
     async def delete(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         return await self.call("DELETE", path, **kwargs)
+
+    def _timeout(self, timeout: float | aiohttp.ClientTimeout | None) -> aiohttp.ClientTimeout | None:
+        limit = timeout if timeout is not None else self.timeout
+        return aiohttp.ClientTimeout(total=limit) if isinstance(limit, int | float) else limit
 
     async def close(self) -> None:
         """Closes the session if this client opened it."""

@@ -116,7 +116,8 @@ def is_success(status: int) -> bool:
 class EmulatorClient:
     """Blocking calls to one emulator with one key: `client.call(method, path, json=…)` → (status, body).
 
-    `ok()` answers the body of a 2xx and raises `CallRefused` otherwise; `stream()` reads an SSE route.
+    `ok()` answers the body of a 2xx and raises `CallRefused` otherwise; `stream()` reads an SSE route;
+    `open()` gives the response itself.
     A call that cannot reach the emulator raises `NoAnswer`, one that waits longer than `timeout`
     seconds `CallTimedOut`. Proxies from the environment are ignored, as aiohttp does: the emulator
     is local.
@@ -130,7 +131,7 @@ class EmulatorClient:
              params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
              timeout: float | None = None) -> tuple[int, Any]:
         """One call; any status is answered as (status, decoded body)."""
-        with self._open(method, path, key=key, json=json, data=data, params=params, headers=headers,
+        with self.open(method, path, key=key, json=json, data=data, params=params, headers=headers,
                         timeout=timeout or self.timeout) as response:
             try:
                 raw = response.read()
@@ -161,7 +162,7 @@ class EmulatorClient:
                key: str | None = None) -> Iterator[SseMessage]:
         """The SSE messages of a stream route as they arrive (no timeout), until the emulator ends it."""
         headers = {"Accept": "text/event-stream", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
-        with self._open("GET", path, key=key, params=params, headers=headers, timeout=None) as response:
+        with self.open("GET", path, key=key, params=params, headers=headers, timeout=None) as response:
             status = response.status
             if not is_success(status):
                 raise CallRefused("GET", path, status, decode_body(response.read()))
@@ -170,10 +171,10 @@ class EmulatorClient:
     def close(self) -> None:
         """Nothing to release (each call has its own connection); here for the callers' symmetry."""
 
-    def _open(self, method: str, path: str, *, key: str | None, json: Any = None, data: Any = None,
-              params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-              timeout: float | None) -> Any:
-        """The open response, whatever its status."""
+    def open(self, method: str, path: str, *, key: str | None = None, json: Any = None, data: Any = None,
+             params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+             timeout: float | None = DEFAULT_TIMEOUT_S) -> Any:
+        """The response itself, whatever its status (`with client.open(…) as response`), for reading headers."""
         body, content_type = encode_body(json, data)
         request = urllib.request.Request(with_query(self.base + path, params), data=body, method=method,
                                          headers=request_headers(key or self.key, headers, content_type))
