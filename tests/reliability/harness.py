@@ -7,8 +7,8 @@ import pytest
 
 from emulator.client.http import EmulatorClient
 from emulator.config import Config
+from tests.conftest import emulator_config
 
-START_MS = 1_700_000_000_000
 SUMMARY_LINES = pytest.StashKey[list[str]]()       # figures printed after the run (cases, latency)
 
 REGISTRY_COMPONENT = """
@@ -36,7 +36,5 @@ JsonClient = EmulatorClient
 
 
 def threaded_config(**overrides: Any) -> Config:
-    settings: dict[str, Any] = {"port": 0, "clock_mode": "virtual", "start_ms": START_MS, "seed": 11,
-                                "watch": False, "run_timeout_s": 5.0}
-    settings.update(overrides)
-    return Config(**settings)
+    """The suite's emulator settings with a shorter run timeout and a seed of its own."""
+    return emulator_config(**{"seed": 11, "run_timeout_s": 5.0, **overrides})

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from emulator.server.runner import ThreadedEmulator
-from tests.reliability.harness import START_MS, TICKER, JsonClient, threaded_config
+from tests.conftest import START_MS
+from tests.reliability.harness import TICKER, JsonClient, threaded_config
 
 MINUTE_MS = 60_000
 API_ANSWER_S = 3.0          # generous on a loaded 2-core machine; a blocked loop would take the run's timeout
