@@ -34,9 +34,14 @@ def emu(connect_server: PdEmulatorServer) -> Iterator[PdEmulatorServer]:
     assert not connect_server.problems(), connect_server.problems()
 
 
+def control(server: PdEmulatorServer) -> EmulatorClient:
+    """Calls with the emulator's own key: its control API and /v1."""
+    return EmulatorClient(server.url, server.api_key)
+
+
 def advance(server: PdEmulatorServer, seconds: int) -> dict[str, Any]:
     """Move the emulator's virtual clock; timers due meanwhile run before this returns."""
-    return EmulatorClient(server.url, server.api_key).ok("POST", "/_emulator/clock/advance", json={"seconds": seconds})
+    return control(server).ok("POST", "/_emulator/clock/advance", json={"seconds": seconds})
 
 
 @dataclass

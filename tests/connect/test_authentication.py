@@ -5,7 +5,7 @@ import base64
 
 import requests
 
-from tests.connect.conftest import ConnectApi, advance
+from tests.connect.conftest import ConnectApi, advance, control
 
 
 def token_request(emu, **kwargs) -> requests.Response:
@@ -46,11 +46,10 @@ def test_access_tokens_live_on_the_wall_clock_not_the_emulators(api, emu) -> Non
 def test_missing_unknown_and_foreign_credentials(api, emu) -> None:
     assert api.call("GET", "/triggers", headers={"Authorization": ""})[0] == 401
     assert api.call("GET", "/triggers", headers={"Authorization": "Bearer pda_unknown"})[0] == 401
-    v1_user = requests.post(emu.url + "/_emulator/users", json={}, headers=emu.headers, timeout=30).json()["data"]
+    v1_user = control(emu).ok("POST", "/_emulator/users", json={})["data"]
     status, foreign = api.call("GET", "/triggers", headers={"Authorization": f"Bearer {v1_user['api_key']}"})
     assert (status, foreign["code"]) == (403, "forbidden")
-    other = requests.post(emu.url + "/_emulator/connect/projects", json={"name": "other"}, headers=emu.headers,
-                          timeout=30).json()
+    other = control(emu).ok("POST", "/_emulator/connect/projects", json={"name": "other"})
     other_token = ConnectApi(emu).token
     other_project = ConnectApi(emu, token=other_token)
     other_project.base = f"{emu.url}/v1/connect/{other['project_id']}"
@@ -60,8 +59,7 @@ def test_missing_unknown_and_foreign_credentials(api, emu) -> None:
 def test_project_id_and_environment_are_checked(api, emu) -> None:
     bad_id = requests.get(f"{emu.url}/v1/connect/project-1/triggers", headers=api.headers(), timeout=30)
     assert (bad_id.status_code, bad_id.json()["param"]) == (400, "project_id")
-    unknown = requests.get(f"{emu.url}/v1/connect/proj_unknown1/triggers", headers=emu.headers, timeout=30)
-    assert unknown.status_code == 404
+    assert control(emu).get("/v1/connect/proj_unknown1/triggers")[0] == 404
     status, header = api.call("GET", "/triggers", headers={"x-pd-environment": "staging"})
     assert (status, header["param"]) == (400, "x-pd-environment")
 

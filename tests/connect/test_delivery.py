@@ -6,10 +6,9 @@ import hmac
 from collections.abc import Iterator
 
 import pytest
-import requests
 
 from emulator.testing.fixtures import PdEmulatorServer, fixture_config
-from tests.connect.conftest import COMPONENTS, ConnectApi
+from tests.connect.conftest import COMPONENTS, ConnectApi, control
 
 USER = "user-1"
 
@@ -31,9 +30,7 @@ def fast(fast_retries: PdEmulatorServer) -> Iterator[ConnectApi]:
 
 def run(server: PdEmulatorServer, trigger_id: str, times: int = 1) -> None:
     for _ in range(times):
-        answer = requests.post(f"{server.url}/_emulator/sources/{trigger_id}/run", json={"event": {}},
-                               headers=server.headers, timeout=30)
-        assert answer.status_code == 200, answer.text
+        control(server).ok("POST", f"/_emulator/sources/{trigger_id}/run", json={"event": {}})
 
 
 def webhook(api: ConnectApi, trigger_id: str) -> dict:
@@ -70,8 +67,7 @@ def test_failed_events_move_the_state_to_penalty_then_deactivated_and_reset_rest
                     params={"external_user_id": USER})["data"]
     assert (reset["active"], reset["delivery_state"]["state"], reset["delivery_state"]["consecutive_failures"]) == (
         True, "happy", 0)
-    failures = requests.get(f"{fast.server.url}/_emulator/webhooks/failures", headers=fast.server.headers,
-                            timeout=30).json()["data"]
+    failures = control(fast.server).ok("GET", "/_emulator/webhooks/failures")["data"]
     assert len(failures) >= 10 and failures[0]["error"] == "HTTP 500"
 
 

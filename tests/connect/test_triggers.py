@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.connect.conftest import advance
+from tests.connect.conftest import advance, control
 
 USER = "user-1"
 
@@ -98,8 +98,7 @@ def test_delete_keeps_a_trigger_whose_deactivate_throws_unless_told_to_ignore(ap
 def test_events_take_n_up_to_100_and_refuse_a_bad_one(api, emu) -> None:
     deployed = api.deploy(USER, "acme-hooks")
     for _ in range(3):
-        requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}}, headers=emu.headers,
-                      timeout=30).raise_for_status()
+        control(emu).ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {}})
     assert len(events(api, deployed["id"], n=2)) == 2
     assert len(events(api, deployed["id"], n=500)) == 4
     assert api.call("GET", f"/deployed-triggers/{deployed['id']}/events",
@@ -135,20 +134,16 @@ def test_native_timer_trigger_fires_on_the_emulators_clock_and_can_be_reschedule
 
 def test_control_api_reaches_triggers_with_the_emulator_key(api, emu) -> None:
     deployed = api.deploy(USER, "acme-hooks")
-    run = requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {"x": 1}},
-                        headers=emu.headers, timeout=30)
-    assert run.status_code == 200 and run.json()["data"]["outcome"] == "ok"
-    runs = requests.get(f"{emu.url}/_emulator/runs", params={"source_id": deployed["id"]}, headers=emu.headers,
-                        timeout=30).json()["data"]
-    assert run.json()["data"]["id"] in {r["id"] for r in runs}
-    replayed = requests.post(f"{emu.url}/_emulator/events/replay", headers=emu.headers, timeout=30,
-                             json={"source_id": deployed["id"], "event_id": run.json()["data"]["emitted"][0]})
-    assert replayed.status_code == 200, replayed.text
-    rows = requests.get(f"{emu.url}/_emulator/connect/triggers", params={"external_user_id": USER},
-                        headers=emu.headers, timeout=30).json()["data"]
+    as_emulator = control(emu)
+    run = as_emulator.ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {"x": 1}})["data"]
+    assert run["outcome"] == "ok"
+    runs = as_emulator.ok("GET", "/_emulator/runs", params={"source_id": deployed["id"]})["data"]
+    assert run["id"] in {r["id"] for r in runs}
+    as_emulator.ok("POST", "/_emulator/events/replay", json={"source_id": deployed["id"], "event_id": run["emitted"][0]})
+    rows = as_emulator.ok("GET", "/_emulator/connect/triggers", params={"external_user_id": USER})["data"]
     assert [(r["id"], r["environment"], r["component_key"]) for r in rows] == [
         (deployed["id"], "development", "acme-hooks")]
-    v1 = requests.get(f"{emu.url}/v1/users/me/sources", headers=emu.headers, timeout=30).json()["data"]
+    v1 = as_emulator.ok("GET", "/v1/users/me/sources")["data"]
     assert v1 == []                                                   # not part of any user's /v1 lists
 
 
@@ -156,10 +151,8 @@ def test_events_of_a_trigger_with_pipelines_are_noted_as_not_delivered_to_workfl
     deployed = api.deploy(USER, "acme-hooks", workflow_id="p_abc123")
     assert api.ok("GET", f"/deployed-triggers/{deployed['id']}/pipelines",
                   params={"external_user_id": USER}) == {"workflow_ids": ["p_abc123"]}
-    requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}}, headers=emu.headers,
-                  timeout=30).raise_for_status()
-    [run, *_] = requests.get(f"{emu.url}/_emulator/sources/{deployed['id']}/logs", headers=emu.headers,
-                             timeout=30).json()["data"]
+    control(emu).ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {}})
+    [run, *_] = control(emu).ok("GET", f"/_emulator/sources/{deployed['id']}/logs")["data"]
     assert "not delivered to workflow p_abc123 (no workflows in the emulator)" in run["logs"][-1]["message"]
     status, bad = api.call("PUT", f"/deployed-triggers/{deployed['id']}/pipelines", params={"external_user_id": USER},
                    json={"workflow_ids": ["wf-1"]})
