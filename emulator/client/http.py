@@ -131,7 +131,7 @@ class EmulatorClient:
              params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
              timeout: float | None = None) -> tuple[int, Any]:
         """One call; any status is answered as (status, decoded body)."""
-        with self.open(method, path, key=key, json=json, data=data, params=params, headers=headers,
+        with self._send(method, path, key=key, json=json, data=data, params=params, headers=headers,
                         timeout=timeout or self.timeout) as response:
             try:
                 raw = response.read()
@@ -162,7 +162,7 @@ class EmulatorClient:
                key: str | None = None) -> Iterator[SseMessage]:
         """The SSE messages of a stream route as they arrive (no timeout), until the emulator ends it."""
         headers = {"Accept": "text/event-stream", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
-        with self.open("GET", path, key=key, params=params, headers=headers, timeout=None) as response:
+        with self._send("GET", path, key=key, params=params, headers=headers, timeout=None) as response:
             status = response.status
             if not is_success(status):
                 raise CallRefused("GET", path, status, decode_body(response.read()))
@@ -171,10 +171,14 @@ class EmulatorClient:
     def close(self) -> None:
         """Nothing to release (each call has its own connection); here for the callers' symmetry."""
 
-    def open(self, method: str, path: str, *, key: str | None = None, json: Any = None, data: Any = None,
-             params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
-             timeout: float | None = DEFAULT_TIMEOUT_S) -> Any:
+    def open(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
         """The response itself, whatever its status (`with client.open(…) as response`), for reading headers."""
+        return self._send(method, path, timeout=timeout or self.timeout, **kwargs)
+
+    def _send(self, method: str, path: str, *, key: str | None = None, json: Any = None, data: Any = None,
+              params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None,
+              timeout: float | None) -> Any:
+        """The open response, whatever its status; `timeout=None` waits as long as the emulator takes."""
         body, content_type = encode_body(json, data)
         request = urllib.request.Request(with_query(self.base + path, params), data=body, method=method,
                                          headers=request_headers(key or self.key, headers, content_type))

@@ -147,3 +147,12 @@ def test_the_blocking_client_reads_a_stream_from_the_last_event_it_saw() -> None
         assert seen["id"] not in (first.id, second.id)
         with pytest.raises(CallRefused, match=r"GET /v1/sources/dc_missing/sse answered 404"):
             next(client.stream("/v1/sources/dc_missing/sse"))
+
+
+def test_the_blocking_client_opens_a_response_of_any_status_for_its_headers() -> None:
+    with ThreadedEmulator(emulator_config()) as served:
+        client = EmulatorClient(served.url, served.api_key, timeout=30)
+        with client.open("GET", "/v1/users/me") as answer:
+            assert answer.status == 200 and answer.headers["Content-Type"].startswith("application/json")
+        with client.open("GET", "/v1/users/me", key="pd_emu_not_a_key") as answer:
+            assert answer.status == 401 and b"error" in answer.read()
