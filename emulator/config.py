@@ -29,6 +29,9 @@ class Config:
     deploy: bool = False
     seed: int | None = None               # makes ids and emit ids repeatable
     max_body_bytes: int = 64 * 1024 * 1024
+    max_request_line_bytes: int = 8190    # longer: 414; these three are what aiohttp's parser checks
+    max_header_field_bytes: int = 8190    # one header's name and value; longer: 431
+    max_header_count: int = 128           # more: 431
     http_max_body_bytes: int = 512 * 1024
     verbose: bool = False
     dashboard: bool = True

@@ -78,5 +78,23 @@ class HookFailed(ApiError):
         return body
 
 
+class AdditionalPropsFailed(HookFailed):
+    """A component's additionalProps() threw while a source was deployed, updated or reloaded: 400 naming
+    the component, the message and where it was thrown, with the stack and the console output. A kind of
+    HookFailed, so a code reload keeps the last good version for it as for a failing activate."""
+
+    code = "additional_props_failed"
+
+    def __init__(self, message: str, *, param: str, component_id: str, error: dict[str, Any],
+                 logs: list[dict[str, Any]], location: str | None) -> None:
+        super().__init__(message, run={"error": error, "logs": logs})
+        self.param = param
+        self.component_id, self.error, self.logs, self.location = component_id, error, logs, location
+
+    def body(self) -> dict[str, Any]:
+        return {**ApiError.body(self), "component_id": self.component_id, "location": self.location,
+                "stack": self.error.get("stack"), "logs": self.logs}
+
+
 class ServiceUnavailable(ApiError):
     status, code = 503, "unavailable"

@@ -185,7 +185,7 @@ async def overview(request: web.Request) -> web.Response:
 def source_status(services: Services, source: Source) -> dict[str, Any]:
     """A source as the overview lists it: state, component, schedule, next fire, last run, channels."""
     component = services.store.components.get(source.component_id)
-    props = component.configurable_props if component else []
+    props = source.configurable(component) if component else []
     schedule = driving_timer(props, source.configured_props)
     runs = services.runtime.runs.query(source_id=source.id, outcome=None, limit=20, allowed={source.id})
     last_run = next((r for r in runs if r.method == "run"), None)

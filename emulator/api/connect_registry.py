@@ -16,7 +16,6 @@ from emulator.connect import registry
 from emulator.connect.configure import (
     ConfigureCall,
     error_message,
-    merge_dynamic,
     observations,
     options_answer,
     prop_of,
@@ -28,6 +27,7 @@ from emulator.connect.triggers import WORKFLOW_ID, DeployRequest, check_webhook_
 from emulator.domain.connect_models import DynamicProps, ExternalUser
 from emulator.domain.models import Component
 from emulator.errors import BadRequest
+from emulator.runtime.dynamic_props import additional_props, additional_props_failed
 from emulator.server.services import services_of
 
 routes = web.RouteTableDef()
@@ -106,13 +106,16 @@ async def deploy_trigger(request: web.Request) -> web.Response:
         check_webhook_urls([params["webhook_url"]], "webhook_url")
     if params.get("workflow_id") is not None and not WORKFLOW_ID.match(str(params["workflow_id"])):
         raise BadRequest("workflow_id must look like p_abc123", param="workflow_id")
-    configurable: list[dict[str, Any]] | None = component.configurable_props
+    configurable = component.configurable_props
     if params.get("dynamic_props_id"):
         configurable = _configurable(connect.state, owner, component, params)
     elif registry.uses_additional_props(component):
-        configurable, result = await _run_additional_props(request, owner, component, params)
-    if configurable is None:
-        raise BadRequest(f"additionalProps() failed at deploy: {error_message(result)}", param="id")
+        call = _call(request, owner, component, component.configurable_props, params)
+        dynamic, result = await additional_props(services.sandbox, services.clock, call)
+        if dynamic is None:
+            assert result is not None
+            raise additional_props_failed(call, result, "deploy", param="id")
+        configurable = dynamic
     trigger, webhook = await connect.triggers.deploy(DeployRequest(
         owner=owner, component=component, configurable=configurable,
         configured=params.get("configured_props") or {}, webhook_url=params.get("webhook_url"),
@@ -148,14 +151,10 @@ async def _run_additional_props(request: web.Request, owner: ExternalUser, compo
                                 params: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, Any]:
     """(the whole configurable list, the run); (None, run) when additionalProps() threw."""
     services = services_of(request)
-    static = component.configurable_props
     if not registry.uses_additional_props(component):
-        return static, None
-    call = _call(request, owner, component, static, params)
-    returned, result = await run_configure(services.sandbox, services.clock, call, "additionalProps", None)
-    if result.outcome != "ok":
-        return None, result
-    return merge_dynamic(static, returned if isinstance(returned, list) else []), result
+        return component.configurable_props, None
+    call = _call(request, owner, component, component.configurable_props, params)
+    return await additional_props(services.sandbox, services.clock, call)
 
 
 def _store_dynamic(state: Any, owner: ExternalUser, component: Component,

@@ -8,11 +8,18 @@ in an opaque origin) and loses any `Set-Cookie`.
 
 Differences from the cloud: the `/http/…` path exists only here (API clients and components that
 cannot resolve `*.localhost` use it); no auth is ever asked, as in the cloud.
+
+The event's `client_ip` is the address the request came from, as the cloud's edge gives it. Every
+header, `x-forwarded-for` included, is in `event.headers` unchanged. A request that reaches the
+emulator through a local proxy or tunnel (ngrok, cloudflared: the peer is a loopback address) has
+`client_ip` the sender the proxy saw, the last address of `X-Forwarded-For`: sources that accept
+only their app's addresses (Linear's) work behind one. From any other peer the header is not trusted.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
+import ipaddress
 import json
 from typing import Any
 from urllib.parse import parse_qsl
@@ -97,7 +104,7 @@ async def _answer(request: web.Request, endpoint_id: str, source_path: str) -> w
     event = http_event(request, raw, source_path)
     component = services.store.components[source.component_id]
     custom = any(p.get("type") == prop_types.HTTP and p.get("customResponse")
-                 for p in component.configurable_props)
+                 for p in source.configurable(component))
     runtime = services.runtime
     if not custom:
         runtime.spawn(runtime.invoke(source, "run", event, trigger="http"))
@@ -132,7 +139,27 @@ def http_event(request: web.Request, raw: bytes, path: str) -> dict[str, Any]:
     return {"method": request.method, "path": path, "query": dict(request.query),
             "headers": {k.lower(): v for k, v in request.headers.items()}, "bodyRaw": body_raw,
             "body": _parse_body(request.content_type, body_raw), "url": str(request.url),
-            "client_ip": request.remote or ""}
+            "client_ip": client_ip(request)}
+
+
+def client_ip(request: web.Request) -> str:
+    """The peer's address; from a loopback peer (a local proxy or tunnel), the last of X-Forwarded-For."""
+    peer = request.remote or ""
+    forwarded = request.headers.getall("X-Forwarded-For", [])
+    if not forwarded or not _is_loopback(peer):
+        return peer
+    last = ",".join(forwarded).split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last))
+    except ValueError:
+        return peer
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def _parse_body(content_type: str, text: str) -> Any:

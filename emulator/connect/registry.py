@@ -9,6 +9,7 @@ from emulator.domain.models import Component
 from emulator.domain.store import Store
 from emulator.errors import NotFound
 from emulator.props.extract import ExtractionError, extract_code
+from emulator.runtime import dynamic_props
 
 REGISTRY_VALUES = ("public", "private", "all")
 
@@ -79,7 +80,7 @@ def to_api(component: Component) -> dict[str, Any]:
 
 
 def uses_additional_props(component: Component) -> bool:
-    return native_of(component) is None and "additionalProps" in component.code
+    return native_of(component) is None and dynamic_props.uses_additional_props(component)
 
 
 __all__ = ["NATIVES", "find_trigger", "to_api", "trigger_components"]

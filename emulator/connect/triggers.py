@@ -104,7 +104,9 @@ class ConnectTriggers:
         source = Source(id=self.store.ids.new(native["id_prefix"] if native else "dc_"), user_id=owner.owner_id,
                         component_id=component.id, name=name, name_slug=self.store.unique_slug(owner.owner_id, name),
                         configured_props={}, active=True, created_at=now, updated_at=now)
-        if any(p.get("type") == HTTP for p in component.configurable_props):
+        if request.configurable != component.configurable_props:
+            source.configurable_props = request.configurable      # additionalProps() added some
+        if any(p.get("type") == HTTP for p in request.configurable):
             source.endpoint_id = self.store.ids.new("en").lower()
         source.configured_props = self.normalise(owner, request.configurable, request.configured,
                                                  self.runtime.endpoint_url(source))

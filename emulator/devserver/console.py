@@ -84,6 +84,8 @@ def describe(record: dict[str, Any], verbose: bool = False) -> tuple[str, str] |
         return "ok", f"deploy {record['component']} as {record['source_id']}"
     if kind == "reload":
         return "ok", f"reload {record['path']}: {record['message']}"
+    if kind == "cleanup":
+        return "info", f"clean  {record['folder']}: {record['message']}"
     if kind == "connect_delivery":
         if record["error"] is None:
             return "ok", f"webhook {record['webhook_id']} {record['url']}: delivering again"

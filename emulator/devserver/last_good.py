@@ -8,13 +8,22 @@ the same relative imports, and runs from there until a good save replaces it.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
+import socket
 from pathlib import Path
 
 from emulator.domain.models import Component
 
 LAST_GOOD_MARK = ".pd-last-good"
+
+
+PARTIAL_SUFFIX = ".partial~"
+# The copy's last line says which process keeps it, so a dev server starting on the same folder tells
+# a copy another one is running from from one a killed server left behind (devserver/leftover_copies).
+OWNER_LINE = "// pd-emulator: last good copy kept by process {pid} on {host}"
+OWNER_PATTERN = re.compile(r"// pd-emulator: last good copy kept by process (\d+) on (\S+)\n?\Z")
 
 
 def is_last_good_copy(path: Path) -> bool:
@@ -23,6 +32,16 @@ def is_last_good_copy(path: Path) -> bool:
 
 def last_good_path(path: Path) -> Path:
     return path.with_name(f".{path.stem}{LAST_GOOD_MARK}{path.suffix}")
+
+
+def copy_name_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Exactly the names `last_good_path` (and its `.partial~` while written) gives a file with one of `suffixes`."""
+    endings = "|".join(re.escape(s) for s in suffixes)
+    return re.compile(rf"\.(?P<stem>.+){re.escape(LAST_GOOD_MARK)}(?:{endings})(?P<partial>{re.escape(PARTIAL_SUFFIX)})?")
+
+
+def owner_line() -> str:
+    return OWNER_LINE.format(pid=os.getpid(), host=socket.gethostname())
 
 
 def pin_last_good(component: Component) -> None:
@@ -36,8 +55,9 @@ def pin_last_good(component: Component) -> None:
     except (OSError, UnicodeDecodeError):
         pass
     copy = last_good_path(source)
-    partial = copy.with_name(copy.name + ".partial~")
-    partial.write_text(component.code, encoding="utf-8")
+    partial = copy.with_name(copy.name + PARTIAL_SUFFIX)
+    # The owner goes on a line of its own after the code: every line of the code keeps its number.
+    partial.write_text(f"{component.code}\n{owner_line()}\n", encoding="utf-8")
     partial.replace(copy)
     component.run_path = str(copy)
 

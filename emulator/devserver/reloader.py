@@ -16,7 +16,7 @@ from emulator.devserver.last_good import (
 )
 from emulator.domain.models import Component
 from emulator.domain.store import Store
-from emulator.errors import HookFailed
+from emulator.errors import AdditionalPropsFailed, HookFailed
 from emulator.outbound.stub_files import StubFileError, is_stub_file, stub_files
 from emulator.props.extract import is_component_file
 from emulator.props.load_check import LOAD_FAILURES
@@ -152,7 +152,8 @@ class FolderReloader:
             line, column = error_location(stack, path)
             if (line, column) == (0, 0) and stack.startswith("SyntaxError"):
                 line, column = await syntax_error_location(path)
-            return await self._failed(path, previous, {"message": f"activate hook failed: {exc.message}",
+            what = "" if isinstance(exc, AdditionalPropsFailed) else "activate hook failed: "
+            return await self._failed(path, previous, {"message": f"{what}{exc.message}",
                                                        "file": str(path), "line": line, "column": column,
                                                        "run_id": exc.run.get("id")})
         if previous is not None:

@@ -99,6 +99,13 @@ class Source:
     status_note: str | None = None
     timer_anchor_ms: int | None = None    # interval timers fire every interval from here, across restarts
     run_hooks: bool = True                # False: created with "run_hooks": false, its hooks never run
+    # The props it was deployed with when its component has additionalProps(): the static ones, then
+    # those additionalProps() returned for its configured props. None: the component's own.
+    configurable_props: list[dict[str, Any]] | None = None
+
+    def configurable(self, component: Component) -> list[dict[str, Any]]:
+        """The props this source is configured against: its dynamic list, else the component's."""
+        return self.configurable_props if self.configurable_props is not None else component.configurable_props
 
     def to_api(self) -> dict[str, Any]:
         body = {
@@ -109,6 +116,8 @@ class Source:
         }
         if self.status_note:
             body["status_note"] = self.status_note
+        if self.configurable_props is not None:
+            body["configurable_props"] = self.configurable_props
         return body
 
 

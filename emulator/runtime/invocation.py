@@ -89,11 +89,12 @@ class Runtime:
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
                           env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component),
-                          secrets=sorted(self.secret_values(source, component)))
+                          secrets=sorted(self.secret_values(source, component)),
+                          prop_definitions=source.configurable_props or [])
 
     def secret_values(self, source: Source, component: Component) -> set[str]:
         """What never reaches a record or a cassette: `$auth` strings and the values of `secret` props."""
-        secret_props = [str(p.get("name")) for p in component.configurable_props if p.get("secret")]
+        secret_props = [str(p.get("name")) for p in source.configurable(component) if p.get("secret")]
         return secret_values(self.sandbox_props(source, component), secret_props)
 
     def _read_roots(self, component: Component) -> list[str]:
@@ -114,7 +115,7 @@ class Runtime:
 
     def sandbox_props(self, source: Source, component: Component) -> dict[str, Any]:
         """What `this.<prop>` is inside the run: app credentials, the endpoint, the timer, the values."""
-        declared = {p.get("name"): p for p in component.configurable_props}
+        declared = {p.get("name"): p for p in source.configurable(component)}
         props: dict[str, Any] = {}
         for name, value in source.configured_props.items():
             kind = (declared.get(name) or {}).get("type")

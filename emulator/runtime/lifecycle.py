@@ -7,10 +7,17 @@ from typing import Any
 
 from emulator.domain.models import Component, Source, User
 from emulator.domain.store import Store
-from emulator.errors import BadRequest, HookFailed
+from emulator.errors import ApiError, BadRequest, HookFailed
 from emulator.props.prop_types import HTTP, has_prop_of_type
 from emulator.runtime.component_factory import create_from_code, create_from_url
 from emulator.runtime.configured_props import normalise_configured_props
+from emulator.runtime.dynamic_props import (
+    ConfigureCall,
+    additional_props,
+    additional_props_failed,
+    sandbox_props,
+    uses_additional_props,
+)
 from emulator.runtime.invocation import Runtime
 from emulator.runtime.timers import SourceTimers
 
@@ -51,9 +58,9 @@ class SourceLifecycle:
                         name_slug=self.store.unique_slug(user.id, name), configured_props={}, active=True,
                         created_at=now, updated_at=now, component_url=params.get("component_url"),
                         run_hooks=params.get("run_hooks", True))
-        if has_prop_of_type(component.configurable_props, HTTP):
-            source.endpoint_id = self.store.ids.endpoint_id()
-        source.configured_props = self._configured(user, component, source, params.get("configured_props") or {})
+        # additionalProps() runs before the source exists: when it throws, nothing is left behind.
+        source.configurable_props, source.configured_props = await self._configure(
+            user.id, component, source, params.get("configured_props") or {}, "deploy")
         self.store.add_source(source)
         try:
             await self._hook(source, "deploy")
@@ -72,10 +79,11 @@ class SourceLifecycle:
     async def update(self, user: User, source: Source, params: dict[str, Any]) -> Source:
         component = await self.resolve_component(user, params) or self.store.components[source.component_id]
         code_or_props_changed = component.id != source.component_id or "configured_props" in params
-        previous = (source.component_id, source.configured_props, source.active)
+        previous = (source.component_id, source.configured_props, source.active, source.configurable_props)
         if code_or_props_changed:
-            given = {**source.configured_props, **(params.get("configured_props") or {})}
-            configured = self._configured(user, component, source, given)
+            configurable, configured = await self._configure(user.id, component, source,
+                                                             params.get("configured_props") or {}, "update",
+                                                             stored=source.configured_props)
         if params.get("name"):
             source.name = params["name"]
             source.name_slug = self.store.unique_slug(user.id, params["name"], ignore_source=source.id)
@@ -85,6 +93,7 @@ class SourceLifecycle:
             if source.active:
                 await self._quiet_hook(source, "deactivate")
             source.component_id, source.configured_props = component.id, configured
+            source.configurable_props = configurable
             await self.runtime.sandbox.evict(source.id)
             if want_active:
                 await self._activate_or_restore(source, previous)
@@ -123,9 +132,11 @@ class SourceLifecycle:
             await self._quiet_hook(source, "deactivate")
 
     async def swap_code(self, source: Source) -> None:
-        """The component's code changed on disk (after leave_code): new code, activate; props and timer stay."""
+        """The component's code changed on disk (after leave_code): new code, activate; props and timer stay
+        (a component with additionalProps() has it run again for the configured props first)."""
         if not source.active:
             return
+        await self._reconfigure(source, "reload")
         await self.runtime.sandbox.evict(source.id)
         try:
             await self._hook(source, "activate")
@@ -136,6 +147,10 @@ class SourceLifecycle:
     async def restore_code(self, source: Source) -> None:
         """The new code's activate failed and the last good code is back: start it again."""
         source.status_note = None
+        try:
+            await self._reconfigure(source, "reload")
+        except HookFailed:
+            pass                  # the last good code's props were good: they stay as they are
         await self.runtime.sandbox.evict(source.id)
         if source.active:
             await self._quiet_hook(source, "activate")
@@ -148,25 +163,79 @@ class SourceLifecycle:
         self.timers.stop(source.id)
         self.store.changed()
 
-    async def _activate_or_restore(self, source: Source, previous: tuple[str, dict[str, Any], bool]) -> None:
+    async def _activate_or_restore(self, source: Source,
+                                   previous: tuple[str, dict[str, Any], bool, list[dict[str, Any]] | None]) -> None:
         try:
             await self._hook(source, "activate")
         except HookFailed:
-            source.component_id, source.configured_props, source.active = previous
+            source.component_id, source.configured_props, source.active, source.configurable_props = previous
             await self.runtime.sandbox.evict(source.id)
             if source.active:
                 await self._quiet_hook(source, "activate")
             raise
 
-    def _configured(self, user: User, component: Component, source: Source, given: dict[str, Any]) -> dict[str, Any]:
+    async def _configure(self, user_id: str, component: Component, source: Source, given: Any, when: str,
+                         stored: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
+        """(the source's own configurable props, or None for the component's; its configured props).
+
+        The static props are checked first (an account must be the user's before any code sees its
+        credentials); then additionalProps(), when the component has it, runs with them in the sandbox
+        (Connect's code path), and the whole list it gives is what the props are checked against.
+        `stored`: the source's props so far, under `given`; those of a prop additionalProps() added
+        before and no longer adds are dropped."""
         if not isinstance(given, dict):
             raise BadRequest("configured_props must be an object", param="configured_props")
-        if has_prop_of_type(component.configurable_props, HTTP) and not source.endpoint_id:
+        static = component.configurable_props
+        added_before = {p.get("name") for p in source.configurable_props or []} - {p.get("name") for p in static}
+        kept = {k: v for k, v in (stored or {}).items() if k not in added_before}
+        configured = self._configured(user_id, static, source, {**kept, **given})
+        if not uses_additional_props(component):
+            return None, configured
+        call = ConfigureCall(component=component, props=sandbox_props(self.store, component, static, configured),
+                             folders=[str(f) for f in self.folders])
+        configurable, result = await additional_props(self.runtime.sandbox, self.runtime.clock, call)
+        if configurable is None:
+            assert result is not None
+            raise additional_props_failed(call, result, when)
+        if configurable == static:
+            return None, configured           # it has none (or added none): the component's props
+        added_now = {p.get("name") for p in configurable}
+        kept = {k: v for k, v in (stored or {}).items() if k not in added_before or k in added_now}
+        return configurable, self._configured(user_id, configurable, source, {**kept, **given})
+
+    async def _reconfigure(self, source: Source, when: str) -> None:
+        """The code changed: additionalProps() of the new code for the configured props; a throw or props
+        that no longer fit is a HookFailed, so the reload keeps the last good version."""
+        component = self.store.components[source.component_id]
+        if not uses_additional_props(component):
+            if source.configurable_props is not None:
+                source.configurable_props = None
+                self.timers.start(source, component)
+                self.store.changed()
+            return
+        before = (source.configurable_props, source.configured_props)
+        try:
+            source.configurable_props, source.configured_props = await self._configure(
+                source.user_id, component, source, {}, when, stored=source.configured_props)
+        except HookFailed:
+            raise
+        except ApiError as exc:
+            raise HookFailed(f"the props of source {source.id} no longer fit its component: {exc.message}",
+                             code=exc.code) from None
+        if (source.configurable_props, source.configured_props) != before:
+            self.timers.start(source, component)          # a timer prop came, went or changed
+        self.store.changed()
+
+    def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
+                    given: Any) -> dict[str, Any]:
+        if not isinstance(given, dict):
+            raise BadRequest("configured_props must be an object", param="configured_props")
+        if has_prop_of_type(configurable, HTTP) and not source.endpoint_id:
             source.endpoint_id = self.store.ids.endpoint_id()
         return normalise_configured_props(
-            component.configurable_props, given, endpoint_url=self.runtime.endpoint_url(source),
+            configurable, given, endpoint_url=self.runtime.endpoint_url(source),
             account_exists=lambda account_id: account_id in self.store.accounts
-            and self.store.accounts[account_id].user_id == user.id)
+            and self.store.accounts[account_id].user_id == user_id)
 
     async def _hook(self, source: Source, method: str) -> None:
         if not source.run_hooks:

@@ -18,7 +18,7 @@ class SourceTimers:
 
     def start(self, source: Source, component: Component) -> None:
         """After a deploy or an update: the driving timer starts now (a new anchor), or none runs."""
-        timer = driving_timer(component.configurable_props, source.configured_props)
+        timer = driving_timer(source.configurable(component), source.configured_props)
         if source.active and timer:
             source.timer_anchor_ms = self.runtime.clock.now_ms()
             self.store.changed()
@@ -38,7 +38,7 @@ class SourceTimers:
             component = self.store.components.get(source.component_id)
             if component is None or not source.active:
                 continue
-            timer = driving_timer(component.configurable_props, source.configured_props)
+            timer = driving_timer(source.configurable(component), source.configured_props)
             if timer:
                 self.scheduler.set_timer(source.id, timer, anchor_ms=source.timer_anchor_ms)
 

@@ -36,6 +36,9 @@ class Invocation:
     env: dict[str, str] = field(default_factory=dict)
     read_roots: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)     # never written to a record or a cassette
+    # The source's props as additionalProps() completed them (described): `this` gives the ones the
+    # code does not declare by their type (an added `http` prop has `respond`, a `db` prop is the db).
+    prop_definitions: list[dict] = field(default_factory=list)
 
 
 @dataclass

@@ -132,6 +132,7 @@ class NodeWorker:
             "method": invocation.method,
             "module": self.module.to_runner(started_in=self.pooled.shape.cwd),
             "props": invocation.props,
+            "prop_definitions": invocation.prop_definitions,
             "db": invocation.db,
             "event": invocation.event,
             "now_ms": now_ms,

@@ -1,6 +1,7 @@
 """build_app(config) → the aiohttp Application: services, middleware, routes, background work in order."""
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -35,6 +36,7 @@ from emulator.api.event_stream import STREAMS, OpenStreams
 from emulator.config import Config
 from emulator.connect.service import build_connect
 from emulator.devserver.deploy_config import deploy_folders
+from emulator.devserver.leftover_copies import describe_cleanup, remove_leftover_copies
 from emulator.devserver.state_file import StateSaver, read_state_file
 from emulator.devserver.watcher import WATCHER, FolderWatcher
 from emulator.server.host_guard import host_guard_middleware
@@ -132,6 +134,9 @@ async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
 async def _folders_ctx(app: web.Application) -> AsyncIterator[None]:
     """Register the folders' components, deploy them if asked, then watch for saves."""
     services = app[SERVICES]
+    if services.config.watch:
+        for cleanup in await asyncio.to_thread(remove_leftover_copies, services.folders):
+            services.bus.publish("cleanup", folder=str(cleanup.folder), message=describe_cleanup(cleanup))
     await services.runtime.warm_up(await services.reloader.scan())
     if services.config.deploy:
         await deploy_folders(services.store, services.lifecycle, services.bus, services.folders)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from emulator.errors import ApiError
+from emulator.server.parse_errors import describe_parse_error
 
 log = logging.getLogger("emulator")
 
@@ -26,6 +29,14 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.body())
+    except (web.RequestPayloadError, HttpProcessingError) as exc:
+        if not isinstance(exc, web.RequestPayloadError) and request.content.exception() is None:
+            return _internal_error(request, exc)        # not this request's body: a parser of ours failed
+        # The body broke off mid-way: bad chunked encoding, a Content-Encoding it does not decode as.
+        error = describe_parse_error(exc)
+        response = error_response(error.status, error.body())
+        response.force_close()
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -33,13 +44,24 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         code = _AIOHTTP_CODES.get(exc.status, "http_error")
         headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
         return error_response(exc.status, {"error": message, "code": code}, headers)
+    except ConnectionResetError as exc:
+        if request.transport is not None and not request.transport.is_closing():
+            return _internal_error(request, exc)
+        # The client left while its body was read: nobody to answer, and no bug of ours.
+        log.debug("client left during %s %s", request.method, request.path)
+        return error_response(400, {"error": "the client closed the connection before its request was read",
+                                    "code": "client_closed"})
     except Exception as exc:
-        log.exception("internal error on %s %s", request.method, request.path)
-        sink = request.app.get(INTERNAL_ERRORS)
-        if sink is not None:
-            sink.append(f"{request.method} {request.path}: {type(exc).__name__}: {exc}")
-        return error_response(500, {"error": f"internal error in the emulator on {request.method} {request.path}",
-                                    "code": "internal"})
+        return _internal_error(request, exc)
+
+
+def _internal_error(request: web.Request, exc: Exception) -> web.Response:
+    log.exception("internal error on %s %s", request.method, request.path, exc_info=exc)
+    sink = request.app.get(INTERNAL_ERRORS)
+    if sink is not None:
+        sink.append(f"{request.method} {request.path}: {type(exc).__name__}: {exc}")
+    return error_response(500, {"error": f"internal error in the emulator on {request.method} {request.path}",
+                                "code": "internal"})
 
 
 def _describe_http_exception(request: web.Request, exc: web.HTTPException) -> str:
@@ -48,5 +70,6 @@ def _describe_http_exception(request: web.Request, exc: web.HTTPException) -> st
     if exc.status == 405:
         return f"method {request.method} not allowed on {request.path}"
     if exc.status == 413:
-        return f"request body too large for {request.path}"
+        limit = re.search(r"size (\d+)", exc.text or "")
+        return f"request body too large for {request.path}" + (f" (max {limit[1]} bytes)" if limit else "")
     return exc.reason or f"HTTP {exc.status}"

@@ -12,6 +12,7 @@ from emulator.config import Config
 from emulator.devserver.state_file import StateSaveError
 from emulator.server.app import build_app
 from emulator.server.middleware import INTERNAL_ERRORS
+from emulator.server.protocol import JsonErrorAppRunner
 from emulator.server.services import SERVICES, Services
 
 log = logging.getLogger("emulator")
@@ -27,7 +28,7 @@ class Emulator:
     def __init__(self, config: Config | None = None, **settings: Any) -> None:
         self.config = config or Config(**settings)
         self.app = build_app(self.config)
-        self._runner: web.AppRunner | None = None
+        self._runner: JsonErrorAppRunner | None = None
         self.url = ""
 
     @property
@@ -46,8 +47,13 @@ class Emulator:
     async def start(self) -> Emulator:
         # aiohttp closes a connection that has not sent a whole request within keepalive_timeout:
         # that is the header read timeout (and the idle keep-alive timeout between requests).
-        self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0,
-                                     keepalive_timeout=self.config.header_timeout_s)
+        # Requests its parser refuses are answered as JSON errors too (server/protocol).
+        config = self.config
+        self._runner = JsonErrorAppRunner(self.app, handle_signals=False, access_log=None, shutdown_timeout=2.0,
+                                          keepalive_timeout=config.header_timeout_s,
+                                          max_line_size=config.max_request_line_bytes,
+                                          max_field_size=config.max_header_field_bytes,
+                                          max_headers=config.max_header_count)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port, reuse_address=True)
         try:

@@ -84,6 +84,16 @@ def test_a_throwing_deploy_hook_answers_400_and_leaves_nothing(api, emu) -> None
     assert emu.services.store.connect.webhooks == {} and emu.services.store.sources == {}
 
 
+def test_a_throwing_additional_props_at_deploy_answers_400_naming_it_and_leaves_nothing(api, emu) -> None:
+    answer = api.call("POST", "/triggers/deploy", json={"id": "acme-failing-options", "external_user_id": USER})
+    body = answer.json()
+    assert (answer.status_code, body["code"], body["param"]) == (400, "additional_props_failed", "id")
+    assert body["error"].startswith("additionalProps() of acme-failing-options failed at deploy: additionalProps broke")
+    assert body["location"].endswith("acme-failing-options.mjs:10:35") and body["location"] in body["error"]
+    assert api.ok("GET", "/deployed-triggers", params={"external_user_id": USER})["data"] == []
+    assert emu.services.store.sources == {}
+
+
 def test_delete_keeps_a_trigger_whose_deactivate_throws_unless_told_to_ignore(api) -> None:
     deployed = api.deploy(USER, "acme-hooks", {"failDeactivate": True})
     path = f"/deployed-triggers/{deployed['id']}"
@@ -157,3 +167,28 @@ def test_events_of_a_trigger_with_pipelines_are_noted_as_not_delivered_to_workfl
     status, bad = api.call("PUT", f"/deployed-triggers/{deployed['id']}/pipelines", params={"external_user_id": USER},
                    json={"workflow_ids": ["wf-1"]})
     assert (status, bad["param"]) == (400, "workflow_ids")
+
+
+DYNAMIC_INTERFACES = """
+export default {
+  key: "acme-dynamic-interfaces", name: "Dynamic Interfaces", version: "0.0.1", type: "source",
+  props: { db: "$.service.db" },
+  async additionalProps() {
+    return { http: "$.interface.http", timer: { type: "$.interface.timer", default: { intervalSeconds: 60 } } };
+  },
+  async run(event) { this.$emit({ endpoint: this.http.endpoint, method: event.method ?? null }, { summary: "run" }); },
+};
+"""
+
+
+def test_an_http_or_timer_prop_added_by_additional_props_gives_the_trigger_an_endpoint_and_a_schedule(api, emu) -> None:
+    control(emu).ok("POST", "/v1/components", json={"component_code": DYNAMIC_INTERFACES})
+    deployed = api.deploy(USER, "acme-dynamic-interfaces")
+    endpoint = deployed["configured_props"]["http"]["endpoint_url"]
+    assert deployed["configured_props"]["timer"] == {"cron": None, "interval_seconds": 60}
+    assert [p["name"] for p in deployed["configurable_props"]] == ["db", "http", "timer"]
+    assert [run["source_id"] for run in advance(emu, 61)["runs"]] == [deployed["id"]]
+    assert requests.post(endpoint, json={}, timeout=30).status_code == 200
+    emu.control(emu.services.runtime.idle())
+    assert [e["e"] for e in events(api, deployed["id"])] == [{"endpoint": endpoint, "method": "POST"},
+                                                              {"endpoint": endpoint, "method": None}]

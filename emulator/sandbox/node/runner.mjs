@@ -79,7 +79,7 @@ async function invoke(id, params) {
     const component = await loadComponent(params.module);
     const call = CONFIGURE_METHODS.has(params.method)
       ? callConfigure(component, params.method, params.props ?? {}, run, params.event)
-      : callMethod(component, params.method, buildComponentThis(component, params.props ?? {}, run), params.event);
+      : callMethod(component, params.method, buildComponentThis(component, params.props ?? {}, run, params.prop_definitions), params.event);
     await Promise.race([call, run.failure]);
     // A rejection the run left unhandled is reported before the next macrotask: wait for it.
     await new Promise((resolve) => setImmediate(resolve));

@@ -40,14 +40,23 @@ function propValue(definition, value, run) {
   }
 }
 
-export function buildComponentThis(component, props, run) {
+/** `definitions`: the source's props as additionalProps() completed them (described, `{name, type, …}`);
+ * those the code does not declare take their value by their type, as declared ones do. */
+export function buildComponentThis(component, props, run, definitions = []) {
   const self = bindMethods({}, component.methods);
   const declared = component.props ?? {};
   for (const [name, definition] of Object.entries(declared)) {
     self[name] = propValue(definition, props[name], run);
   }
+  const added = new Set();
+  for (const definition of definitions ?? []) {
+    const name = definition?.name;
+    if (typeof name !== "string" || name in declared) continue;
+    self[name] = propValue(definition, props[name], run);
+    added.add(name);
+  }
   for (const [name, value] of Object.entries(props)) {
-    if (!(name in declared)) self[name] = value;
+    if (!(name in declared) && !added.has(name)) self[name] = value;
   }
   self.db ??= run.db;
   self.$emit = run.emit;
