@@ -85,9 +85,8 @@ def test_a_throwing_deploy_hook_answers_400_and_leaves_nothing(api, emu) -> None
 
 
 def test_a_throwing_additional_props_at_deploy_answers_400_naming_it_and_leaves_nothing(api, emu) -> None:
-    answer = api.call("POST", "/triggers/deploy", json={"id": "acme-failing-options", "external_user_id": USER})
-    body = answer.json()
-    assert (answer.status_code, body["code"], body["param"]) == (400, "additional_props_failed", "id")
+    status, body = api.call("POST", "/triggers/deploy", json={"id": "acme-failing-options", "external_user_id": USER})
+    assert (status, body["code"], body["param"]) == (400, "additional_props_failed", "id")
     assert body["error"].startswith("additionalProps() of acme-failing-options failed at deploy: additionalProps broke")
     assert body["location"].endswith("acme-failing-options.mjs:10:35") and body["location"] in body["error"]
     assert api.ok("GET", "/deployed-triggers", params={"external_user_id": USER})["data"] == []
