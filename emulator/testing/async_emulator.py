@@ -12,6 +12,7 @@ import aiohttp
 
 from emulator.api.connect_common import CONNECT
 from emulator.client.async_http import AsyncEmulatorClient
+from emulator.client.http import request_headers
 from emulator.config import Config
 from emulator.connect.service import ConnectSettings
 from emulator.domain.state_document import export_state
@@ -107,7 +108,7 @@ class PdEmulator:
             raise
         timeout = aiohttp.ClientTimeout(total=self.emulator.config.run_timeout_s + CONTROL_TIMEOUT_S)
         self._client = aiohttp.ClientSession(self.url, timeout=timeout,
-                                             headers={"Authorization": f"Bearer {self.api_key}"})
+                                             headers=request_headers(self.api_key))
         self._plain = aiohttp.ClientSession(timeout=timeout)
         self._api = AsyncEmulatorClient(self._plain, self.url, self.api_key)
         return self
