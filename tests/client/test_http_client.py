@@ -65,7 +65,7 @@ async def test_a_refusal_names_method_path_status_and_the_emulators_error(client
     with pytest.raises(CallRefused) as refused:
         await client.ok("POST", "/v1/sources", json={"name": "no code"})
     assert (refused.value.status, refused.value.body, refused.value.error) == (400, body, body["error"])
-    assert str(refused.value).startswith(f"POST /v1/sources answered 400: {body['error']}")
+    assert str(refused.value) == f"POST /v1/sources answered 400: {body['error']} (param: {body['param']})"
     with pytest.raises(CallRefused, match=r"^GET /v1/sources/dc_missing answered 404: .*dc_missing"):
         await client.ok("GET", "/v1/sources/dc_missing")
 
