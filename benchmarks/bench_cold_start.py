@@ -8,7 +8,9 @@ Each source is new code, so each pays for a Node process, the component import, 
   the same machine starting `node -e ""` and waiting for it to exit (cold vs cold);
 - the pooled path (the default): a spare Node started ahead of the deploy is taken; against the
   same bare Node start, which shows what the pool hides.
-The three are measured in turn, round after round, so a busy moment hits each alike.
+The component imports `@pipedream/platform` (the bundled real package, ~0.8 MB), as real sources do.
+What that costs is measured too: a true cold start of the same component without the import.
+The four are measured in turn, round after round, so a busy moment hits each alike.
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ export default {
 };
 """
 
+WITHOUT_PLATFORM = EMITS_ON_DEPLOY.replace('import { axios } from "@pipedream/platform";\n', "")
+
 
 async def bare_node() -> float:
     began = time.perf_counter()
@@ -41,11 +45,10 @@ async def bare_node() -> float:
     return (time.perf_counter() - began) * 1000
 
 
-async def first_event(client: AsyncEmulatorClient, n: int) -> float:
+async def first_event(client: AsyncEmulatorClient, n: int, code: str = EMITS_ON_DEPLOY) -> float:
     """One deploy of new code, to its first event, in ms."""
     began = time.perf_counter()
-    source = (await client.ok("POST", "/v1/sources",
-                              json={"component_code": EMITS_ON_DEPLOY.replace("N", str(n))}))["data"]
+    source = (await client.ok("POST", "/v1/sources", json={"component_code": code.replace("N", str(n))}))["data"]
     events = (await client.ok("GET", f"/v1/sources/{source['id']}/event_summaries"))["data"]
     assert len(events) == 1, events
     return (time.perf_counter() - began) * 1000
@@ -61,6 +64,7 @@ async def main(count: int) -> None:
     bare: list[float] = []
     cold: list[float] = []
     pooled: list[float] = []
+    cold_plain: list[float] = []
     async with Emulator(Config(port=0, watch=False, clock_mode="virtual", node_spares=0)) as no_spares, \
             Emulator(Config(port=0, watch=False, clock_mode="virtual")) as with_pool:
         clients = [AsyncEmulatorClient(None, emu.url, emu.api_key) for emu in (no_spares, with_pool)]
@@ -69,6 +73,7 @@ async def main(count: int) -> None:
             for n in range(count):
                 bare.append(await bare_node())
                 cold.append(await first_event(clients[0], n))
+                cold_plain.append(await first_event(clients[0], n, WITHOUT_PLATFORM))
                 await asyncio.sleep(0.3)                         # the pool starts its next spare
                 pooled.append(await first_event(clients[1], n))
         finally:
@@ -77,9 +82,12 @@ async def main(count: int) -> None:
     print(line("bare `node -e ''` start + exit", bare))
     print(line("true cold: POST → first event", cold))
     print(line("pooled: POST → first event", pooled))
-    b, c, p = (statistics.median(v) for v in (bare, cold, pooled))
+    print(line("true cold, no platform import", cold_plain))
+    b, c, p, w = (statistics.median(v) for v in (bare, cold, pooled, cold_plain))
     print(f"ratio true cold / bare Node, p50: {c:.1f} ms / {b:.1f} ms = {c / b:.2f}x")
     print(f"ratio pooled / bare Node, p50:    {p:.1f} ms / {b:.1f} ms = {p / b:.2f}x")
+    print(f"ratio true cold with / without the platform import, p50: {c:.1f} ms / {w:.1f} ms = {c / w:.2f}x "
+          f"(loading the bundle: {c - w:+.1f} ms; pooled spares load it while idle)")
 
 
 if __name__ == "__main__":

@@ -87,13 +87,13 @@ class OutboundHttp:
         elif (recorded := self._recorded(setting, request, redactor)) is not None:
             exchange.answered_by, exchange.response = "cassette", recorded
         elif setting.mode in ("replay", "offline"):
-            exchange.error = self._refusal(request, setting, source_id)
+            exchange.error = self._refusal(request, setting, source_id, redactor)
         else:
             try:
                 exchange.response = await self.network.send(request)
                 exchange.answered_by = "network"
             except NetworkError as failure:
-                exchange.answered_by, exchange.error = "network", f"{request.describe} failed: {failure}"
+                exchange.answered_by, exchange.error = "network", f"{redactor.text(request.describe)} failed: {failure}"
                 exchange.error_code = failure.code
             if exchange.response is not None and setting.mode == "record" and setting.cassette:
                 async with self._recording:          # parallel requests append (and write the file) in turn
@@ -110,7 +110,9 @@ class OutboundHttp:
             return None
         return setting.cassette.find(request, redactor)
 
-    def _refusal(self, request: OutboundRequest, setting: HttpSetting, source_id: str) -> str:
+    def _refusal(self, request: OutboundRequest, setting: HttpSetting, source_id: str, redactor: Redactor) -> str:
+        """Why the request was blocked and how to answer it; the URL's secrets (a `?token=`) redacted,
+        since the text reaches the run's error, its logs and the console."""
         where = "the source's" if source_id in self.per_source else "the emulator's"
         if setting.mode == "replay":
             why = (f"{where} cassette {setting.cassette.path if setting.cassette else ''} holds no such request "
@@ -119,7 +121,7 @@ class OutboundHttp:
         else:
             why = f"{where} HTTP mode is offline and no stub answers it"
             how = "add a stub (POST /_emulator/http/stubs, a *.stubs.json file, or pd_emulator.http.stub) or replay a cassette"
-        return f"{request.describe} was blocked: {why}. To answer it, {how}."
+        return f"{redactor.text(request.describe)} was blocked: {why}. To answer it, {how}."
 
     def _note(self, source_id: str, exchange: Exchange) -> None:
         self.recent.append((source_id, exchange))

@@ -9,7 +9,12 @@ from pathlib import Path
 
 from .node_runtime import NODE_DIR
 
-OFFLINE_PACKAGES = {"platform": NODE_DIR / "platform", "types": NODE_DIR / "types"}
+# The real @pipedream/platform, bundled (see node/vendor/README.md); absent if someone deleted it.
+PLATFORM_BUNDLE = NODE_DIR / "vendor" / "platform.cjs"
+PLATFORM_ESM = NODE_DIR / "vendor" / "platform.mjs"
+PLATFORM_PACKAGE_JSON = '{"name": "@pipedream/platform", "exports": {"import": "./index.mjs", "require": "./index.cjs"}}\n'
+TYPES_STAND_IN = NODE_DIR / "types"
+PRELOAD_PLATFORM_VARIABLE = "PD_SANDBOX_PRELOAD_PLATFORM"    # read by runner.mjs once it is ready
 
 _ESM_SYNTAX = re.compile(r"^[ \t]*(import[ \t]*[\w*{\"']|export[ \t])", re.MULTILINE)
 _COMMONJS_SYNTAX = re.compile(r"\bmodule\.exports\b|\bexports\.[A-Za-z_$][\w$]*\s*=|\brequire\s*\(")
@@ -61,16 +66,37 @@ async def write_inline_module(folder: Path, code: str) -> ComponentModule:
     return ComponentModule(str(file), kind, display_name=name)
 
 
+def bundle_present() -> bool:
+    """Whether the bundled @pipedream/platform is there (whoever may not accept its licence deletes it)."""
+    return PLATFORM_BUNDLE.is_file()
+
+
+def imports_bundled_platform(code: str) -> bool:
+    """Inline code that names @pipedream/platform, which its private folder answers with the bundle:
+    loading that takes a worker ~50-100 ms, so its spares load it while they wait (pool.ProcessShape)."""
+    return "@pipedream/platform" in code and bundle_present()
+
+
 def prepare_private_folder(folder: Path) -> None:
     """Makes a process's own folder, with our offline @pipedream packages linked into its node_modules.
 
-    Inline code then finds them without resolve hooks, which spares Node 20 a loader thread."""
+    Inline code then finds them without resolve hooks, which spares Node 20 a loader thread. The
+    platform package is a folder whose entries link to the bundle and its ES module face, so Node
+    (which follows links) loads the very modules the resolve hooks would give."""
     scope = folder / "node_modules" / "@pipedream"
     scope.mkdir(parents=True, exist_ok=True)
-    for name, target in OFFLINE_PACKAGES.items():
-        link = scope / name
-        if not link.is_symlink():
-            link.symlink_to(target, target_is_directory=True)
+    _link(scope / "types", TYPES_STAND_IN, is_folder=True)
+    if bundle_present():
+        platform = scope / "platform"
+        platform.mkdir(exist_ok=True)
+        (platform / "package.json").write_text(PLATFORM_PACKAGE_JSON)
+        _link(platform / "index.cjs", PLATFORM_BUNDLE, is_folder=False)
+        _link(platform / "index.mjs", PLATFORM_ESM, is_folder=False)
+
+
+def _link(link: Path, target: Path, *, is_folder: bool) -> None:
+    if not link.is_symlink():
+        link.symlink_to(target, target_is_directory=is_folder)
 
 
 def _write_atomically(file: Path, code: str) -> None:

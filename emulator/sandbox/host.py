@@ -15,9 +15,15 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from .component_module import ComponentModule, file_module, write_inline_module
+from .component_module import (
+    ComponentModule,
+    bundle_present,
+    file_module,
+    imports_bundled_platform,
+    write_inline_module,
+)
 from .containment import Containment
-from .import_scan import needs_resolve_hooks
+from .import_scan import scan_imports
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
 from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
@@ -221,18 +227,21 @@ class SandboxHost:
 
 def _shape_for(inv: Invocation, containment: Containment) -> ProcessShape:
     """What the source's process may read (read_scope: its roots, its folder, what it imports,
-    never the emulator's files) and whether it loads the resolve hooks. Reads files: call it in a thread.
+    never the emulator's files), whether it loads the resolve hooks and whether its spares preload the
+    bundled @pipedream/platform. Reads files: call it in a thread.
 
     Inline code goes to a private folder that links our @pipedream packages, so it needs no hooks."""
     scope = containment.scope(inv.path, inv.read_roots)
     if inv.path is None:
-        return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied)
+        return ProcessShape(scope.readable, private_folder=True, resolve_hooks=False, denied=scope.denied,
+                            preload_platform=imports_bundled_platform(inv.code))
     folder = os.path.dirname(os.path.abspath(inv.path))
     # Node may chdir() only into a readable folder; one split around a denied file is started in.
     # Otherwise spares stay shared between the folders of one read root.
     cwd = None if any(folder == path or folder.startswith(path + os.sep) for path in scope.readable) else folder
-    return ProcessShape(scope.readable, private_folder=False, resolve_hooks=needs_resolve_hooks(inv.path),
-                        denied=scope.denied, cwd=cwd)
+    needs = scan_imports(inv.path)
+    return ProcessShape(scope.readable, private_folder=False, resolve_hooks=needs.resolve_hooks,
+                        denied=scope.denied, cwd=cwd, preload_platform=needs.bundled_platform and bundle_present())
 
 
 async def _module_for(inv: Invocation, pooled: PooledProcess) -> ComponentModule:

@@ -1,4 +1,4 @@
-"""Whether a component file may need our @pipedream stand-ins, read from its imports.
+"""Whether a component file may need the @pipedream packages the sandbox provides, read from its imports.
 
 On Node 20 the resolve hooks that supply them cost a loader thread (about twice the CPU of a
 bare start), so a process goes without them only when the component's import graph, followed
@@ -10,6 +10,7 @@ ones resolved, by the extractor's own rules (props.module_imports, props.node_re
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tree_sitter import Parser
@@ -19,7 +20,8 @@ from emulator.props.module_imports import ModuleImports, read_imports
 from emulator.props.node_resolution import is_relative, resolve_relative
 from emulator.props.parse import javascript_parser, parse_module
 
-STAND_INS = ("@pipedream/platform", "@pipedream/types")
+PLATFORM = "@pipedream/platform"
+STAND_INS = (PLATFORM, "@pipedream/types")
 MAX_FILES = 100
 MAX_FILE_BYTES = 1_000_000
 BUILTINS = frozenset((
@@ -33,12 +35,28 @@ BUILTINS = frozenset((
 ))
 
 
+@dataclass(frozen=True)
+class ImportNeeds:
+    """resolve_hooks: some module may ask for a stand-in it does not install (or it is unclear);
+    bundled_platform: some module statically imports @pipedream/platform where none is installed,
+    so the process will load the bundled one (its spares may load it ahead, pool.ProcessShape)."""
+
+    resolve_hooks: bool
+    bundled_platform: bool
+
+
 def needs_resolve_hooks(path: str) -> bool:
     """True unless every module reachable from the component at `path` can load without the stand-ins."""
+    return scan_imports(path).resolve_hooks
+
+
+def scan_imports(path: str) -> ImportNeeds:
+    """What the component at `path` needs of the sandbox, from its import graph (read, never run)."""
     parser = javascript_parser()
     seen: set[Path] = set()
     pending = [Path(path)]
-    while pending:
+    unclear = False                 # the graph asks for a stand-in, or cannot be read to the end
+    while pending and len(seen) <= MAX_FILES:
         file = pending.pop()
         if file in seen:
             continue
@@ -46,22 +64,24 @@ def needs_resolve_hooks(path: str) -> bool:
         if file.suffix == ".json":
             continue
         text = _read(file)
-        if text is None or len(seen) > MAX_FILES:
-            return True
-        imports = _imports(parser, text, file)
-        if imports is None or imports.computed:
-            return True
-        if not all(_installed(file.parent, [name]) for name in imports.strings & set(STAND_INS)):
-            return True
+        imports = None if text is None else _imports(parser, text, file)
+        if imports is None:
+            unclear = True
+            continue
+        if PLATFORM in imports.strings and not _installed(file.parent, [PLATFORM]):
+            return ImportNeeds(resolve_hooks=True, bundled_platform=True)
+        unclear = unclear or imports.computed or not all(
+            _installed(file.parent, [name]) for name in imports.strings & set(STAND_INS))
         for specifier, _ in [*imports.loads, *imports.resolves]:
             if is_relative(specifier):
                 target = resolve_relative(specifier, str(file))
                 if target is None:
-                    return True
-                pending.append(Path(target))
+                    unclear = True
+                else:
+                    pending.append(Path(target))
             elif not _is_builtin(specifier) and specifier not in STAND_INS and not _installed(file.parent, STAND_INS):
-                return True        # a package may itself import a stand-in it does not install
-    return False
+                unclear = True        # a package may itself import a stand-in it does not install
+    return ImportNeeds(resolve_hooks=unclear or bool(pending), bundled_platform=False)
 
 
 def _read(file: Path) -> str | None:

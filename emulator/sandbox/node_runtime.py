@@ -86,7 +86,7 @@ class NodeRuntime:
         (read only `read_paths` and our own folder; no writes, child processes or workers), a heap
         cap, and containment.mjs loaded before anything else.
 
-        `resolve_hooks`: load register.mjs so `@pipedream/platform` resolves to our copy when the
+        `resolve_hooks`: load register.mjs so `@pipedream/platform` resolves to the bundled one when the
         component's folder lacks it (on Node 20 that needs a loader thread, hence --allow-worker;
         containment.mjs then takes Worker away from components).
         """

@@ -16,7 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .component_module import prepare_private_folder
+from .component_module import PRELOAD_PLATFORM_VARIABLE, prepare_private_folder
 from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
 from .protocol import MAX_FRAME_BYTES
@@ -51,7 +51,9 @@ class ProcessShape:
     process's own (readable by it alone) receives inline code; resolve_hooks: load register.mjs;
     denied: (path, why) of the emulator's files kept out of read_paths, to explain a denial;
     cwd: where Node starts, when the component's folder is not readable as a whole (it holds a
-    denied file), since chdir() there would be denied; else None and the runner changes folder.
+    denied file), since chdir() there would be denied; else None and the runner changes folder;
+    preload_platform: the runner loads the bundled @pipedream/platform as soon as it is ready, so a
+    spare has it loaded by the time a source that imports it takes the spare.
     """
 
     read_paths: tuple[str, ...]
@@ -59,6 +61,7 @@ class ProcessShape:
     resolve_hooks: bool
     denied: tuple[tuple[str, str], ...] = ()
     cwd: str | None = None
+    preload_platform: bool = False
 
 
 @dataclass(eq=False)
@@ -265,6 +268,8 @@ class NodePool:
         process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
             env = {**inherited_env(), **node_environment(shape.denied), **self._intercept_env}
+            if shape.preload_platform:
+                env[PRELOAD_PLATFORM_VARIABLE] = "1"
             await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
         except SpawnError:
             if folder is not None:

@@ -22,6 +22,10 @@ from emulator.server.parse_errors import describe_parse_error
 
 log = logging.getLogger("emulator")
 
+# The private parts of aiohttp this relies on (pinned by tests/reliability/test_http_parse_errors.py).
+_KNOWS_AIOHTTP_INTERNALS = (hasattr(web_protocol, "_ErrInfo")
+                            and "_messages" in getattr(web_protocol.RequestHandler, "__slots__", ()))
+
 
 class JsonErrorRequestHandler(web_protocol.RequestHandler):
     """One connection; its parse errors are answered as `{"error", "code"[, "param"]}`."""
@@ -46,6 +50,9 @@ class JsonErrorRequestHandler(web_protocol.RequestHandler):
         return response
 
     def data_received(self, data: bytes) -> None:
+        if not _KNOWS_AIOHTTP_INTERNALS:    # a newer aiohttp: its own behaviour, never a broken connection
+            super().data_received(data)
+            return
         queued = len(self._messages)
         super().data_received(data)
         for message, body in itertools.islice(self._messages, queued, None):

@@ -35,6 +35,29 @@ export default { key: "k", name: "n", version: "0.0.1", type: "source", props: {
     assert f"GET {upstream.url}/items was blocked" in run["error"]["message"]
 
 
+async def test_a_blocked_url_carrying_a_secret_is_redacted_in_the_run_and_its_logs(
+        api: ApiClient, upstream: Upstream) -> None:
+    await api.ok("PUT", "/_emulator/http", json={"mode": "offline"})
+    account = await api.ok("POST", "/_emulator/accounts", json={"app": "service", "auth": {"api_key": API_KEY_SECRET}})
+    body = await api.ok("POST", "/v1/sources", json={"configured_props": {"service": {"authProvisionId": account["id"]}},
+                                                     "component_code": """
+export default { key: "k", name: "n", version: "0.0.1", type: "source",
+  props: { service: { type: "app", app: "service" } },
+  async run() {
+    const url = "%s/me?key=" + this.service.$auth.api_key;
+    try { await fetch(url); } catch (error) { console.log(error.cause?.message ?? error.message); }
+    await fetch(url);
+  } };""" % upstream.url})
+    source_id = body["data"]["id"]
+    run = (await api.ok("POST", f"/_emulator/sources/{source_id}/run", json={}))["data"]
+    assert f"GET {upstream.url}/me?key=[REDACTED] was blocked" in run["error"]["message"]
+    assert "was blocked" in run["logs"][0]["message"]
+    _, logs = await api.get(f"/_emulator/sources/{source_id}/logs")
+    _, requests = await api.get("/_emulator/http/requests")
+    text = json.dumps([run, logs, requests])
+    assert API_KEY_SECRET not in text, text[max(0, text.find(API_KEY_SECRET) - 300):text.find(API_KEY_SECRET) + 50]
+
+
 async def test_record_then_replay_with_the_server_stopped(api: ApiClient, upstream: Upstream, tmp_path: Path) -> None:
     cassette = tmp_path / "api.har"
     await api.ok("PUT", "/_emulator/http", json={"mode": "record", "cassette": str(cassette)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from oauthlib.oauth1 import SIGNATURE_TYPE_AUTH_HEADER, Client
 
 from tests.conftest import ApiClient
@@ -26,12 +27,20 @@ export default {
 """
 
 
-async def test_oauth1_requests_are_signed_by_the_emulator(api: ApiClient, upstream: Upstream) -> None:
+# The same through an instance: axios.create(config, signConfig) signs in a request interceptor.
+SIGNING_INSTANCE = SIGNING.replace("await axios(this, { url: \"%s/1.1/statuses.json?count=2\" }, {",
+                                   "await axios.create({ baseURL: \"%s\" }, {").replace(
+    "oauthSignerUri: auth.oauth_signer_uri,\n    });",
+    "oauthSignerUri: auth.oauth_signer_uri,\n    }).get(\"/1.1/statuses.json?count=2\");")
+
+
+@pytest.mark.parametrize("code", [SIGNING, SIGNING_INSTANCE], ids=["axios", "axios.create"])
+async def test_oauth1_requests_are_signed_by_the_emulator(api: ApiClient, upstream: Upstream, code: str) -> None:
     account = await api.ok("POST", "/_emulator/accounts", json={"app": "twitter", "auth": {
         "oauth_consumer_key": "ck-123", "oauth_consumer_secret": "cs-456",
         "oauth_access_token": "at-789", "oauth_refresh_token": "ts-abc"}})
     source = (await api.ok("POST", "/v1/sources", json={
-        "component_code": SIGNING % upstream.url,
+        "component_code": code % upstream.url,
         "configured_props": {"twitter": {"authProvisionId": account["id"]}}}))["data"]
     run = (await api.ok("POST", f"/_emulator/sources/{source['id']}/run", json={}))["data"]
     assert run["outcome"] == "ok", run["error"]

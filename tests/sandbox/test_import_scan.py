@@ -1,7 +1,7 @@
 """A component file goes without the resolve hooks only when its imports provably never need our stand-ins."""
 from __future__ import annotations
 
-from emulator.sandbox.import_scan import needs_resolve_hooks
+from emulator.sandbox.import_scan import ImportNeeds, needs_resolve_hooks, scan_imports
 
 
 def test_a_component_without_imports_needs_no_hooks(write_file):
@@ -70,3 +70,16 @@ def test_an_import_in_a_comment_or_a_string_is_not_an_import(write_file):
 
 def test_code_made_from_text_needs_the_hooks(write_file):
     assert needs_resolve_hooks(str(write_file("s.mjs", "export default { async run() { new Function('x')(); } };")))
+
+
+def test_a_platform_import_two_files_away_is_answered_by_the_bundle(write_file):
+    write_file("acme/common/base.mjs", 'import { axios } from "@pipedream/platform";\nexport default {};')
+    write_file("acme/acme.app.mjs", 'import { x } from "lodash";\nimport base from "./common/base.mjs";\nexport default {};')
+    source = write_file("acme/sources/s.mjs", 'import acme from "../acme.app.mjs";')
+    assert scan_imports(str(source)) == ImportNeeds(resolve_hooks=True, bundled_platform=True)
+
+
+def test_an_installed_platform_is_not_the_bundle(write_file):
+    write_file("node_modules/@pipedream/platform/package.json", '{"name": "@pipedream/platform"}')
+    source = write_file("acme/s.mjs", 'import { axios } from "@pipedream/platform";\nimport { defineApp } from "@pipedream/types";')
+    assert scan_imports(str(source)) == ImportNeeds(resolve_hooks=True, bundled_platform=False)

@@ -1,5 +1,5 @@
 // Module resolve hooks: a package the component's folder provides always wins; only when
-// resolution fails does an offline stand-in (our @pipedream/platform, …) answer.
+// resolution fails does an offline stand-in (the bundled @pipedream/platform, …) answer.
 import { isNotFound, offlineUrl } from "./offline-packages.mjs";
 
 /** Asynchronous form, for module.register() (hooks run on a loader thread). */

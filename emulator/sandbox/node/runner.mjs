@@ -11,6 +11,7 @@ import { CONFIGURE_METHODS, callConfigure } from "./runner/configure.mjs";
 import { installTimerTracking } from "./runner/leftovers.mjs";
 import { installOutbound } from "./runner/outbound.mjs";
 import { emitSample } from "./runner/sample.mjs";
+import { preloadPlatformWhenIdle } from "./runner/preload.mjs";
 
 const [inFd, outFd] = process.argv.slice(2, 4).map(Number);
 const realExit = process.exit.bind(process);
@@ -111,3 +112,4 @@ function dispatch(message) {
 }
 
 channel.send({ notice: "ready", params: { node: process.version, permission: Boolean(process.permission) } });
+preloadPlatformWhenIdle();
