@@ -15,16 +15,17 @@ warning when wrk itself is saturated. Goal: ratio >= 0.6.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loadgen import WrkResult, free_port, start_process, stop_process, wrk
+
+from emulator.client.http import EmulatorClient, request_headers
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 START_MS = 1_700_000_000_000
@@ -51,17 +52,15 @@ def measure(seconds: float, connections: int, rounds: int) -> list[tuple[str, fl
     emulator = start_process(["-m", "emulator", "serve", "--no-watch", "--port", str(emu_port), "--api-key", KEY,
                               "--clock", "virtual", "--quiet"], f"http://127.0.0.1:{emu_port}/_emulator/health",
                              cwd=tempfile.gettempdir())
-    auth = {"Authorization": f"Bearer {KEY}"}
+    auth = request_headers(KEY)                  # wrk sends it with every request
     results = []
     try:
-        request = urllib.request.Request(f"http://127.0.0.1:{emu_port}/_emulator/state", method="PUT",
-                                         data=json.dumps(seed_state(50, 100)).encode(),
-                                         headers={**auth, "Content-Type": "application/json"})
-        urllib.request.urlopen(request).read()
+        client = EmulatorClient(f"http://127.0.0.1:{emu_port}", KEY)
+        client.ok("PUT", "/_emulator/state", json=seed_state(50, 100))
         for name, path in (("list sources (10 of 50)", "/v1/users/me/sources"),
                            ("event_summaries (100)", "/v1/sources/dc_0000xxxx/event_summaries")):
-            body = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{emu_port}{path}",
-                                                                 headers=auth)).read()
+            with client.open("GET", path) as answer:             # the bare servers answer the same bytes
+                body = answer.read()
             with tempfile.NamedTemporaryFile("wb", suffix=".json") as body_file:
                 body_file.write(body)
                 body_file.flush()

@@ -21,9 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-import aiohttp
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from emulator.client.async_http import AsyncEmulatorClient
 from emulator.config import Config
 from emulator.server.runner import Emulator
 
@@ -46,13 +45,11 @@ async def bare_node() -> float:
     return (time.perf_counter() - began) * 1000
 
 
-async def first_event(session: aiohttp.ClientSession, n: int, code: str = EMITS_ON_DEPLOY) -> float:
+async def first_event(client: AsyncEmulatorClient, n: int, code: str = EMITS_ON_DEPLOY) -> float:
     """One deploy of new code, to its first event, in ms."""
     began = time.perf_counter()
-    async with session.post("/v1/sources", json={"component_code": code.replace("N", str(n))}) as response:
-        source = (await response.json())["data"]
-    async with session.get(f"/v1/sources/{source['id']}/event_summaries") as response:
-        events = (await response.json())["data"]
+    source = (await client.ok("POST", "/v1/sources", json={"component_code": code.replace("N", str(n))}))["data"]
+    events = (await client.ok("GET", f"/v1/sources/{source['id']}/event_summaries"))["data"]
     assert len(events) == 1, events
     return (time.perf_counter() - began) * 1000
 
@@ -70,19 +67,18 @@ async def main(count: int) -> None:
     cold_plain: list[float] = []
     async with Emulator(Config(port=0, watch=False, clock_mode="virtual", node_spares=0)) as no_spares, \
             Emulator(Config(port=0, watch=False, clock_mode="virtual")) as with_pool:
-        sessions = [aiohttp.ClientSession(emu.url, headers={"Authorization": f"Bearer {emu.api_key}"})
-                    for emu in (no_spares, with_pool)]
+        clients = [AsyncEmulatorClient(None, emu.url, emu.api_key) for emu in (no_spares, with_pool)]
         try:
-            await first_event(sessions[1], -1)                 # the pool learns the shape
+            await first_event(clients[1], -1)                  # the pool learns the shape
             for n in range(count):
                 bare.append(await bare_node())
-                cold.append(await first_event(sessions[0], n))
-                cold_plain.append(await first_event(sessions[0], n, WITHOUT_PLATFORM))
+                cold.append(await first_event(clients[0], n))
+                cold_plain.append(await first_event(clients[0], n, WITHOUT_PLATFORM))
                 await asyncio.sleep(0.3)                         # the pool starts its next spare
-                pooled.append(await first_event(sessions[1], n))
+                pooled.append(await first_event(clients[1], n))
         finally:
-            for session in sessions:
-                await session.close()
+            for client in clients:
+                await client.close()
     print(line("bare `node -e ''` start + exit", bare))
     print(line("true cold: POST → first event", cold))
     print(line("pooled: POST → first event", pooled))

@@ -23,11 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from playwright.async_api import async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from emulator.client import sse
+from emulator.client.async_http import AsyncEmulatorClient
+from emulator.client.http import request_headers
 from emulator.config import Config
 from emulator.server.runner import ThreadedEmulator
 
@@ -65,8 +66,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Bench:
-    def __init__(self, server: ThreadedEmulator, session: aiohttp.ClientSession) -> None:
-        self.server, self.session = server, session
+    def __init__(self, server: ThreadedEmulator, client: AsyncEmulatorClient) -> None:
+        self.server, self.client = server, client
         self.emitted_at: dict[str, float] = {}
         assert server.emulator is not None
         server.emulator.services.bus.printers.append(self._record)
@@ -76,9 +77,7 @@ class Bench:
             self.emitted_at[record["event_id"]] = time.time() * 1000
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
-        async with self.session.request(method, self.server.url + path, json=body) as response:
-            assert response.status < 300, await response.text()
-            return await response.json(content_type=None) if response.status != 204 else None
+        return await self.client.ok(method, path, json=body)
 
     async def link(self, page: Any, path: str) -> None:
         link = (await self.call("POST", "/_emulator/dashboard/links"))["data"]["url"]
@@ -88,7 +87,8 @@ class Bench:
 
 
 async def bare_client(bench: Bench, seen: dict[str, float], ready: asyncio.Event) -> None:
-    async with bench.session.get(bench.server.url + "/_emulator/stream") as response:
+    async with bench.client.session.get(bench.server.url + "/_emulator/stream",
+                                        headers=request_headers(bench.server.api_key)) as response:
         async for message in sse.messages(response):
             data = message.json()
             if data["kind"] == "hello":
@@ -174,10 +174,9 @@ def report(title: str, figures: dict[str, list[float]], unit: str = "ms") -> Non
 async def main(rate: float, seconds: float, loads: int) -> None:
     server = ThreadedEmulator(Config(port=0, clock_mode="virtual", start_ms=START_MS, watch=False)).start()
     try:
-        headers = {"Authorization": f"Bearer {server.api_key}"}
-        async with aiohttp.ClientSession(headers=headers) as session, async_playwright() as playwright:
+        async with AsyncEmulatorClient(None, server.url, server.api_key) as client, async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            bench = Bench(server, session)
+            bench = Bench(server, client)
             print(f"emit → visible at {rate:g} emits/s for {seconds:g} s")
             latency = await emit_latency(bench, browser, rate, seconds)
             report("", latency)

@@ -12,15 +12,16 @@ p99 and max with the run in flight and without. Goal: max delay while emitting <
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loadgen import describe_latencies, free_port, probe_latencies, start_latency_probe, start_process, stop_process
+
+from emulator.client.http import EmulatorClient
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 EMITTER = """export default { key: "many", name: "Many", version: "0.0.1", type: "source",
@@ -28,11 +29,7 @@ EMITTER = """export default { key: "many", name: "Many", version: "0.0.1", type:
 
 
 def call(url: str, method: str, path: str, key: str, body: object = None) -> object:
-    request = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode() if body is not None
-                                     else None, headers={"Authorization": f"Bearer {key}",
-                                                         "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=600) as response:
-        return json.loads(response.read() or b"null")
+    return EmulatorClient(url, key, timeout=600).ok(method, path, json=body)
 
 
 def main() -> None:

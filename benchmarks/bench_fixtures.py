@@ -102,11 +102,11 @@ async def test_aiohttp_server_with_a_node_run(aiohttp_test_server, n):
 
 @pytest.mark.parametrize("n", N)
 def test_pd_emulator_server_with_a_source_run(pd_emulator_server, n):
-    import requests
-    url, headers = pd_emulator_server.url, pd_emulator_server.headers
-    source = requests.post(f"{{url}}/v1/sources", json={{"component_code": SOURCE}}, headers=headers).json()["data"]
-    run = requests.post(f"{{url}}/_emulator/sources/{{source['id']}}/run", json={{"event": {{"n": n}}}}, headers=headers)
-    assert run.json()["data"]["outcome"] == "ok"
+    from emulator.client.http import EmulatorClient
+    client = EmulatorClient(pd_emulator_server.url, pd_emulator_server.api_key)
+    source = client.ok("POST", "/v1/sources", json={{"component_code": SOURCE}})["data"]
+    run = client.ok("POST", f"/_emulator/sources/{{source['id']}}/run", json={{"event": {{"n": n}}}})
+    assert run["data"]["outcome"] == "ok"
 '''
 
 

@@ -30,7 +30,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
@@ -39,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loadgen import free_port
 
 from emulator.client import sse
+from emulator.client.async_http import AsyncEmulatorClient
+from emulator.client.http import NoAnswer
 
 KEY = "pd_emu_load_benchmark_key_0123456789"
 TICKER = """
@@ -103,42 +104,33 @@ async def served_emulator() -> AsyncIterator[str]:
 
 async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
     deadline = time.monotonic() + 30
-    async with aiohttp.ClientSession() as session:
+    async with AsyncEmulatorClient(None, url) as client:
         while time.monotonic() < deadline:
             if process.returncode is not None:
                 raise RuntimeError(f"the emulator exited with {process.returncode}")
             try:
-                async with session.get(url + "/_emulator/health") as answer:
-                    if answer.status == 200:
-                        return
-            except aiohttp.ClientError:
+                if (await client.get("/_emulator/health"))[0] == 200:
+                    return
+            except NoAnswer:
                 pass
             await asyncio.sleep(0.1)
     raise RuntimeError(f"the emulator did not answer at {url}")
 
 
-async def call(session: aiohttp.ClientSession, method: str, url: str, body: Any = None) -> Any:
-    async with session.request(method, url, json=body) as answer:
-        data = await answer.json(content_type=None) if answer.status != 204 else None
-        if answer.status >= 300:
-            raise RuntimeError(f"{method} {url} → {answer.status} {data}")
-        return data
-
-
-async def deploy_tickers(session: aiohttp.ClientSession, url: str, count: int) -> list[str]:
+async def deploy_tickers(client: AsyncEmulatorClient, count: int) -> list[str]:
     """One ticker deployed through the API, cloned through a state import, all Node processes warm."""
-    first = (await call(session, "POST", url + "/v1/sources", {"component_code": TICKER, "name": "ticker-0"}))["data"]
-    state = await call(session, "GET", url + "/_emulator/state")
+    first = (await client.ok("POST", "/v1/sources", json={"component_code": TICKER, "name": "ticker-0"}))["data"]
+    state = await client.ok("GET", "/_emulator/state")
     template = next(s for s in state["sources"] if s["id"] == first["id"])
     state["sources"] += [{**template, "id": f"dc_load{n:04d}", "name": f"ticker-{n}", "name_slug": f"ticker-{n}"}
                          for n in range(1, count)]
-    await call(session, "PUT", url + "/_emulator/state", state)
-    await call(session, "POST", url + "/_emulator/clock/advance", {"seconds": 60})
+    await client.ok("PUT", "/_emulator/state", json=state)
+    await client.ok("POST", "/_emulator/clock/advance", json={"seconds": 60})
     return [first["id"]] + [f"dc_load{n:04d}" for n in range(1, count)]
 
 
-async def event_ids(session: aiohttp.ClientSession, url: str, source_id: str) -> list[str]:
-    page = await call(session, "GET", f"{url}/v1/sources/{source_id}/event_summaries?limit={EVENTS_KEPT}")
+async def event_ids(client: AsyncEmulatorClient, source_id: str) -> list[str]:
+    page = await client.ok("GET", f"/v1/sources/{source_id}/event_summaries", params={"limit": EVENTS_KEPT})
     return sorted((e["id"] for e in page["data"]), key=_event_order)
 
 
@@ -262,13 +254,14 @@ async def measure_load(url: str, *, sources: int, clients: int, subscribers: int
     timeout = aiohttp.ClientTimeout(total=None, sock_read=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout,
                                      headers={"Authorization": f"Bearer {KEY}"}) as session:
-        source_ids = await deploy_tickers(session, url, sources)
+        setup = AsyncEmulatorClient(session, url, KEY)
+        source_ids = await deploy_tickers(setup, sources)
         watched = [source_ids[n % sources] for n in range(subscribers)]
-        before = {s: set(await event_ids(session, url, s)) for s in source_ids}
+        before = {s: set(await event_ids(setup, s)) for s in source_ids}
         streams = [Subscriber(session, url, source_id) for source_id in watched]
         await asyncio.wait_for(asyncio.gather(*(s.ready.wait() for s in streams)), 30)
 
-        await call(session, "PUT", url + "/_emulator/clock", {"mode": "real", "speed": speed})
+        await setup.ok("PUT", "/_emulator/clock", json={"mode": "real", "speed": speed})
         began = time.perf_counter()
         if processes:
             latencies, client_cpu_s, elapsed = await run_client_processes(url, source_ids, seconds, clients,
@@ -279,9 +272,9 @@ async def measure_load(url: str, *, sources: int, clients: int, subscribers: int
                                               random.Random(chooser.random())) for _ in range(clients)))
             client_cpu_s = time.process_time() - cpu_before
             elapsed = time.perf_counter() - began
-        await call(session, "PUT", url + "/_emulator/clock", {"mode": "virtual"})
+        await setup.ok("PUT", "/_emulator/clock", json={"mode": "virtual"})
 
-        emitted = {s: [i for i in await _settled_event_ids(session, url, s) if i not in before[s]] for s in before}
+        emitted = {s: [i for i in await _settled_event_ids(setup, s) if i not in before[s]] for s in before}
         expected = {s: emitted[s] for s in set(watched)}
         report.timer_runs = sum(len(ids) for ids in emitted.values())
         await _until_delivered(streams, expected)
@@ -307,11 +300,11 @@ async def measure_load(url: str, *, sources: int, clients: int, subscribers: int
     return report
 
 
-async def _settled_event_ids(session: aiohttp.ClientSession, url: str, source_id: str) -> list[str]:
+async def _settled_event_ids(client: AsyncEmulatorClient, source_id: str) -> list[str]:
     """A source's events once runs in flight when the clock stopped have finished (two equal reads)."""
     previous: list[str] | None = None
     while True:
-        current = await event_ids(session, url, source_id)
+        current = await event_ids(client, source_id)
         if current == previous:
             return current
         previous = current

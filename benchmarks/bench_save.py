@@ -21,10 +21,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from loadgen import (
     describe_latencies,
     free_port,
@@ -34,6 +34,8 @@ from loadgen import (
     start_process,
     stop_process,
 )
+
+from emulator.client.http import EmulatorClient
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
 START_MS = 1_700_000_000_000
@@ -62,10 +64,7 @@ def state_of_size(megabytes: float) -> dict:
 
 
 def write_db(url: str, n: int) -> None:
-    request = urllib.request.Request(f"{url}/_emulator/sources/dc_0000xxxx/db", method="PUT",
-                                     data=json.dumps({"db": {"n": n}}).encode(),
-                                     headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
-    urllib.request.urlopen(request).read()
+    EmulatorClient(url, KEY).ok("PUT", "/_emulator/sources/dc_0000xxxx/db", json={"db": {"n": n}})
 
 
 def measure(megabytes: float, seconds: float, probe_ms: float) -> None:

@@ -26,12 +26,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from loadgen import free_port, start_process, stop_process
 
+from emulator.client.async_http import AsyncEmulatorClient
 from emulator.sandbox.host import Invocation, SandboxHost, SandboxLimits
 
 KEY = "pd_emu_benchmark_key_0123456789abcdef"
@@ -53,28 +52,23 @@ export default {
 
 
 class Server:
-    """An emulator in its own process and an authenticated session to it."""
+    """An emulator in its own process and an authenticated client of it."""
 
     def __init__(self, *serve_args: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.process = start_process(["-m", "emulator", "serve", "--no-watch", "--port", str(port),
                                       "--api-key", KEY, "--quiet", *serve_args], f"{self.url}/_emulator/health")
-        self.session = aiohttp.ClientSession(headers={"Authorization": f"Bearer {KEY}"},
-                                             timeout=aiohttp.ClientTimeout(total=1800))
+        self.client = AsyncEmulatorClient(None, self.url, KEY, timeout=1800)
 
     async def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        async with self.session.request(method, self.url + path, json=body) as response:
-            answer = await response.json(content_type=None)
-            if response.status >= 300:
-                raise RuntimeError(f"{method} {path} → {response.status} {answer}")
-            return answer
+        return await self.client.ok(method, path, json=body)
 
     async def create_ticker(self) -> str:
         return (await self.call("POST", "/v1/sources", {"component_code": TICKER}))["data"]["id"]
 
     async def close(self) -> None:
-        await self.session.close()
+        await self.client.close()
         stop_process(self.process)
 
 

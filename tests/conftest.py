@@ -8,44 +8,15 @@ import aiohttp
 import pytest
 
 from emulator.client import sse
+from emulator.client.async_http import AsyncEmulatorClient
 from emulator.config import Config
 from emulator.server.runner import Emulator
 
 START_MS = 1_700_000_000_000      # a fixed emulated start: runs repeat exactly
 
 
-class ApiClient:
-    """A thin aiohttp client over one emulator: `await api.get(path)` → (status, json)."""
-
-    def __init__(self, session: aiohttp.ClientSession, base: str, key: str) -> None:
-        self.session, self.base, self.key = session, base, key
-
-    async def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {key or self.key}", **kwargs.pop("headers", {})}
-        async with self.session.request(method, self.base + path, headers=headers, **kwargs) as response:
-            text = await response.text()
-            try:
-                body = await response.json(content_type=None) if text else None
-            except ValueError:
-                body = text
-            return response.status, body
-
-    async def get(self, path: str, **kw: Any) -> tuple[int, Any]:
-        return await self.call("GET", path, **kw)
-
-    async def post(self, path: str, **kw: Any) -> tuple[int, Any]:
-        return await self.call("POST", path, **kw)
-
-    async def put(self, path: str, **kw: Any) -> tuple[int, Any]:
-        return await self.call("PUT", path, **kw)
-
-    async def delete(self, path: str, **kw: Any) -> tuple[int, Any]:
-        return await self.call("DELETE", path, **kw)
-
-    async def ok(self, method: str, path: str, **kw: Any) -> Any:
-        status, body = await self.call(method, path, **kw)
-        assert 200 <= status < 300, f"{method} {path} → {status} {body}"
-        return body
+# `await api.get(path)` → (status, body); `await api.ok(method, path, json=…)` → the body of a 2xx.
+ApiClient = AsyncEmulatorClient
 
 
 def emulator_config(**overrides: Any) -> Config:

@@ -1,4 +1,4 @@
-"""How a companion command reaches a running emulator: where it is, and a small urllib client.
+"""How a companion command reaches a running emulator: where it is, and its errors as one line with a hint.
 
 The URL and key come from `--url`/`--api-key`, then `PD_EMULATOR_URL`/`PD_EMULATOR_API_KEY`, then
 the `.pd-emulator.json` that `serve` leaves in its folder. Every failure becomes a CompanionError
@@ -7,18 +7,14 @@ with a hint, never a traceback.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from emulator.client.sse import messages_from_lines
+from emulator.client.http import CallRefused, EmulatorClient, NoAnswer
 from emulator.config import DEFAULT_PORT
 
 LIST_HINT = "`pd-emulator list` shows your sources' ids and names"
@@ -56,61 +52,43 @@ def resolve_connection(args: argparse.Namespace, cwd: Path | None = None) -> Con
 
 
 class Client:
-    """Synchronous JSON calls and SSE reads over urllib; every failure becomes a CompanionError."""
+    """The companion commands' calls (`client/http`'s blocking client); every failure becomes a CompanionError."""
 
     def __init__(self, connection: Connection, timeout: float = 60.0) -> None:
         self.connection, self.timeout = connection, timeout
+        self.http = EmulatorClient(connection.url, connection.api_key, timeout=timeout)
 
     def call(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
-        with self._open(method, path, body, query, self.timeout) as response:
-            raw = response.read()
-        return json.loads(raw) if raw.strip() else None
+        try:
+            return self.http.ok(method, path, json=body, params=query)
+        except CallRefused as refused:
+            raise self._refusal(refused) from None
+        except NoAnswer as exc:
+            raise self._unreachable(exc) from None
 
     def stream(self, path: str, last_event_id: str | None = None) -> Iterator[dict[str, Any]]:
         """Each SSE message's `data` as JSON, until the emulator ends the stream."""
-        headers = {"Accept": "text/event-stream", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
-        with self._open("GET", path, None, None, None, headers) as response:
-            for message in messages_from_lines(_lines_until_closed(response)):
+        try:
+            for message in self.http.stream(path, last_event_id=last_event_id):
                 yield message.json()
+        except CallRefused as refused:
+            raise self._refusal(refused) from None
+        except NoAnswer as exc:
+            raise self._unreachable(exc) from None
 
-    def _open(self, method: str, path: str, body: Any, query: dict[str, Any] | None, timeout: float | None,
-              headers: dict[str, str] | None = None) -> Any:
-        url = self.connection.url + path
-        if query:
-            url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
-        request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json", **(headers or {})})
-        if self.connection.api_key:
-            request.add_header("Authorization", f"Bearer {self.connection.api_key}")
-        try:
-            return urllib.request.urlopen(request, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            with exc:
-                raise self._http_error(exc.code, exc.read(), path) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise CompanionError(f"cannot reach the emulator at {self.connection.url} ({reason})",
-                                 f"start it with `pd-emulator serve` in this folder, or pass --url / set "
-                                 f"PD_EMULATOR_URL (the URL came from {self.connection.origin})") from None
+    def _unreachable(self, exc: NoAnswer) -> CompanionError:
+        return CompanionError(f"cannot reach the emulator at {self.connection.url} ({exc.reason})",
+                              f"start it with `pd-emulator serve` in this folder, or pass --url / set "
+                              f"PD_EMULATOR_URL (the URL came from {self.connection.origin})")
 
-    def _http_error(self, status: int, raw: bytes, path: str) -> CompanionError:
-        try:
-            body = json.loads(raw)
-            message = body.get("error") or raw.decode()
-        except (ValueError, AttributeError):
-            body, message = {}, raw.decode(errors="replace") or f"HTTP {status}"
+    def _refusal(self, refused: CallRefused) -> CompanionError:
+        body, status = refused.body, refused.status
+        message = refused.error or (body if isinstance(body, str) and body else None) or \
+            (json.dumps(body) if body is not None else f"HTTP {status}")
         if status == 401:
             return CompanionError(f"the emulator refused the API key: {message}",
                                   "pass --api-key or set PD_EMULATOR_API_KEY (`pd-emulator serve` prints the key)")
         hint = LIST_HINT if status == 404 and "source" in message else None
-        if body.get("param"):
+        if isinstance(body, dict) and body.get("param"):
             hint = hint or f"check the value given for {body['param']}"
-        return CompanionError(f"{message} (HTTP {status} on {path})", hint)
-
-
-def _lines_until_closed(response: Any) -> Iterator[bytes]:
-    """The response's lines; a server that goes away mid-stream simply ends it."""
-    try:
-        yield from response
-    except (http.client.HTTPException, ConnectionError):
-        return
+        return CompanionError(f"{message} (HTTP {status} on {refused.path})", hint)

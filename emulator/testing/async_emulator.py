@@ -11,6 +11,8 @@ from typing import Any
 import aiohttp
 
 from emulator.api.connect_common import CONNECT
+from emulator.client.async_http import AsyncEmulatorClient
+from emulator.client.http import request_headers
 from emulator.config import Config
 from emulator.connect.service import ConnectSettings
 from emulator.domain.state_document import export_state
@@ -71,6 +73,7 @@ class PdEmulator:
         self.http = HttpControl(self.services.outbound, self.services.ids.new, self.http_request)
         self._client: aiohttp.ClientSession | None = None
         self._plain: aiohttp.ClientSession | None = None
+        self._api: AsyncEmulatorClient | None = None
         self._clock_start_ms = self.emulator.services.clock.now_ms()
 
     @property
@@ -105,8 +108,9 @@ class PdEmulator:
             raise
         timeout = aiohttp.ClientTimeout(total=self.emulator.config.run_timeout_s + CONTROL_TIMEOUT_S)
         self._client = aiohttp.ClientSession(self.url, timeout=timeout,
-                                             headers={"Authorization": f"Bearer {self.api_key}"})
+                                             headers=request_headers(self.api_key))
         self._plain = aiohttp.ClientSession(timeout=timeout)
+        self._api = AsyncEmulatorClient(self._plain, self.url, self.api_key)
         return self
 
     async def close(self) -> None:
@@ -128,16 +132,12 @@ class PdEmulator:
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """One API call; a 4xx raises ApiCallError, a 500 raises EmulatorError."""
-        async with self.client.request(method, path, **kwargs) as response:
-            text = await response.text()
-        try:
-            body = json.loads(text) if text else None
-        except ValueError:
-            body = text
-        if response.status >= 500 and self.problems():
+        assert self._api is not None, "start() the emulator first"
+        status, body = await self._api.call(method, path, **kwargs)
+        if status >= 500 and self.problems():
             raise EmulatorError(failure_report(self.problems()))
-        if response.status >= 400:
-            raise ApiCallError(method, path, response.status, body)
+        if status >= 400:
+            raise ApiCallError(method, path, status, body)
         return body
 
     async def register(self, path_or_code: str | Path) -> dict[str, Any]:

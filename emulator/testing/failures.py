@@ -1,19 +1,15 @@
 """How the emulator's own failures and refused calls reach the test."""
 from __future__ import annotations
 
-from typing import Any
+from emulator.client.http import CallRefused
 
 
 class EmulatorError(RuntimeError):
     """The emulator itself failed while serving the test (a bug in the emulator, not in the test)."""
 
 
-class ApiCallError(AssertionError):
-    """The emulator refused a call the test made (a 4xx, or an injected fault's status)."""
-
-    def __init__(self, method: str, path: str, status: int, body: Any) -> None:
-        super().__init__(f"{method} {path} answered {status}: {body}")
-        self.status, self.body = status, body
+class ApiCallError(CallRefused, AssertionError):
+    """The emulator refused a call the test made (a 4xx, or an injected fault's status): a failed assertion."""
 
 
 def failure_report(problems: list[str]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.api.connect_common import CONNECT
+from emulator.client.http import request_headers
 from emulator.config import Config
 from emulator.connect.service import ConnectSettings
 from emulator.domain.state_document import export_state
@@ -34,7 +35,7 @@ class PdEmulatorServer(ThreadedEmulator):
     @property
     def headers(self) -> dict[str, str]:
         """The Authorization header for `api_key`: `requests.get(url, headers=server.headers)`."""
-        return {"Authorization": f"Bearer {self.api_key}"}
+        return request_headers(self.api_key)
 
     @property
     def services(self) -> Services:

@@ -53,8 +53,7 @@ async def test_empty_body_with_json_content_type_is_no_body(api: ApiClient) -> N
 
 
 async def test_trailing_slash_is_answered_directly(api: ApiClient) -> None:
-    async with api.session.get(api.base + "/v1/users/me/sources/", allow_redirects=False,
-                               headers={"Authorization": f"Bearer {api.key}"}) as response:
+    async with api.open("GET", "/v1/users/me/sources/", allow_redirects=False) as response:
         assert response.status == 200
 
 

@@ -8,8 +8,7 @@ from tests.conftest import ApiClient, create_source, read_sse_messages, run_sour
 
 async def test_stream_carries_new_events_as_unnamed_messages(api: ApiClient) -> None:
     source = await create_source(api)
-    headers = {"Authorization": f"Bearer {api.key}"}
-    async with api.session.get(f"{api.base}/sources/{source['id']}/sse", headers=headers) as response:
+    async with api.open("GET", f"/sources/{source['id']}/sse") as response:
         assert response.status == 200
         assert response.headers["Content-Type"] == "text/event-stream"
         assert (await response.content.readline()) == b":sse-handshake\n"
@@ -26,8 +25,7 @@ async def test_last_event_id_resumes_after_that_event(api: ApiClient) -> None:
     await run_source(api, source["id"], {"count": 3})
     _, body = await api.get(f"/v1/sources/{source['id']}/event_summaries")
     oldest = body["data"][-1]["id"]
-    headers = {"Authorization": f"Bearer {api.key}", "Last-Event-ID": oldest}
-    async with api.session.get(f"{api.base}/sse/dc/{source['id']}/emits", headers=headers) as response:
+    async with api.open("GET", f"/sse/dc/{source['id']}/emits", headers={"Last-Event-ID": oldest}) as response:
         messages = await asyncio.wait_for(read_sse_messages(response, lambda m: len(m) == 2), 10)
     assert [m["data"]["event"]["i"] for m in messages] == [1, 2]
 

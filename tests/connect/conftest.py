@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
+from emulator.client.http import EmulatorClient, request_headers
 from emulator.testing.fixtures import PdEmulatorServer, fixture_config
 
 COMPONENTS = Path(__file__).parent / "components"
@@ -34,12 +34,14 @@ def emu(connect_server: PdEmulatorServer) -> Iterator[PdEmulatorServer]:
     assert not connect_server.problems(), connect_server.problems()
 
 
+def control(server: PdEmulatorServer) -> EmulatorClient:
+    """Calls with the emulator's own key: its control API and /v1."""
+    return EmulatorClient(server.url, server.api_key)
+
+
 def advance(server: PdEmulatorServer, seconds: int) -> dict[str, Any]:
     """Move the emulator's virtual clock; timers due meanwhile run before this returns."""
-    response = requests.post(server.url + "/_emulator/clock/advance", json={"seconds": seconds},
-                             headers=server.headers, timeout=60)
-    assert response.status_code == 200, response.text
-    return response.json()
+    return control(server).ok("POST", "/_emulator/clock/advance", json={"seconds": seconds})
 
 
 @dataclass
@@ -134,30 +136,22 @@ def close_sdk(client: Any) -> None:
         auth_client._raw_client._client_wrapper.httpx_client.httpx_client.close()
 
 
-class ConnectApi:
+class ConnectApi(EmulatorClient):
     """Plain HTTP calls to one project's Connect routes, as an access token of its client makes them."""
 
     def __init__(self, server: PdEmulatorServer, environment: str | None = "development",
                  token: str | None = None) -> None:
         settings = server.connect
         self.server, self.project_id, self.environment = server, settings.project_id, environment
-        self.base = f"{server.url}/v1/connect/{settings.project_id}"
         self.token = token or access_token(server.url, settings.client_id, settings.client_secret)
+        super().__init__(f"{server.url}/v1/connect/{settings.project_id}", self.token)
 
     def headers(self) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        if self.environment:
-            headers["x-pd-environment"] = self.environment
-        return headers
+        return request_headers(self.token, {"x-pd-environment": self.environment} if self.environment else {})
 
-    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        headers = {**self.headers(), **kwargs.pop("headers", {})}
-        return requests.request(method, self.base + path, headers=headers, timeout=60, **kwargs)
-
-    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self.call(method, path, **kwargs)
-        assert 200 <= response.status_code < 300, f"{method} {path} → {response.status_code} {response.text}"
-        return response.json() if response.content else None
+    def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        headers = {**({"x-pd-environment": self.environment} if self.environment else {}), **kwargs.pop("headers", {})}
+        return super().call(method, path, headers=headers, **kwargs)
 
     def account(self, external_user_id: str, app: str = "acme", credentials: dict[str, Any] | None = None) -> str:
         token = self.ok("POST", "/tokens", json={"external_user_id": external_user_id})["token"]
@@ -171,10 +165,8 @@ class ConnectApi:
 
 
 def access_token(base_url: str, client_id: str, client_secret: str) -> str:
-    response = requests.post(base_url + "/v1/oauth/token", json={
-        "grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+    return EmulatorClient(base_url).ok("POST", "/v1/oauth/token", json={
+        "grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret})["access_token"]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import base64
 
 import requests
 
-from tests.connect.conftest import ConnectApi, advance
+from tests.connect.conftest import ConnectApi, advance, control
 
 
 def token_request(emu, **kwargs) -> requests.Response:
@@ -40,30 +40,28 @@ def test_token_errors_use_oauth_error_bodies(emu) -> None:
 
 def test_access_tokens_live_on_the_wall_clock_not_the_emulators(api, emu) -> None:
     advance(emu, 3 * 86400)
-    assert api.call("GET", "/triggers").status_code == 200
+    assert api.call("GET", "/triggers")[0] == 200
 
 
 def test_missing_unknown_and_foreign_credentials(api, emu) -> None:
-    assert api.call("GET", "/triggers", headers={"Authorization": ""}).status_code == 401
-    assert api.call("GET", "/triggers", headers={"Authorization": "Bearer pda_unknown"}).status_code == 401
-    v1_user = requests.post(emu.url + "/_emulator/users", json={}, headers=emu.headers, timeout=30).json()["data"]
-    foreign = api.call("GET", "/triggers", headers={"Authorization": f"Bearer {v1_user['api_key']}"})
-    assert (foreign.status_code, foreign.json()["code"]) == (403, "forbidden")
-    other = requests.post(emu.url + "/_emulator/connect/projects", json={"name": "other"}, headers=emu.headers,
-                          timeout=30).json()
+    assert api.call("GET", "/triggers", headers={"Authorization": ""})[0] == 401
+    assert api.call("GET", "/triggers", headers={"Authorization": "Bearer pda_unknown"})[0] == 401
+    v1_user = control(emu).ok("POST", "/_emulator/users", json={})["data"]
+    status, foreign = api.call("GET", "/triggers", headers={"Authorization": f"Bearer {v1_user['api_key']}"})
+    assert (status, foreign["code"]) == (403, "forbidden")
+    other = control(emu).ok("POST", "/_emulator/connect/projects", json={"name": "other"})
     other_token = ConnectApi(emu).token
     other_project = ConnectApi(emu, token=other_token)
     other_project.base = f"{emu.url}/v1/connect/{other['project_id']}"
-    assert other_project.call("GET", "/triggers").status_code == 403      # a token of another project's client
+    assert other_project.call("GET", "/triggers")[0] == 403      # a token of another project's client
 
 
 def test_project_id_and_environment_are_checked(api, emu) -> None:
     bad_id = requests.get(f"{emu.url}/v1/connect/project-1/triggers", headers=api.headers(), timeout=30)
     assert (bad_id.status_code, bad_id.json()["param"]) == (400, "project_id")
-    unknown = requests.get(f"{emu.url}/v1/connect/proj_unknown1/triggers", headers=emu.headers, timeout=30)
-    assert unknown.status_code == 404
-    header = api.call("GET", "/triggers", headers={"x-pd-environment": "staging"})
-    assert (header.status_code, header.json()["param"]) == (400, "x-pd-environment")
+    assert control(emu).get("/v1/connect/proj_unknown1/triggers")[0] == 404
+    status, header = api.call("GET", "/triggers", headers={"x-pd-environment": "staging"})
+    assert (status, header["param"]) == (400, "x-pd-environment")
 
 
 def test_the_emulator_key_is_a_server_side_caller_of_every_project(api, emu) -> None:
@@ -74,9 +72,9 @@ def test_the_emulator_key_is_a_server_side_caller_of_every_project(api, emu) -> 
 
 
 def test_external_user_id_is_required(api) -> None:
-    answer = api.call("GET", "/deployed-triggers")
-    assert answer.status_code == 400
-    assert answer.json() == {"error": "external_user_id is required", "code": "invalid_param",
+    status, answer = api.call("GET", "/deployed-triggers")
+    assert status == 400
+    assert answer == {"error": "external_user_id is required", "code": "invalid_param",
                              "param": "external_user_id"}
 
 
@@ -89,10 +87,10 @@ def test_a_connect_token_acts_only_for_its_user_and_never_sees_signing_keys(api,
     assert "signing_key" not in hooks["webhooks"][0]
     webhook_id = hooks["webhooks"][0]["id"]
     assert as_alice.call("GET", f"/deployed-triggers/{deployed['id']}/webhooks/{webhook_id}",
-                         params={"external_user_id": "alice"}).status_code == 403
-    assert as_alice.call("GET", "/deployed-triggers", params={"external_user_id": "bob"}).status_code == 403
+                         params={"external_user_id": "alice"})[0] == 403
+    assert as_alice.call("GET", "/deployed-triggers", params={"external_user_id": "bob"})[0] == 403
     production = ConnectApi(emu, environment="production", token=ctok)
-    assert production.call("GET", "/deployed-triggers", params={"external_user_id": "alice"}).status_code == 403
+    assert production.call("GET", "/deployed-triggers", params={"external_user_id": "alice"})[0] == 403
 
 
 def test_ids_from_another_user_or_environment_answer_like_unknown_ones(api, emu) -> None:
@@ -101,11 +99,12 @@ def test_ids_from_another_user_or_environment_answer_like_unknown_ones(api, emu)
     production = ConnectApi(emu, environment=None)             # no header: production, the SDKs' default
     for caller, user in ((api, "bob"), (production, "alice")):
         for path in (f"/deployed-triggers/{deployed['id']}", f"/deployed-triggers/{deployed['id']}/events"):
-            real = caller.call("GET", path, params={"external_user_id": user})
-            missing = caller.call("GET", path.replace(deployed["id"], "dc_ZZZZzzzz"), params={"external_user_id": user})
-            assert real.status_code == missing.status_code == 404
-            assert real.json()["error"].replace(deployed["id"], "X") == missing.json()["error"].replace("dc_ZZZZzzzz", "X")
-    assert production.call("GET", f"/accounts/{account}").status_code == 404
+            real_status, real = caller.call("GET", path, params={"external_user_id": user})
+            missing_status, missing = caller.call("GET", path.replace(deployed["id"], "dc_ZZZZzzzz"),
+                                                  params={"external_user_id": user})
+            assert real_status == missing_status == 404
+            assert real["error"].replace(deployed["id"], "X") == missing["error"].replace("dc_ZZZZzzzz", "X")
+    assert production.call("GET", f"/accounts/{account}")[0] == 404
     assert production.ok("GET", "/accounts")["data"] == []
 
 
@@ -113,9 +112,9 @@ def test_an_account_of_another_user_or_app_is_refused_in_configured_props(api) -
     bobs = api.account("bob")
     other_app = api.account("alice", app="globex")
     for account_id in (bobs, other_app):
-        answer = api.call("POST", "/triggers/deploy", json={
+        status, answer = api.call("POST", "/triggers/deploy", json={
             "id": "acme-new-item", "external_user_id": "alice",
             "configured_props": {"acme": {"authProvisionId": account_id}, "projectId": 1}})
-        assert answer.status_code == 400
-        assert answer.json()["param"] == "configured_props.acme"
+        assert status == 400
+        assert answer["param"] == "configured_props.acme"
     assert api.ok("GET", "/deployed-triggers", params={"external_user_id": "alice"})["data"] == []

@@ -4,10 +4,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import requests
-
 from emulator.testing.fixtures import PdEmulatorServer, fixture_config
-from tests.connect.conftest import ConnectApi
+from tests.connect.conftest import ConnectApi, control
 
 CODE = """export default { key: "greeter", name: "Greeter", version: "0.0.1", type: "source",
   props: { db: "$.service.db" },
@@ -32,8 +30,7 @@ def test_a_saved_file_updates_deployed_triggers_in_place_and_a_deleted_one_deact
         deployed = api.deploy("user-1", "greeter")
 
         def run_and_read() -> dict:
-            requests.post(f"{server.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}},
-                          headers=server.headers, timeout=30).raise_for_status()
+            control(server).ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {}})
             return api.ok("GET", f"/deployed-triggers/{deployed['id']}/events",
                           params={"external_user_id": "user-1", "n": 1})["data"][0]["e"]
 

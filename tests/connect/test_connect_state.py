@@ -1,10 +1,8 @@
 """Connect's state travels in `GET/PUT /_emulator/state` and `--state`: projects to delivery states."""
 from __future__ import annotations
 
-import requests
-
 from emulator.testing.fixtures import PdEmulatorServer, fixture_config
-from tests.connect.conftest import COMPONENTS, ConnectApi, advance
+from tests.connect.conftest import COMPONENTS, ConnectApi, advance, control
 
 USER = "user-1"
 
@@ -14,7 +12,7 @@ def test_an_exported_state_brings_back_triggers_accounts_tokens_and_webhooks(api
     deployed = api.deploy(USER, "acme-new-item", {"acme": {"authProvisionId": account}, "projectId": 45672541},
                           webhook_url=receiver.url + "/h")
     api.ok("PUT", "/webhook", json={"url": receiver.url + "/default"})
-    state = requests.get(emu.url + "/_emulator/state", headers=emu.headers, timeout=30).json()
+    state = control(emu).ok("GET", "/_emulator/state")
     assert {"projects", "external_users", "accounts", "triggers", "webhooks", "access_tokens"} <= set(state["connect"])
 
     fresh = PdEmulatorServer(fixture_config([COMPONENTS])).start()
@@ -37,7 +35,7 @@ def test_an_exported_state_brings_back_triggers_accounts_tokens_and_webhooks(api
 
 
 def test_a_state_naming_an_unknown_trigger_owner_is_refused_whole(emu) -> None:
-    state = requests.get(emu.url + "/_emulator/state", headers=emu.headers, timeout=30).json()
+    state = control(emu).ok("GET", "/_emulator/state")
     state["connect"]["triggers"] = [{"id": "dc_x"}]
-    answer = requests.put(emu.url + "/_emulator/state", json=state, headers=emu.headers, timeout=30)
-    assert answer.status_code == 400 and answer.json()["param"] == "connect.triggers.0"
+    status, answer = control(emu).put("/_emulator/state", json=state)
+    assert status == 400 and answer["param"] == "connect.triggers.0"

@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import requests
 
 from emulator.testing.fixtures import PdEmulatorServer, fixture_config
-from tests.connect.conftest import COMPONENTS, ConnectApi
+from tests.connect.conftest import COMPONENTS, ConnectApi, control
 from tests.connect.test_link_page import browser  # noqa: F401 (the module's Chromium)
 from tests.dashboard.conftest import WAIT_MS
 
@@ -25,8 +24,7 @@ def test_the_connect_page_shows_users_triggers_and_live_delivery_state(browser, 
     api.account("alice")
     deployed = api.deploy("alice", "acme-hooks", webhook_url=receiver.url + "/hook")
     ConnectApi(with_dashboard, environment="production").deploy("bob", "http-new-requests")
-    link = requests.post(with_dashboard.url + "/_emulator/dashboard/links", headers=with_dashboard.headers,
-                         timeout=30).json()["data"]["url"]
+    link = control(with_dashboard).ok("POST", "/_emulator/dashboard/links")["data"]["url"]
     context = browser.new_context()
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
@@ -41,8 +39,7 @@ def test_the_connect_page_shows_users_triggers_and_live_delivery_state(browser, 
         state = development.locator(f"[data-trigger={deployed['id']}] [data-testid=delivery-state]")
         assert state.inner_text() == "happy"
         receiver.statuses = [500] * 5
-        requests.post(f"{with_dashboard.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}},
-                      headers=with_dashboard.headers, timeout=30).raise_for_status()
+        control(with_dashboard).ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {}})
         page.wait_for_function("() => document.querySelector('[data-testid=delivery-state]')?.textContent === 'penalty'")
         assert "HTTP 500" in development.locator(f"[data-trigger={deployed['id']}]").inner_text()
         production = project.locator("[data-environment=production]")

@@ -6,10 +6,9 @@ import hmac
 from collections.abc import Iterator
 
 import pytest
-import requests
 
 from emulator.testing.fixtures import PdEmulatorServer, fixture_config
-from tests.connect.conftest import COMPONENTS, ConnectApi
+from tests.connect.conftest import COMPONENTS, ConnectApi, control
 
 USER = "user-1"
 
@@ -31,9 +30,7 @@ def fast(fast_retries: PdEmulatorServer) -> Iterator[ConnectApi]:
 
 def run(server: PdEmulatorServer, trigger_id: str, times: int = 1) -> None:
     for _ in range(times):
-        answer = requests.post(f"{server.url}/_emulator/sources/{trigger_id}/run", json={"event": {}},
-                               headers=server.headers, timeout=30)
-        assert answer.status_code == 200, answer.text
+        control(server).ok("POST", f"/_emulator/sources/{trigger_id}/run", json={"event": {}})
 
 
 def webhook(api: ConnectApi, trigger_id: str) -> dict:
@@ -70,8 +67,7 @@ def test_failed_events_move_the_state_to_penalty_then_deactivated_and_reset_rest
                     params={"external_user_id": USER})["data"]
     assert (reset["active"], reset["delivery_state"]["state"], reset["delivery_state"]["consecutive_failures"]) == (
         True, "happy", 0)
-    failures = requests.get(f"{fast.server.url}/_emulator/webhooks/failures", headers=fast.server.headers,
-                            timeout=30).json()["data"]
+    failures = control(fast.server).ok("GET", "/_emulator/webhooks/failures")["data"]
     assert len(failures) >= 10 and failures[0]["error"] == "HTTP 500"
 
 
@@ -99,8 +95,8 @@ def test_the_default_webhook_gets_every_trigger_event_of_its_environment(api, em
         created["signing_key"].encode(), signed, hashlib.sha256).hexdigest()
     renewed = api.ok("POST", "/webhook/regenerate_signing_key")["data"]
     assert renewed["signing_key"] != created["signing_key"]
-    assert api.call("DELETE", "/webhook").status_code == 204
-    assert api.call("POST", "/webhook/regenerate_signing_key").status_code == 404
+    assert api.call("DELETE", "/webhook")[0] == 204
+    assert api.call("POST", "/webhook/regenerate_signing_key")[0] == 404
 
 
 def test_webhook_urls_are_replaced_keeping_existing_ones(api, receiver) -> None:
@@ -111,8 +107,8 @@ def test_webhook_urls_are_replaced_keeping_existing_ones(api, receiver) -> None:
                    json={"webhook_urls": [receiver.url + "/b", receiver.url + "/a", receiver.url + "/b"]})
     assert after["webhook_urls"] == [receiver.url + "/b", receiver.url + "/a"]
     assert after["webhooks"][1]["id"] == before["id"] and after["webhooks"][1]["signing_key"] == before["signing_key"]
-    bad = api.call("PUT", path, params={"external_user_id": USER}, json={"webhook_urls": ["ftp://x"]})
-    assert (bad.status_code, bad.json()["param"]) == (400, "webhook_urls")
+    status, bad = api.call("PUT", path, params={"external_user_id": USER}, json={"webhook_urls": ["ftp://x"]})
+    assert (status, bad["param"]) == (400, "webhook_urls")
 
 
 def idle(server: PdEmulatorServer) -> None:

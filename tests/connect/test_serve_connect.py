@@ -1,14 +1,13 @@
 """`pd-emulator serve` for a Connect app: the app's PIPEDREAM_* variables configure it; the banner and console."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
+from emulator.client.http import EmulatorClient
 from tests.serve.test_serve_command import start
 
 COMPONENTS = Path(__file__).parent / "components"
@@ -16,11 +15,8 @@ ENV = {"PIPEDREAM_PROJECT_ID": "proj_Xk29aPq", "PIPEDREAM_CLIENT_ID": "client-fr
        "PIPEDREAM_CLIENT_SECRET": "secret-from-env-0123456789abcdef"}
 
 
-def post(url: str, body: dict, headers: dict | None = None) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+def post(base: str, path: str, body: dict, headers: dict | None = None) -> dict:
+    return EmulatorClient(base, timeout=30).ok("POST", path, json=body, headers=headers)
 
 
 def test_serve_takes_the_apps_environment_and_names_triggers_on_the_console(monkeypatch) -> None:
@@ -31,9 +27,9 @@ def test_serve_takes_the_apps_environment_and_names_triggers_on_the_console(monk
         served.read_until(r"Connect\s+project proj_Xk29aPq, environments development \+ production")
         served.read_until(rf"PIPEDREAM_BASE_URL={served.url} PIPEDREAM_PROJECT_ID=proj_Xk29aPq "
                           r"PIPEDREAM_CLIENT_ID=client-from-env PIPEDREAM_CLIENT_SECRET=secret-from-env")
-        token = post(served.url + "/v1/oauth/token", {"grant_type": "client_credentials", "client_id": ENV[
+        token = post(served.url, "/v1/oauth/token", {"grant_type": "client_credentials", "client_id": ENV[
             "PIPEDREAM_CLIENT_ID"], "client_secret": ENV["PIPEDREAM_CLIENT_SECRET"]})["access_token"]
-        deployed = post(served.url + "/v1/connect/proj_Xk29aPq/triggers/deploy",
+        deployed = post(served.url, "/v1/connect/proj_Xk29aPq/triggers/deploy",
                         {"id": "acme-hooks", "external_user_id": "user-123"},
                         {"Authorization": f"Bearer {token}", "x-pd-environment": "development"})["data"]
         served.read_until(rf"emit\s+{deployed['id']} \(proj_Xk29aPq/development/user-123\) \d+-0")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.connect.conftest import advance
+from tests.connect.conftest import advance, control
 
 USER = "user-1"
 
@@ -22,13 +22,13 @@ def test_the_registry_pages_by_key_and_filters(api) -> None:
     assert [c["key"] for c in api.ok("GET", "/triggers", params={"app": "acme"})["data"]] == ["acme-new-item"]
     assert [c["key"] for c in api.ok("GET", "/triggers", params={"q": "INTERVAL"})["data"]] == [
         "schedule-custom-interval"]
-    assert api.call("GET", "/triggers", params={"registry": "mine"}).status_code == 400
+    assert api.call("GET", "/triggers", params={"registry": "mine"})[0] == 400
 
 
 def test_a_version_other_than_the_emulators_is_not_found(api) -> None:
-    answer = api.call("GET", "/triggers/acme-new-item", params={"version": "9.9.9"})
-    assert answer.status_code == 404 and "0.1.2" in answer.json()["error"]
-    assert api.call("GET", "/triggers/nope").status_code == 404
+    status, answer = api.call("GET", "/triggers/acme-new-item", params={"version": "9.9.9"})
+    assert status == 404 and "0.1.2" in answer["error"]
+    assert api.call("GET", "/triggers/nope")[0] == 404
 
 
 def test_configure_answers_errors_and_console_output_of_a_throwing_options(api) -> None:
@@ -50,9 +50,9 @@ def test_configure_string_options_static_options_and_props_without_options(api) 
     none = api.ok("POST", "/triggers/configure", json={"id": "acme-hooks", "external_user_id": USER,
                                                        "prop_name": "failDeploy"})
     assert none["errors"] == ["prop failDeploy has no options"]
-    unknown = api.call("POST", "/triggers/configure", json={"id": "acme-hooks", "external_user_id": USER,
+    status, unknown = api.call("POST", "/triggers/configure", json={"id": "acme-hooks", "external_user_id": USER,
                                                             "prop_name": "nope"})
-    assert (unknown.status_code, unknown.json()["param"]) == (400, "prop_name")
+    assert (status, unknown["param"]) == (400, "prop_name")
 
 
 def test_a_prop_definitions_extra_function_feeds_the_apps_options(api) -> None:
@@ -70,24 +70,23 @@ def test_dynamic_props_of_another_user_are_refused_at_deploy(api) -> None:
     account = api.account("someone")
     dynamic = api.ok("POST", "/triggers/props", json={"id": "acme-new-item", "external_user_id": "someone",
                                                       "configured_props": {"acme": {"authProvisionId": account}}})
-    answer = api.call("POST", "/triggers/deploy", json={"id": "acme-new-item", "external_user_id": USER,
+    status, answer = api.call("POST", "/triggers/deploy", json={"id": "acme-new-item", "external_user_id": USER,
                                                         "dynamic_props_id": dynamic["dynamicProps"]["id"]})
-    assert (answer.status_code, answer.json()["param"]) == (400, "dynamic_props_id")
+    assert (status, answer["param"]) == (400, "dynamic_props_id")
 
 
 def test_a_throwing_deploy_hook_answers_400_and_leaves_nothing(api, emu) -> None:
-    answer = api.call("POST", "/triggers/deploy", json={"id": "acme-hooks", "external_user_id": USER,
+    status, answer = api.call("POST", "/triggers/deploy", json={"id": "acme-hooks", "external_user_id": USER,
                                                         "configured_props": {"failDeploy": True},
                                                         "webhook_url": "http://127.0.0.1:9/h"})
-    assert (answer.status_code, answer.json()["error"]) == (400, "deploy refused by the component")
+    assert (status, answer["error"]) == (400, "deploy refused by the component")
     assert api.ok("GET", "/deployed-triggers", params={"external_user_id": USER})["data"] == []
     assert emu.services.store.connect.webhooks == {} and emu.services.store.sources == {}
 
 
 def test_a_throwing_additional_props_at_deploy_answers_400_naming_it_and_leaves_nothing(api, emu) -> None:
-    answer = api.call("POST", "/triggers/deploy", json={"id": "acme-failing-options", "external_user_id": USER})
-    body = answer.json()
-    assert (answer.status_code, body["code"], body["param"]) == (400, "additional_props_failed", "id")
+    status, body = api.call("POST", "/triggers/deploy", json={"id": "acme-failing-options", "external_user_id": USER})
+    assert (status, body["code"], body["param"]) == (400, "additional_props_failed", "id")
     assert body["error"].startswith("additionalProps() of acme-failing-options failed at deploy: additionalProps broke")
     assert body["location"].endswith("acme-failing-options.mjs:10:35") and body["location"] in body["error"]
     assert api.ok("GET", "/deployed-triggers", params={"external_user_id": USER})["data"] == []
@@ -97,23 +96,22 @@ def test_a_throwing_additional_props_at_deploy_answers_400_naming_it_and_leaves_
 def test_delete_keeps_a_trigger_whose_deactivate_throws_unless_told_to_ignore(api) -> None:
     deployed = api.deploy(USER, "acme-hooks", {"failDeactivate": True})
     path = f"/deployed-triggers/{deployed['id']}"
-    refused = api.call("DELETE", path, params={"external_user_id": USER})
-    assert (refused.status_code, refused.json()["error"]) == (400, "deactivate refused by the component")
+    status, refused = api.call("DELETE", path, params={"external_user_id": USER})
+    assert (status, refused["error"]) == (400, "deactivate refused by the component")
     assert api.ok("GET", path, params={"external_user_id": USER})["data"]["id"] == deployed["id"]
-    gone = api.call("DELETE", path, params={"external_user_id": USER, "ignore_hook_errors": "true"})
-    assert (gone.status_code, gone.content) == (204, b"")
-    assert api.call("DELETE", path, params={"external_user_id": USER}).status_code == 404
+    status, gone = api.call("DELETE", path, params={"external_user_id": USER, "ignore_hook_errors": "true"})
+    assert (status, gone) == (204, None)
+    assert api.call("DELETE", path, params={"external_user_id": USER})[0] == 404
 
 
 def test_events_take_n_up_to_100_and_refuse_a_bad_one(api, emu) -> None:
     deployed = api.deploy(USER, "acme-hooks")
     for _ in range(3):
-        requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}}, headers=emu.headers,
-                      timeout=30).raise_for_status()
+        control(emu).ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {}})
     assert len(events(api, deployed["id"], n=2)) == 2
     assert len(events(api, deployed["id"], n=500)) == 4
     assert api.call("GET", f"/deployed-triggers/{deployed['id']}/events",
-                    params={"external_user_id": USER, "n": 0}).status_code == 400
+                    params={"external_user_id": USER, "n": 0})[0] == 400
 
 
 def test_native_http_trigger_answers_at_once_and_emits_the_request(api, emu) -> None:
@@ -138,26 +136,23 @@ def test_native_timer_trigger_fires_on_the_emulators_clock_and_can_be_reschedule
     updated = api.ok("PUT", f"/deployed-triggers/{deployed['id']}", params={"external_user_id": USER},
                      json={"configured_props": {"cron": {"cron": "0 * * * *", "timezone": "Europe/Paris"}}})["data"]
     assert (updated["cron"], updated["interval_seconds"], updated["timezone"]) == ("0 * * * *", None, "Europe/Paris")
-    missing = api.call("POST", "/triggers/deploy", json={"id": "schedule-custom-interval", "external_user_id": USER})
-    assert (missing.status_code, missing.json()["param"]) == (400, "configured_props.cron")
+    status, missing = api.call("POST", "/triggers/deploy",
+                               json={"id": "schedule-custom-interval", "external_user_id": USER})
+    assert (status, missing["param"]) == (400, "configured_props.cron")
 
 
 def test_control_api_reaches_triggers_with_the_emulator_key(api, emu) -> None:
     deployed = api.deploy(USER, "acme-hooks")
-    run = requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {"x": 1}},
-                        headers=emu.headers, timeout=30)
-    assert run.status_code == 200 and run.json()["data"]["outcome"] == "ok"
-    runs = requests.get(f"{emu.url}/_emulator/runs", params={"source_id": deployed["id"]}, headers=emu.headers,
-                        timeout=30).json()["data"]
-    assert run.json()["data"]["id"] in {r["id"] for r in runs}
-    replayed = requests.post(f"{emu.url}/_emulator/events/replay", headers=emu.headers, timeout=30,
-                             json={"source_id": deployed["id"], "event_id": run.json()["data"]["emitted"][0]})
-    assert replayed.status_code == 200, replayed.text
-    rows = requests.get(f"{emu.url}/_emulator/connect/triggers", params={"external_user_id": USER},
-                        headers=emu.headers, timeout=30).json()["data"]
+    as_emulator = control(emu)
+    run = as_emulator.ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {"x": 1}})["data"]
+    assert run["outcome"] == "ok"
+    runs = as_emulator.ok("GET", "/_emulator/runs", params={"source_id": deployed["id"]})["data"]
+    assert run["id"] in {r["id"] for r in runs}
+    as_emulator.ok("POST", "/_emulator/events/replay", json={"source_id": deployed["id"], "event_id": run["emitted"][0]})
+    rows = as_emulator.ok("GET", "/_emulator/connect/triggers", params={"external_user_id": USER})["data"]
     assert [(r["id"], r["environment"], r["component_key"]) for r in rows] == [
         (deployed["id"], "development", "acme-hooks")]
-    v1 = requests.get(f"{emu.url}/v1/users/me/sources", headers=emu.headers, timeout=30).json()["data"]
+    v1 = as_emulator.ok("GET", "/v1/users/me/sources")["data"]
     assert v1 == []                                                   # not part of any user's /v1 lists
 
 
@@ -165,14 +160,12 @@ def test_events_of_a_trigger_with_pipelines_are_noted_as_not_delivered_to_workfl
     deployed = api.deploy(USER, "acme-hooks", workflow_id="p_abc123")
     assert api.ok("GET", f"/deployed-triggers/{deployed['id']}/pipelines",
                   params={"external_user_id": USER}) == {"workflow_ids": ["p_abc123"]}
-    requests.post(f"{emu.url}/_emulator/sources/{deployed['id']}/run", json={"event": {}}, headers=emu.headers,
-                  timeout=30).raise_for_status()
-    [run, *_] = requests.get(f"{emu.url}/_emulator/sources/{deployed['id']}/logs", headers=emu.headers,
-                             timeout=30).json()["data"]
+    control(emu).ok("POST", f"/_emulator/sources/{deployed['id']}/run", json={"event": {}})
+    [run, *_] = control(emu).ok("GET", f"/_emulator/sources/{deployed['id']}/logs")["data"]
     assert "not delivered to workflow p_abc123 (no workflows in the emulator)" in run["logs"][-1]["message"]
-    bad = api.call("PUT", f"/deployed-triggers/{deployed['id']}/pipelines", params={"external_user_id": USER},
+    status, bad = api.call("PUT", f"/deployed-triggers/{deployed['id']}/pipelines", params={"external_user_id": USER},
                    json={"workflow_ids": ["wf-1"]})
-    assert (bad.status_code, bad.json()["param"]) == (400, "workflow_ids")
+    assert (status, bad["param"]) == (400, "workflow_ids")
 
 
 DYNAMIC_INTERFACES = """
@@ -188,9 +181,7 @@ export default {
 
 
 def test_an_http_or_timer_prop_added_by_additional_props_gives_the_trigger_an_endpoint_and_a_schedule(api, emu) -> None:
-    registered = requests.post(emu.url + "/v1/components", json={"component_code": DYNAMIC_INTERFACES},
-                               headers=emu.headers, timeout=30)
-    assert registered.status_code == 200, registered.text
+    control(emu).ok("POST", "/v1/components", json={"component_code": DYNAMIC_INTERFACES})
     deployed = api.deploy(USER, "acme-dynamic-interfaces")
     endpoint = deployed["configured_props"]["http"]["endpoint_url"]
     assert deployed["configured_props"]["timer"] == {"cron": None, "interval_seconds": 60}

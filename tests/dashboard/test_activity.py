@@ -28,8 +28,7 @@ def emits(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def stream(api: ApiClient, last_event_id: str | None = None) -> aiohttp.ClientResponse:
-    headers = {"Authorization": f"Bearer {api.key}", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
-    return await api.session.get(api.base + "/_emulator/stream", headers=headers)
+    return await api.open("GET", "/_emulator/stream", headers={"Last-Event-ID": last_event_id} if last_event_id else {})
 
 
 async def test_stream_says_hello_then_carries_runs_and_emits_with_the_event(api: ApiClient) -> None:

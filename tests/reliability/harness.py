@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import requests
 
+from emulator.client.http import EmulatorClient
 from emulator.config import Config
+from tests.conftest import emulator_config
 
-START_MS = 1_700_000_000_000
 SUMMARY_LINES = pytest.StashKey[list[str]]()       # figures printed after the run (cases, latency)
 
 REGISTRY_COMPONENT = """
@@ -31,35 +31,10 @@ export default {
 """
 
 
-class JsonClient:
-    """Blocking calls to one emulator with one key: `client.call(method, path, json=…)` → (status, body)."""
-
-    def __init__(self, base: str, key: str | None) -> None:
-        self.base, self.key = base, key
-        self.session = requests.Session()
-
-    def call(self, method: str, path: str, *, key: str | None = None, **kwargs: Any) -> tuple[int, Any]:
-        headers = dict(kwargs.pop("headers", {}))
-        if key or self.key:
-            headers.setdefault("Authorization", f"Bearer {key or self.key}")
-        response = self.session.request(method, self.base + path, headers=headers, timeout=30, **kwargs)
-        try:
-            body = response.json() if response.content else None
-        except ValueError:
-            body = response.text
-        return response.status_code, body
-
-    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
-        status, body = self.call(method, path, **kwargs)
-        assert 200 <= status < 300, f"{method} {path} → {status} {body}"
-        return body
-
-    def close(self) -> None:
-        self.session.close()
+# Blocking calls to one emulator with one key: `client.call(method, path, json=…)` → (status, body).
+JsonClient = EmulatorClient
 
 
 def threaded_config(**overrides: Any) -> Config:
-    settings: dict[str, Any] = {"port": 0, "clock_mode": "virtual", "start_ms": START_MS, "seed": 11,
-                                "watch": False, "run_timeout_s": 5.0}
-    settings.update(overrides)
-    return Config(**settings)
+    """The suite's emulator settings with a shorter run timeout and a seed of its own."""
+    return emulator_config(**{"seed": 11, "run_timeout_s": 5.0, **overrides})

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiohttp
-
 from emulator.api.activity import STREAM_EPOCH
+from emulator.client.async_http import AsyncEmulatorClient
 from emulator.server.runner import Emulator
 from tests.conftest import ApiClient, create_source, read_sse_messages
 
@@ -35,8 +34,8 @@ export default {
 
 async def stream_until_marker(emu: Emulator, key: str, marker: str, headers: dict[str, str] | None = None,
                               act: Any = None) -> list[dict[str, Any]]:
-    async with aiohttp.ClientSession() as session, session.get(emu.url + "/_emulator/stream",
-                           headers={"Authorization": f"Bearer {key}", **(headers or {})}) as response:
+    async with AsyncEmulatorClient(None, emu.url, key) as client, \
+            client.open("GET", "/_emulator/stream", headers=headers) as response:
         assert response.status == 200
         await read_sse_messages(response, lambda m: m[-1]["data"].get("kind") == "hello")
         if act is not None:

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from emulator.server.runner import ThreadedEmulator
-from tests.reliability.harness import START_MS, TICKER, JsonClient, threaded_config
+from tests.conftest import START_MS
+from tests.reliability.harness import TICKER, JsonClient, threaded_config
 
 MINUTE_MS = 60_000
 API_ANSWER_S = 3.0          # generous on a loaded 2-core machine; a blocked loop would take the run's timeout
@@ -106,31 +106,28 @@ def test_the_state_file_exists_for_the_hostile_reader(client: JsonClient, state_
 @pytest.mark.parametrize("hostile", HOSTILE, ids=[h.name for h in HOSTILE])
 def test_hostile_component_is_contained_and_reported(hostile: Hostile, served: ThreadedEmulator, client: JsonClient,
                                                      ticker: dict[str, Any], state_file: str) -> None:
-    headers = {"Authorization": f"Bearer {served.api_key}"}
     code = hostile.code(state_file)
     with ThreadPoolExecutor(max_workers=1) as pool:
         if hostile.trigger == "deploy":
-            fault = pool.submit(requests.post, served.url + "/v1/sources", headers=headers, timeout=60,
-                                json={"component_code": code})
+            fault = pool.submit(client.call, "POST", "/v1/sources", json={"component_code": code})
         else:
             source = client.ok("POST", "/v1/sources", json={"component_code": code})["data"]
-            fault = pool.submit(_trigger, served.url, headers, source["id"], hostile.trigger)
+            fault = pool.submit(_trigger, client, source["id"], hostile.trigger)
         _ticker_fires_on_its_minute(client, ticker["id"])
-        _api_answers(served.url, headers)
-        answer = fault.result(timeout=60)
+        _api_answers(client)
+        status, body = fault.result(timeout=60)
     if hostile.outcome == "refused":
-        body = answer.json()
-        assert answer.status_code == 400 and hostile.says in body["error"], body
+        assert status == 400 and hostile.says in body["error"], body
         assert body["code"] == hostile.name.removeprefix("throw-in-") + "_failed"
         return
     _reported(client, source["id"], hostile)
     _ticker_fires_on_its_minute(client, ticker["id"])
 
 
-def _trigger(base: str, headers: dict[str, str], source_id: str, how: str) -> requests.Response:
+def _trigger(client: JsonClient, source_id: str, how: str) -> tuple[int, Any]:
     if how == "pause":
-        return requests.put(f"{base}/v1/sources/{source_id}", json={"active": False}, headers=headers, timeout=60)
-    return requests.post(f"{base}/_emulator/sources/{source_id}/run", json={"event": {}}, headers=headers, timeout=60)
+        return client.put(f"/v1/sources/{source_id}", json={"active": False})
+    return client.post(f"/_emulator/sources/{source_id}/run", json={"event": {}})
 
 
 def _ticker_fires_on_its_minute(client: JsonClient, ticker_id: str) -> None:
@@ -142,10 +139,10 @@ def _ticker_fires_on_its_minute(client: JsonClient, ticker_id: str) -> None:
     assert [(r["at_ms"], r["outcome"], r["emitted"]) for r in runs] == [(due, "ok", 1)], advanced
 
 
-def _api_answers(base: str, headers: dict[str, str]) -> None:
+def _api_answers(client: JsonClient) -> None:
     started = time.monotonic()
-    answer = requests.get(base + "/v1/users/me/sources", headers=headers, timeout=API_ANSWER_S)
-    assert answer.status_code == 200
+    status, _ = client.get("/v1/users/me/sources", timeout=API_ANSWER_S)
+    assert status == 200
     assert time.monotonic() - started < API_ANSWER_S
 
 

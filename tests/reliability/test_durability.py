@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
+from emulator.client.http import CallRefused, EmulatorClient
 from emulator.devserver.state_file import read_state_file
 from emulator.domain.ids import IdFactory
 from emulator.domain.state_document import import_state
@@ -61,8 +61,7 @@ class Served:
                  "--api-key", KEY], cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
                 env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"})
         self.url = self._wait_for_url()
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Bearer {KEY}"
+        self.client = EmulatorClient(self.url, KEY, timeout=30)
 
     def _wait_for_url(self) -> str:
         deadline = time.monotonic() + 30
@@ -75,20 +74,15 @@ class Served:
         raise AssertionError("serve did not start:\n" + self.log.read_text())
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        answer = self.session.request(method, self.url + path, timeout=30, **kwargs)
-        answer.raise_for_status()
-        return answer.json() if answer.content else None
+        return self.client.ok(method, path, **kwargs)
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
-        self.session.close()
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(20)
-        self.session.close()
-        return code
+        return self.process.wait(20)
 
 
 @dataclass
@@ -149,7 +143,7 @@ def write_until_stopped(served: Served, history: History, component_id: str, sto
                 source = chooser.choice(usable)
                 history.runs_on[k] = source["name"]
                 served.call("POST", f"/_emulator/sources/{source['id']}/run", json={"event": {"k": k}})
-        except (requests.RequestException, OSError):
+        except (CallRefused, OSError):
             return
         history.acked.add(k)
         history.last_acked = k

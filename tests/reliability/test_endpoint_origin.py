@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from emulator.api.dashboard import session_cookie_for
+from emulator.client.http import EmulatorClient
 from emulator.server.runner import Emulator, ThreadedEmulator
 from tests.conftest import ApiClient, create_source, emulator_config
 from tests.dashboard.conftest import WAIT_MS, browser  # noqa: F401  (the Chromium fixture)
@@ -79,11 +79,10 @@ def served() -> Iterator[ThreadedEmulator]:
 
 def test_in_a_browser_the_hostile_page_never_reads_the_dashboard_session(browser: Any,
                                                                          served: ThreadedEmulator) -> None:
-    headers = {"Authorization": f"Bearer {served.api_key}"}
-    source = requests.post(served.url + "/v1/sources", json={"component_code": HOSTILE_SOURCE}, headers=headers,
-                           timeout=30).json()["data"]
+    client = EmulatorClient(served.url, served.api_key)
+    source = client.ok("POST", "/v1/sources", json={"component_code": HOSTILE_SOURCE})["data"]
     endpoint_url = source["configured_props"]["http"]["endpoint_url"]
-    link = requests.post(served.url + "/_emulator/dashboard/links", headers=headers, timeout=30).json()["data"]["url"]
+    link = client.ok("POST", "/_emulator/dashboard/links")["data"]["url"]
     port = served.url.rsplit(":", 1)[1]
     own_origin = f"http://{endpoint_url.rsplit('/', 1)[1]}.localhost:{port}/"
     context = browser.new_context()

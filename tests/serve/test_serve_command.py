@@ -9,12 +9,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from emulator.client.http import EmulatorClient
 
 GOOD = """export default { key: "ticker", name: "Ticker", version: "0.0.1", type: "source",
   props: { timer: { type: "$.interface.timer", default: { intervalSeconds: 60 } } },
@@ -52,11 +53,7 @@ class Served:
                 self.process.stdout.close()
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.key}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
+        return EmulatorClient(self.url, self.key, timeout=10).ok(method, path, json=body)
 
 
 def start(folder: Path, *args: str, cwd: Path | None = None) -> Served:

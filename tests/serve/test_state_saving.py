@@ -6,9 +6,9 @@ import json
 import shutil
 import signal
 import time
-import urllib.request
 from pathlib import Path
 
+from emulator.client.http import EmulatorClient
 from tests.serve.test_serve_command import Served, start
 
 SLOW_TIMER = """export default { key: "slow-timer", name: "Slow timer", version: "0.0.1", type: "source",
@@ -20,8 +20,7 @@ SLOW_TIMER = """export default { key: "slow-timer", name: "Slow timer", version:
 
 
 def health(served: Served) -> dict:
-    with urllib.request.urlopen(served.url + "/_emulator/health", timeout=10) as response:
-        return json.loads(response.read())
+    return EmulatorClient(served.url, timeout=10).ok("GET", "/_emulator/health")
 
 
 def saved_state(path: Path) -> dict:
