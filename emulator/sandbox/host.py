@@ -27,7 +27,7 @@ from .import_scan import scan_imports
 from .invocation import HttpHandler, Invocation, InvocationResult, SandboxLimits, failed_result
 from .node_runtime import NodeRuntime, find_node
 from .pool import SPARES_PER_SHAPE, NodePool, PooledProcess, ProcessShape
-from .temp_folder import folder_bytes
+from .temp_folder import folder_bytes, is_empty
 from .temp_roots import make_root, remove_abandoned_roots
 from .transport import SpawnError
 from .worker import NodeWorker
@@ -235,7 +235,7 @@ class SandboxHost:
         """The size of the worker's /tmp folder when it is over the limit, else None."""
         folder = worker.pooled.temp_folder
         limit = self.limits.tmp_mb * MB
-        if folder is None:
+        if folder is None or is_empty(folder):      # most sources write nothing: no thread for them
             return None
         size = await asyncio.to_thread(folder_bytes, folder, limit)
         return size if size > limit else None

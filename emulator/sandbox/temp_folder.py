@@ -20,6 +20,15 @@ def temp_environment(folder: Path) -> dict[str, str]:
     return {"TMPDIR": str(folder), TEMP_FOLDER_VARIABLE: str(folder)}
 
 
+def is_empty(folder: Path) -> bool:
+    """True when the folder has no entries (or is gone). One directory read: cheap enough for the loop."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True
+
+
 def folder_bytes(folder: Path, stop_above: int | None = None) -> int:
     """The total size of the files under `folder` (symlinks not followed; a sparse file counts its
     full length). Stops counting once past `stop_above`. Blocking: call it in a thread."""
