@@ -254,9 +254,9 @@ class SandboxHost:
                 if size is None or not worker.alive or self._workers.get(worker.source_id) is not worker:
                     continue
                 why = self._temp_over_limit(worker, size)
+                worker.temp_bytes = size
                 if worker.busy:
                     logger.warning("source %s: %s", worker.source_id, why)
-                    worker.temp_bytes = size
                     worker.kill("temp")
                 else:
                     self._stop_idle(worker, why, reason="temp")
