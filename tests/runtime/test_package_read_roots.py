@@ -66,7 +66,8 @@ async def test_a_file_beside_the_package_stays_unreadable_and_the_error_names_it
     secret = package.parents[3] / "secret.txt"
     source = await pd_emulator.deploy(package / "sources" / "thing" / "thing.mjs")
 
-    run = await pd_emulator.run(source["id"], {"read": str(secret)})
+    # "//" + the path: a path under /tmp reaches Node's permission model, not the source's own /tmp.
+    run = await pd_emulator.run(source["id"], {"read": f"/{secret}"})
 
     assert run["outcome"] == "error"
     assert run["error"].get("code") == "ERR_ACCESS_DENIED"
