@@ -36,6 +36,19 @@ class InvalidJson(ApiError):
     status, code = 400, "invalid_json"
 
 
+class MalformedRequest(ApiError):
+    """A request aiohttp's HTTP parser refused (server/parse_errors.py says what was wrong)."""
+    status, code = 400, "malformed_request"
+
+
+class RequestLineTooLong(ApiError):
+    status, code = 414, "request_line_too_long"
+
+
+class HeaderFieldsTooLarge(ApiError):
+    status, code = 431, "header_fields_too_large"
+
+
 class Unauthorized(ApiError):
     status, code = 401, "unauthorized"
 

@@ -22,25 +22,13 @@ from aiohttp.http_exceptions import (
     TransferEncodingError,
 )
 
-from emulator.errors import ApiError
+from emulator.errors import ApiError, HeaderFieldsTooLarge, MalformedRequest, RequestLineTooLong
 
 # The parser aiohttp's server uses, chosen when aiohttp is imported (the C one unless it is unavailable
 # or AIOHTTP_NO_EXTENSIONS is set): the two report a too long request line differently.
 PURE_PYTHON_PARSER = web_protocol.HttpRequestParser is http_parser.HttpRequestParserPy
 _TOKEN = rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _SHOWN_CHARS = 40
-
-
-class MalformedRequest(ApiError):
-    status, code = 400, "malformed_request"
-
-
-class RequestLineTooLong(ApiError):
-    status, code = 414, "request_line_too_long"
-
-
-class HeaderFieldsTooLarge(ApiError):
-    status, code = 431, "header_fields_too_large"
 
 
 def describe_parse_error(exc: BaseException, *, max_headers: int | None = None) -> ApiError:
