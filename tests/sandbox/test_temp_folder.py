@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from pathlib import Path
 
 from emulator.sandbox import SandboxLimits
+from emulator.sandbox.temp_folder import make_temp_folder
+from emulator.sandbox.temp_roots import make_root
 
 TEMP_FILES = """
 import fs from "node:fs";
@@ -148,12 +151,9 @@ async def test_a_run_writing_past_the_limit_fails_while_it_runs(make_host, invoc
 
 def test_the_temp_folders_live_inside_the_hosts_private_root():
     # temp_roots makes the root owner-only; the per-process folders are owner-only too.
-    from emulator.sandbox.temp_folder import make_temp_folder
-    from emulator.sandbox.temp_roots import make_root
     root = make_root()
     try:
         make_temp_folder(root / "t1")
         assert os.stat(root).st_mode & 0o077 == 0 and os.stat(root / "t1").st_mode & 0o077 == 0
     finally:
-        import shutil
         shutil.rmtree(root)
