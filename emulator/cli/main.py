@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", default=None, help="load state from FILE and save it there on change")
     serve.add_argument("--run-timeout", type=float, default=30.0, help="seconds a run may take")
     serve.add_argument("--memory-mb", type=int, default=256, help="memory per source")
+    serve.add_argument("--tmp-mb", type=int, default=512, help="size of each source's private /tmp folder")
     serve.add_argument("--no-watch", action="store_true", help="turn hot reload off")
     serve.add_argument("--deploy", action="store_true", help="deploy every component of the folders at start")
     serve.add_argument("--http", choices=("live", "offline", "record", "replay"), default="live",
@@ -77,7 +78,8 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     config = Config.from_env(host=args.host, port=args.port, api_key=args.api_key, folders=tuple(folders),
                              clock_mode=args.clock, speed=args.speed, state_file=args.state,
-                             run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, watch=not args.no_watch,
+                             run_timeout_s=args.run_timeout, memory_mb=args.memory_mb, tmp_mb=args.tmp_mb,
+                             watch=not args.no_watch,
                              deploy=args.deploy, seed=args.seed, verbose=args.verbose,
                              http_mode=args.http, cassette=args.cassette,
                              endpoint_origins=args.endpoint_origins or None,

@@ -84,7 +84,8 @@ def build_services(config: Config) -> Services:
     async def on_http(invocation: Any, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         return await answer_runner_request(outbound, invocation, params)
 
-    sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb),
+    sandbox = SandboxHost(SandboxLimits(timeout_s=config.run_timeout_s, memory_mb=config.memory_mb,
+                                         tmp_mb=config.tmp_mb),
                           denied=emulator_files(state_file=config.state_file, connection_folder=os.getcwd()),
                           on_trouble=sandbox_trouble, on_respond=responses.answer, on_http=on_http,
                           intercept_http=config.http_interception, spares=config.node_spares)
