@@ -80,3 +80,12 @@ def test_an_unknown_prop_type_is_warned_about_where_it_is_written(write):
     assert len(warnings) == 2                  # `$.airtable.baseId` is an app-specific type, not a typo
     assert warnings[0].startswith(f"  warning: {path}:4:18: prop 'url' has the unknown type 'strnig'")
     assert warnings[1].startswith(f"  warning: {path}:6:19: prop 'hook' has the unknown type '$.interface.htttp'")
+
+
+@needs_node
+def test_a_module_failing_after_its_import_does_not_stop_the_others(write):
+    late = write("late.mjs", 'Promise.reject(new Error("a native addon could not load"));\n'
+                             'setTimeout(() => { throw new Error("thrown later"); }, 0);\n' + SIMPLE)
+    results = import_with_node_sync([late, write("next.mjs", SIMPLE)])
+    assert [r["ok"] for r in results] == [True, True]
+    assert results[1]["key"] == "acme-new"

@@ -58,7 +58,16 @@ async function describeFile(file) {
 
 const write = (line) => new Promise((done) => process.stdout.write(line, done));
 for (const name of ["log", "info", "debug", "warn"]) console[name] = console.error; // keep stdout ours
+// A module may start work that fails after its import returned (a native addon loaded lazily, a
+// connection): that is said on stderr, naming the file, and the other files are still described.
+let importing = "(none yet)";
+for (const event of ["unhandledRejection", "uncaughtException"]) {
+  process.on(event, (error) => {
+    console.error(`import-props: ${event} while or after importing ${importing}: ${explainDenial(error)?.message ?? error}`);
+  });
+}
 for (const file of process.argv.slice(2)) {
+  importing = file;
   let result;
   try {
     result = await describeFile(file);
