@@ -40,7 +40,7 @@ from emulator.devserver.leftover_copies import describe_cleanup, remove_leftover
 from emulator.devserver.state_file import StateSaver, read_state_file
 from emulator.devserver.watcher import WATCHER, FolderWatcher
 from emulator.server.host_guard import host_guard_middleware
-from emulator.server.middleware import INTERNAL_ERRORS, error_middleware
+from emulator.server.middleware import INTERNAL_ERRORS, MAX_BODY_BYTES, error_middleware
 from emulator.server.services import SERVICES, build_services, services_of
 
 ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, sse.routes,
@@ -58,6 +58,7 @@ def build_app(config: Config) -> web.Application:
     services = build_services(config)
     app[SERVICES] = services
     app[INTERNAL_ERRORS] = []
+    app[MAX_BODY_BYTES] = config.max_body_bytes
     app[STREAMS] = OpenStreams(write_timeout_s=config.sse_write_timeout_s)
     state = read_state_file(Path(config.state_file)) if config.state_file else None
     services.control.load(state, config.api_key)

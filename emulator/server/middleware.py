@@ -19,12 +19,16 @@ def error_response(status: int, body: dict[str, Any], headers: dict[str, str] | 
 
 
 INTERNAL_ERRORS: web.AppKey[list[str]] = web.AppKey("internal_errors", list)
+MAX_BODY_BYTES: web.AppKey[int] = web.AppKey("max_body_bytes", int)
 _AIOHTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     """Render ApiError and aiohttp's own HTTP errors as JSON; log and hide anything unexpected."""
+    limit = request.app.get(MAX_BODY_BYTES)
+    if limit is not None and (request.content_length or 0) > limit:
+        return _declared_too_large(request, limit)
     try:
         return await handler(request)
     except ApiError as exc:
@@ -55,6 +59,19 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         return _internal_error(request, exc)
 
 
+def _declared_too_large(request: web.Request, limit: int) -> web.Response:
+    """A Content-Length over the limit is refused before any of the body is read (aiohttp would read up
+    to the limit first); the connection closes, since the unread body would follow."""
+    response = error_response(413, {"error": _too_large_text(request, str(limit)), "code": "payload_too_large",
+                                    "param": "Content-Length"})
+    response.force_close()
+    return response
+
+
+def _too_large_text(request: web.Request, limit: str | None) -> str:
+    return f"request body too large for {request.path}" + (f" (max {limit} bytes)" if limit else "")
+
+
 def _internal_error(request: web.Request, exc: Exception) -> web.Response:
     log.exception("internal error on %s %s", request.method, request.path, exc_info=exc)
     sink = request.app.get(INTERNAL_ERRORS)
@@ -71,5 +88,5 @@ def _describe_http_exception(request: web.Request, exc: web.HTTPException) -> st
         return f"method {request.method} not allowed on {request.path}"
     if exc.status == 413:
         limit = re.search(r"size (\d+)", exc.text or "")
-        return f"request body too large for {request.path}" + (f" (max {limit[1]} bytes)" if limit else "")
+        return _too_large_text(request, limit[1] if limit else None)
     return exc.reason or f"HTTP {exc.status}"

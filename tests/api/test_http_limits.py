@@ -4,6 +4,7 @@ tests/reliability/test_http_parse_errors.py), the pytest plugin's `pd_emulator` 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -54,5 +55,25 @@ def test_the_pytest_plugins_threaded_emulator_answers_json(pd_emulator_server: P
 async def test_a_body_over_the_configured_limit_is_413_naming_it(api: ApiClient) -> None:
     status, body = await api.post("/v1/sources", json={"component_code": "x" * 2000})
     assert (status, body) == (413, {"error": "request body too large for /v1/sources (max 1000 bytes)",
-                                    "code": "payload_too_large"})
+                                    "code": "payload_too_large", "param": "Content-Length"})
     assert (await api.post("/v1/sources", json={"component_code": "x"}))[0] != 413
+
+
+@pytest.mark.emulator_config(max_body_bytes=1000)
+async def test_a_chunked_body_over_the_limit_is_413_once_it_crosses_it(api: ApiClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(4):
+            yield b'{"component_code": "' + b"x" * 400
+
+    status, body = await api.post("/v1/sources", data=chunks(), headers={"Content-Type": "application/json"})
+    assert (status, body) == (413, {"error": "request body too large for /v1/sources (max 1000 bytes)",
+                                    "code": "payload_too_large"})
+
+
+@pytest.mark.emulator_config(max_body_bytes=1000)
+async def test_a_declared_length_over_the_limit_is_refused_before_any_body_is_sent(emu: Emulator) -> None:
+    head = (f"POST /v1/sources HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {emu.api_key}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n").encode()
+    answer = await asyncio.to_thread(exchange, Server(emu.url, emu.api_key, ""), head)   # no body follows
+    assert answer.status == 413 and answer.body["param"] == "Content-Length"
+    assert answer.headers["connection"] == "close"
