@@ -194,4 +194,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--loads", type=int, default=5, help="page loads of each kind")
     options = parser.parse_args()
+    if options.rate * options.seconds <= WARMUP:
+        parser.error(f"--rate × --seconds must exceed the {WARMUP} warm-up emits that are not measured")
     asyncio.run(main(options.rate, options.seconds, options.loads))
