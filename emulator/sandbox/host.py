@@ -104,7 +104,7 @@ class SandboxHost:
         # A little over the largest reply a run may send, for the frame's envelope.
         self._pool = NodePool(self._runtime, memory_mb=self.limits.memory_mb, root=root,
                               max_frame_bytes=self.limits.max_reply_bytes + 65536,
-                              intercept_http=self._intercept_http, spares=self._spares)
+                              intercept_http=self._intercept_http, spares=self._spares, tmp_mb=self.limits.tmp_mb)
         # Inline code with no read roots: the shape of most API-created sources, kept warm from the start.
         self._pool.keep_warm(await asyncio.to_thread(_shape_for, Invocation("", "run", "", None, {}, {}),
                                                      self.containment))
@@ -241,7 +241,8 @@ class SandboxHost:
         return size if size > limit else None
 
     def _temp_over_limit(self, worker: NodeWorker, size: int) -> str:
-        return (f"its /tmp folder holds {size / MB:.1f} MB, over the {self.limits.tmp_mb} MB limit: its temp files "
+        # The count stops once past the limit, so `size` is a lower bound.
+        return (f"its /tmp folder holds at least {size / MB:.1f} MB, over the {self.limits.tmp_mb} MB limit: its temp files "
                 f"were removed with its Node process; the next run starts with an empty /tmp")
 
     async def _watch_temp_folders(self) -> None:

@@ -20,7 +20,7 @@ from .component_module import PRELOAD_PLATFORM_VARIABLE, prepare_private_folder
 from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
 from .protocol import MAX_FRAME_BYTES
-from .temp_folder import make_temp_folder, temp_environment
+from .temp_folder import limit_file_size, make_temp_folder, temp_environment
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
@@ -80,8 +80,9 @@ class NodePool:
     """Starts, lends and stops the host's Node processes; keeps spares of recently used shapes."""
 
     def __init__(self, runtime: NodeRuntime, *, memory_mb: int, root: Path, spares: int = SPARES_PER_SHAPE,
-                 max_frame_bytes: int = MAX_FRAME_BYTES, intercept_http: bool = True) -> None:
+                 max_frame_bytes: int = MAX_FRAME_BYTES, intercept_http: bool = True, tmp_mb: int | None = None) -> None:
         self._runtime = runtime
+        self._tmp_mb = tmp_mb
         self._max_frame_bytes = max_frame_bytes
         self._intercept_env = {} if intercept_http else {"PD_SANDBOX_INTERCEPT": "0"}
         self._memory_mb = memory_mb
@@ -275,10 +276,12 @@ class NodePool:
         process = NodeProcess(label, max_frame_bytes=self._max_frame_bytes)
         try:
             env = {**inherited_env(), **node_environment(shape.denied), **self._intercept_env,
-                   **temp_environment(temp_folder)}
+                   **temp_environment(temp_folder, self._tmp_mb)}
             if shape.preload_platform:
                 env[PRELOAD_PLATFORM_VARIABLE] = "1"
             await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
+            if self._tmp_mb and process.pid is not None:
+                limit_file_size(process.pid, self._tmp_mb * 2**20)
         except SpawnError:
             await asyncio.to_thread(_remove, folder, temp_folder)
             raise

@@ -3,11 +3,19 @@ os.tmpdir(), as in Pipedream's cloud. It lives inside the host's `pd-sandbox-*` 
 is the only place the process may write, and goes when the process does (pool retire/close)."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
-# Read by containment.mjs: the folder that `/tmp/...` paths of fs calls are mapped into.
+try:
+    import resource
+except ImportError:                       # not POSIX: only the size checks between runs apply
+    resource = None  # type: ignore[assignment]
+
+# Read by containment.mjs: the folder that `/tmp/...` paths of fs calls are mapped into, and the
+# limit it names when a write fails with EFBIG.
 TEMP_FOLDER_VARIABLE = "PD_SANDBOX_TMP"
+TEMP_LIMIT_VARIABLE = "PD_SANDBOX_TMP_MB"
 
 
 def make_temp_folder(folder: Path) -> None:
@@ -15,9 +23,21 @@ def make_temp_folder(folder: Path) -> None:
     folder.mkdir(mode=0o700)
 
 
-def temp_environment(folder: Path) -> dict[str, str]:
+def temp_environment(folder: Path, limit_mb: int | None = None) -> dict[str, str]:
     """What Node starts with so os.tmpdir() and libraries reading TMPDIR use the folder."""
-    return {"TMPDIR": str(folder), TEMP_FOLDER_VARIABLE: str(folder)}
+    limit = {TEMP_LIMIT_VARIABLE: str(limit_mb)} if limit_mb else {}
+    return {"TMPDIR": str(folder), TEMP_FOLDER_VARIABLE: str(folder), **limit}
+
+
+def limit_file_size(pid: int, max_bytes: int) -> None:
+    """No file the process writes may grow past `max_bytes`: the kernel refuses the write (EFBIG, which
+    Node reports to the component) at once, where the folder's size checks come between runs and once
+    a second. Called right after the process starts, before it loads any component."""
+    prlimit = getattr(resource, "prlimit", None)
+    if prlimit is None:
+        return                            # not Linux
+    with contextlib.suppress(ProcessLookupError):
+        prlimit(pid, resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
 
 
 def is_empty(folder: Path) -> bool:

@@ -207,7 +207,7 @@ class NodeWorker:
             message = f"the run exceeded the {self._limits.memory_mb} MB memory limit; its Node process was killed"
             return self._unanswered(invocation, trace, started, "memory", "MemoryLimitExceeded", message)
         if self._kill_reason == "temp":
-            message = (f"the run wrote {self.temp_bytes / 2**20:.1f} MB to /tmp, over the {self._limits.tmp_mb} MB "
+            message = (f"the run wrote at least {self.temp_bytes / 2**20:.1f} MB to /tmp, over the {self._limits.tmp_mb} MB "
                        f"limit; its Node process was killed and its temp files removed")
             return self._unanswered(invocation, trace, started, "error", "TempFolderLimitExceeded", message)
         if trace.exit_code is not None:

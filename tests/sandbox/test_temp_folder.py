@@ -115,7 +115,9 @@ import fs from "node:fs";
 export default {
   async run(event) {
     const before = fs.readdirSync("/tmp");
-    fs.writeFileSync("/tmp/big.bin", Buffer.alloc(event.mb * 1024 * 1024, 1));
+    for (let part = 0; part < event.mb * 2; part++) {      // half-MB files: each under the file size limit
+      fs.writeFileSync(`/tmp/big-${part}.bin`, Buffer.alloc(512 * 1024, 1));
+    }
     const started = performance.now();
     while (performance.now() - started < event.linger_ms) await new Promise((done) => setImmediate(done));
     this.$emit({ before });
@@ -129,7 +131,7 @@ async def test_a_tmp_folder_over_the_limit_after_a_run_is_emptied_and_said(make_
     host = await make_host(SandboxLimits(timeout_s=10.0, tmp_mb=1), on_trouble=lambda *said: troubles.append(said))
     result = await host.invoke(invocation(WRITE_MB, source_id="dc_big", event={"mb": 2, "linger_ms": 0}))
     assert result.outcome == "ok", result.error                  # the run stands
-    expected = ("its /tmp folder holds 2.0 MB, over the 1 MB limit: its temp files were removed with its Node "
+    expected = ("its /tmp folder holds at least 1.5 MB, over the 1 MB limit: its temp files were removed with its Node "
                 "process; the next run starts with an empty /tmp")
     assert troubles == [("dc_big", expected)]
     assert result.logs[-1]["level"] == "warn" and result.logs[-1]["message"] == f"[{expected}]"
@@ -143,7 +145,7 @@ async def test_a_run_writing_past_the_limit_fails_while_it_runs(make_host, invoc
     result = await host.invoke(invocation(WRITE_MB, source_id="dc_big", event={"mb": 3, "linger_ms": 10_000}))
     assert result.outcome == "error"
     assert result.error["name"] == "TempFolderLimitExceeded"
-    assert result.error["message"] == ("the run wrote 3.0 MB to /tmp, over the 1 MB limit; its Node process was "
+    assert result.error["message"] == ("the run wrote at least 1.5 MB to /tmp, over the 1 MB limit; its Node process was "
                                        "killed and its temp files removed")
     assert result.duration_ms < 9_000
     await other_source_answers(host)
@@ -157,3 +159,23 @@ def test_the_temp_folders_live_inside_the_hosts_private_root():
         assert os.stat(root).st_mode & 0o077 == 0 and os.stat(root / "t1").st_mode & 0o077 == 0
     finally:
         shutil.rmtree(root)
+
+
+ONE_BIG_FILE = """
+import fs from "node:fs";
+export default {
+  async run(event) {
+    try { fs.writeFileSync("/tmp/one.bin", Buffer.alloc(event.mb * 1024 * 1024, 1)); }
+    catch (error) { this.$emit({ code: error.code, message: error.message, size: fs.statSync("/tmp/one.bin").size }); }
+  },
+};
+"""
+
+
+async def test_one_file_cannot_grow_past_the_limit_the_write_fails_at_once_naming_it(make_host, invocation):
+    host = await make_host(SandboxLimits(timeout_s=10.0, tmp_mb=1))
+    result = await host.invoke(invocation(ONE_BIG_FILE, source_id="dc_one", event={"mb": 3}))
+    assert result.outcome == "ok", result.error
+    refused = result.emits[0]["event"]
+    assert refused["code"] == "EFBIG" and refused["size"] <= 1024 * 1024
+    assert refused["message"].endswith("(a file in /tmp may hold at most 1 MB, the sandbox's limit for a source's /tmp)")

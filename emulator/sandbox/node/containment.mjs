@@ -14,7 +14,9 @@ const reasons = new Map(Object.entries(JSON.parse(process.env.PD_SANDBOX_DENIED 
 delete process.env.PD_SANDBOX_DENIED;
 // The process's private temp folder (the only place it may write), or undefined (props completion).
 const tempFolder = process.env.PD_SANDBOX_TMP || undefined;
+const tempLimitMb = process.env.PD_SANDBOX_TMP_MB || undefined;
 delete process.env.PD_SANDBOX_TMP;
+delete process.env.PD_SANDBOX_TMP_MB;
 const WRITE_DENIAL = tempFolder
   ? "a component may write only under /tmp, which is os.tmpdir(); keep state in this.db"
   : "a component cannot write files (keep state in this.db)";
@@ -124,6 +126,19 @@ function inTemp(file) {
   return tempFolder + normal.slice("/tmp".length);
 }
 
+/** A write refused by the file size limit (RLIMIT_FSIZE, set by the host) says which limit. */
+function explainTooLarge(error) {
+  if (error?.code !== "EFBIG" || !tempLimitMb) return error;
+  try {
+    const note = ` (a file in /tmp may hold at most ${tempLimitMb} MB, the sandbox's limit for a source's /tmp)`;
+    if (typeof error.stack === "string") error.stack = error.stack.replace(error.message, error.message + note);
+    error.message += note;
+  } catch {
+    // a frozen error keeps Node's words
+  }
+  return error;
+}
+
 /** Names the path the component used (/tmp/...) instead of the temp folder's real one. */
 function asComponentSees(error) {
   if (!error || typeof error !== "object") return error;
@@ -150,7 +165,8 @@ function explained(original, name) {
       const file = inTemp(args[index]);
       if (file !== args[index]) [args[index], mapped] = [file, true];
     }
-    const explain = mapped ? (error) => asComponentSees(explainDenial(error)) : explainDenial;
+    const explain = mapped ? (error) => asComponentSees(explainTooLarge(explainDenial(error)))
+      : (error) => explainTooLarge(explainDenial(error));
     const last = args.length - 1;
     if (typeof args[last] === "function") {
       const callback = args[last];
