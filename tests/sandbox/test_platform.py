@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -334,6 +335,13 @@ def test_without_the_bundled_file_node_asks_for_the_package_itself(tmp_path: Pat
         assert "Cannot find" in failed.stderr and "@pipedream/platform" in failed.stderr, failed.stderr
     types = subprocess.run(["node", register, "t.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert types.stdout.strip() == "function", types.stderr
+
+
+def test_the_types_stand_in_has_what_the_published_package_has_at_runtime(tmp_path: Path):
+    (tmp_path / "t.cjs").write_text('console.log(JSON.stringify(Object.keys(require("@pipedream/types")).sort()));\n')
+    register = f"--import={(NODE_DIR / 'register.mjs').as_uri()}"
+    listed = subprocess.run(["node", register, "t.cjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert json.loads(listed.stdout) == ["defineAction", "defineApp", "defineSource"], listed.stderr
 
 
 # Emits whether the bundle was loaded before the run began, then (maybe) imports the platform.

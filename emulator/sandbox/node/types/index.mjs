@@ -2,4 +2,4 @@
 import types from "./index.cjs";
 
 export default types;
-export const { defineApp, defineAction, defineSource, definePropDefinition } = types;
+export const { defineApp, defineAction, defineSource } = types;
