@@ -32,8 +32,10 @@ def bearer_key(request: web.Request) -> str | None:
     return key.strip()
 
 
-@web.middleware
-async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+def authenticate(request: web.Request) -> None:
+    """Sets `request[USER]` on a protected path, from the Bearer key or the dashboard's session cookie
+    (then a change must come from this origin); raises Unauthorized when neither names a user.
+    Called by the server's one front-door middleware, last, right before the handler."""
     if is_protected(request.path):
         store = services_of(request).store
         key = bearer_key(request)
@@ -49,7 +51,6 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
                 raise Unauthorized("missing API key: send Authorization: Bearer <api key>")
             raise Unauthorized("invalid API key")
         request[USER] = user
-    return await handler(request)
 
 
 def refuse_cross_site(request: web.Request) -> None:

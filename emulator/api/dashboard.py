@@ -68,7 +68,7 @@ class DashboardSessions:
         return session
 
     def user(self, request: web.Request) -> User | None:
-        """The user behind the request's session cookie (the lookup auth_middleware calls)."""
+        """The user behind the request's session cookie (the lookup api/auth.authenticate makes)."""
         api_key = self.sessions.get(request.cookies.get(cookie_name(request), ""))
         return services_of(request).store.user_for_key(api_key) if api_key else None
 

@@ -29,7 +29,7 @@ from emulator.api import (
     subscriptions,
     users,
 )
-from emulator.api.auth import auth_middleware
+from emulator.api.auth import authenticate
 from emulator.api.connect_common import CONNECT
 from emulator.api.endpoints import endpoint_host, handle_endpoint_request
 from emulator.api.event_stream import STREAMS, OpenStreams
@@ -39,7 +39,7 @@ from emulator.devserver.deploy_config import deploy_folders
 from emulator.devserver.leftover_copies import describe_cleanup, remove_leftover_copies
 from emulator.devserver.state_file import StateSaver, read_state_file
 from emulator.devserver.watcher import WATCHER, FolderWatcher
-from emulator.server.host_guard import host_guard_middleware
+from emulator.server.host_guard import refuse_foreign_host
 from emulator.server.middleware import INTERNAL_ERRORS, MAX_BODY_BYTES, error_middleware
 from emulator.server.services import SERVICES, build_services, services_of
 
@@ -52,8 +52,7 @@ ROUTE_TABLES = (users.routes, components.routes, sources.routes, events.routes, 
 
 def build_app(config: Config) -> web.Application:
     """A complete emulator; nothing runs until the app is started (cleanup contexts)."""
-    middlewares = [error_middleware, host_guard_middleware(config.host), endpoint_host_middleware, fault_middleware,
-                   auth_middleware]
+    middlewares = [error_middleware, front_door_middleware(config.host)]
     app = web.Application(client_max_size=config.max_body_bytes, middlewares=middlewares)
     services = build_services(config)
     app[SERVICES] = services
@@ -82,24 +81,26 @@ def add_routes(app: web.Application) -> None:
                 app.router.add_route(route.method, route.path + "/", route.handler)
 
 
-@web.middleware
-async def endpoint_host_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    """`<endpoint id>.localhost` and `<endpoint id>.m.pipedream.net` are the endpoint's own origin."""
-    endpoint_id = endpoint_host(request)
-    if endpoint_id:
-        return await handle_endpoint_request(request, endpoint_id)
-    return await handler(request)
-
-
-@web.middleware
-async def fault_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    faults = services_of(request).faults
-    fault = faults.match(request) if faults.faults else None
-    if fault is not None:
-        response = await faults.apply(fault)
-        if response is not None:
-            return response
-    return await handler(request)
+def front_door_middleware(bound_host: str) -> Any:
+    """What a request meets before its handler, in this order: the Host check (DNS rebinding), an
+    endpoint's own origin (`<endpoint id>.localhost`, `<endpoint id>.m.pipedream.net`), injected
+    faults, then the user (`api/auth`). One layer rather than four: each aiohttp middleware costs
+    every request several microseconds (benchmarks/bench_api.py)."""
+    @web.middleware
+    async def front_door(request: web.Request, handler: Any) -> web.StreamResponse:
+        refuse_foreign_host(request, bound_host)
+        endpoint_id = endpoint_host(request)
+        if endpoint_id:
+            return await handle_endpoint_request(request, endpoint_id)
+        faults = services_of(request).faults
+        fault = faults.match(request) if faults.faults else None
+        if fault is not None:
+            response = await faults.apply(fault)
+            if response is not None:
+                return response
+        authenticate(request)
+        return await handler(request)
+    return front_door
 
 
 async def _sandbox_ctx(app: web.Application) -> AsyncIterator[None]:

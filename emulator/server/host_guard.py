@@ -7,8 +7,8 @@ and `*.m.pipedream.net` (cloud-style endpoint URLs behind a proxy).
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
-from typing import Any
 
 from aiohttp import web
 
@@ -40,13 +40,15 @@ def is_allowed_host(name: str, bound_host: str) -> bool:
     return name in ALWAYS_ALLOWED or name == bound_host.lower() or name.endswith(ALLOWED_SUFFIXES)
 
 
-def host_guard_middleware(bound_host: str) -> Any:
-    @web.middleware
-    async def host_guard(request: web.Request, handler: Any) -> web.StreamResponse:
-        header = request.headers.get("Host")
-        if header is not None and not is_allowed_host(host_name(header), bound_host):
-            raise MisdirectedHost(f"Host {header[:100]!r} is not a name of this emulator: it answers to localhost, "
-                                  "IP addresses, *.localhost, *.m.pipedream.net and the host it is bound to "
-                                  "(a foreign name means a DNS-rebinding web page)", param="Host")
-        return await handler(request)
-    return host_guard
+@functools.lru_cache(maxsize=256)          # every request asks, with one or two Host values
+def _allowed_header(header: str, bound_host: str) -> bool:
+    return is_allowed_host(host_name(header), bound_host)
+
+
+def refuse_foreign_host(request: web.Request, bound_host: str) -> None:
+    """Raises MisdirectedHost (421) when the request's Host is not a name of this emulator."""
+    header = request.headers.get("Host")
+    if header is not None and not _allowed_header(header, bound_host):
+        raise MisdirectedHost(f"Host {header[:100]!r} is not a name of this emulator: it answers to localhost, "
+                              "IP addresses, *.localhost, *.m.pipedream.net and the host it is bound to "
+                              "(a foreign name means a DNS-rebinding web page)", param="Host")
