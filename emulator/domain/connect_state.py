@@ -19,6 +19,7 @@ from emulator.domain.connect_models import (
     TriggerWebhook,
 )
 from emulator.domain.ids import IdFactory
+from emulator.domain.record_parsing import parse_records
 from emulator.errors import BadRequest, NotFound
 
 PROJECT_ID = re.compile(r"^proj_[A-Za-z0-9]+$")
@@ -221,22 +222,8 @@ class ConnectState:
             return {name: [] for name in _COLLECTIONS}
         if not isinstance(document, dict):
             raise BadRequest("connect must be an object", param="connect")
-        parsed: dict[str, list[Any]] = {}
-        for name, (cls, _key) in _COLLECTIONS.items():
-            items = document.get(name, [])
-            if not isinstance(items, list):
-                raise BadRequest(f"connect.{name} must be a list", param=f"connect.{name}")
-            fields = {f.name for f in dataclasses.fields(cls)}
-            records = []
-            for index, item in enumerate(items):
-                if not isinstance(item, dict):
-                    raise BadRequest(f"connect.{name}[{index}] must be an object", param=f"connect.{name}.{index}")
-                try:
-                    records.append(cls(**{k: v for k, v in item.items() if k in fields}))
-                except TypeError as exc:
-                    raise BadRequest(f"connect.{name}[{index}]: {exc}", param=f"connect.{name}.{index}") from None
-            parsed[name] = records
-        return parsed
+        return {name: parse_records(document.get(name, []), f"connect.{name}", cls)
+                for name, (cls, _key) in _COLLECTIONS.items()}
 
     def load(self, parsed: dict[str, list[Any]]) -> None:
         for name, (_cls, key) in _COLLECTIONS.items():

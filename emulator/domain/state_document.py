@@ -5,6 +5,7 @@ import dataclasses
 from typing import Any
 
 from emulator.domain.models import Account, AutoSubscription, Component, Source, Subscription, User, Webhook
+from emulator.domain.record_parsing import parse_records
 from emulator.domain.store import Store
 from emulator.errors import BadRequest
 
@@ -56,7 +57,7 @@ def parse_state(store: Store, state: Any) -> dict[str, Any]:
     if state.get("format", STATE_FORMAT) != STATE_FORMAT:
         raise BadRequest(f"unsupported state format {state.get('format')!r} (expected {STATE_FORMAT})",
                          param="format")
-    parsed = {name: _parse_records(state, name, cls) for name, cls in RECORD_COLLECTIONS.items()}
+    parsed = {name: parse_records(state.get(name, []), name, cls) for name, cls in RECORD_COLLECTIONS.items()}
     events = state.get("events", [])
     if not isinstance(events, list) or not all(isinstance(e, dict) and isinstance(e.get("id"), str)
                                                and isinstance(e.get("source_id"), str) for e in events):
@@ -85,23 +86,6 @@ def apply_state(store: Store, parsed: dict[str, Any]) -> None:
     store.connect.load(parsed["connect"])
     store.ids.sequence = max(store.ids.sequence, sequence)
     store.changed()
-
-
-def _parse_records(state: dict[str, Any], name: str, cls: type) -> list[Any]:
-    items = state.get(name, [])
-    if not isinstance(items, list):
-        raise BadRequest(f"{name} must be a list", param=name)
-    fields = {f.name for f in dataclasses.fields(cls)}
-    records = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BadRequest(f"{name}[{index}] must be an object", param=f"{name}[{index}]")
-        try:
-            records.append(cls(**{k: v for k, v in item.items() if k in fields}))
-        except TypeError as exc:
-            missing = str(exc).split("missing", 1)[-1].strip() if "missing" in str(exc) else str(exc)
-            raise BadRequest(f"{name}[{index}] is missing {missing}", param=f"{name}[{index}]") from None
-    return records
 
 
 def _check_references(parsed: dict[str, list[Any]], registry: dict[str, Any], connect_owners: set[str]) -> None:
