@@ -227,9 +227,7 @@ class SourceLifecycle:
         self.store.changed()
 
     def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
-                    given: Any) -> dict[str, Any]:
-        if not isinstance(given, dict):
-            raise BadRequest("configured_props must be an object", param="configured_props")
+                    given: dict[str, Any]) -> dict[str, Any]:
         if has_prop_of_type(configurable, HTTP) and not source.endpoint_id:
             source.endpoint_id = self.store.ids.endpoint_id()
         return normalise_configured_props(
