@@ -191,6 +191,51 @@ async def test_reading_a_file_outside_the_read_roots_is_denied(
     await other_source_answers(short_host)
 
 
+# Readable folders under three different top folders: the set that makes Node 20 let a process read
+# "/" itself (it did in CI, where the project lies outside /tmp).
+THREE_TOP_FOLDERS = ["/usr", "/etc"]
+
+
+@pytest.mark.parametrize("attempt", [
+    'fs.readdirSync("/")',
+    'fs.readdirSync("../../../../../../../../../../..")',
+    'fs.readdirSync(new URL("file:///"))',
+    'fs.readdirSync(Buffer.from("//"))',
+    'fs.opendirSync("/").readSync().name',
+    'await fs.promises.readdir("/")',
+    'await new Promise((ok, fail) => fs.readdir("/", (error, names) => (error ? fail(error) : ok(names))))',
+    'fs.statSync("/").isDirectory()',
+    '(process.chdir("/"), fs.readdirSync("."))',
+], ids=["absolute", "relative", "url", "buffer", "opendir", "promises", "callback", "stat", "chdir"])
+async def test_the_root_folder_cannot_be_listed(short_host, component_file, tmp_path, attempt):
+    if not permission_model_present(short_host):
+        pytest.skip("this Node has no permission model")
+    inv = component_file("components/lister.mjs", f"""
+        import fs from "node:fs";
+        export default {{ async run() {{ this.$emit({{ seen: {attempt} }}); }} }};
+    """, read_roots=[str(tmp_path / "components"), *THREE_TOP_FOLDERS])
+    result = await short_host.invoke(inv)
+    assert (result.outcome, result.emits) == ("error", []), result.emits
+    assert result.error.get("code") == "ERR_ACCESS_DENIED"
+    assert "reading / is denied (it is outside what this component may read" in result.error["message"]
+
+
+async def test_whether_the_root_folder_exists_is_answered_no(short_host, component_file, tmp_path):
+    """fs.exists never throws: for the root it answers false, as for any path it may not read."""
+    if not permission_model_present(short_host):
+        pytest.skip("this Node has no permission model")
+    inv = component_file("components/asker.mjs", """
+        import fs from "node:fs";
+        export default { async run() {
+          const later = await new Promise((answer) => fs.exists("/", answer));
+          this.$emit({ now: fs.existsSync("/"), later, own: fs.existsSync(new URL(import.meta.url)) });
+        } };
+    """, read_roots=[str(tmp_path / "components"), *THREE_TOP_FOLDERS])
+    result = await short_host.invoke(inv)
+    assert result.outcome == "ok", result.error
+    assert result.emits[0]["event"] == {"now": False, "later": False, "own": True}
+
+
 @pytest.mark.parametrize("attempt", [
     'import("node:fs").then((fs) => fs.writeFileSync(`${process.cwd()}/written.txt`, "x"))',
     'import("node:child_process").then((cp) => cp.execSync("echo hi"))',

@@ -9,6 +9,8 @@ const require = createRequire(import.meta.url);
 const path = require("node:path");
 const ownPid = process.pid;
 const GENERIC_DENIAL = "Access to this API has been restricted";
+const OUTSIDE_READ_SCOPE = "it is outside what this component may read, which is its folder and the files "
+  + "and packages it imports, wherever they really are";
 // path -> why, for the emulator's own files (set by the host; gone before any component loads).
 const reasons = new Map(Object.entries(JSON.parse(process.env.PD_SANDBOX_DENIED || "{}")));
 delete process.env.PD_SANDBOX_DENIED;
@@ -30,8 +32,7 @@ export function explainDenial(error) {
   let why;
   if (permission === "FileSystemRead" && resource) {
     what = `reading ${resource}`;
-    why = reasons.has(resource) ? `it is ${reasons.get(resource)}` : "it is outside what this component may "
-      + "read, which is its folder and the files and packages it imports, wherever they really are";
+    why = reasons.has(resource) ? `it is ${reasons.get(resource)}` : OUTSIDE_READ_SCOPE;
   } else if (permission === "FileSystemWrite") {
     [what, why] = [`writing ${resource ?? "a file"}`, WRITE_DENIAL];
   } else if (permission === "ChildProcess") {
@@ -102,14 +103,40 @@ lockDown(dgram.Socket.prototype, "bind", function bind() {
 // `/tmp` of the component is its temp folder: fs calls' paths under /tmp are mapped into it, except
 // what the process may read where it is (a component folder under /tmp keeps its real paths), the
 // emulator's files it is denied, and the host's sandbox folder (those keep their explained denials).
+const READ_PATHS = process.execArgv.filter((arg) => arg.startsWith("--allow-fs-read="))
+  .flatMap((arg) => { const value = arg.slice("--allow-fs-read=".length); return [value, ...value.split(",")]; });
 const unmapped = [
-  ...process.execArgv.filter((arg) => arg.startsWith("--allow-fs-read="))
-    .flatMap((arg) => { const value = arg.slice("--allow-fs-read=".length); return [value, ...value.split(",")]; }),
+  ...READ_PATHS,
   ...reasons.keys(),
   ...(tempFolder ? [path.dirname(tempFolder)] : []),
 ];
 const inside = (file, folder) => file === folder || file.startsWith(folder.endsWith("/") ? folder : `${folder}/`);
 const { fileURLToPath } = require("node:url");
+
+// Node 20's permission model lets a process read "/" itself (list it, stat it) for some sets of readable
+// paths, ours among them whenever the project is outside /tmp (a bug in its radix tree; what lies
+// under "/" stays enforced). So "/" is refused here, as Node means to refuse it.
+const rootAllowed = READ_PATHS.includes("/");
+
+function namesRoot(file) {
+  let text = file;
+  try {
+    if (file instanceof URL) text = file.protocol === "file:" ? fileURLToPath(file) : undefined;
+    else if (file instanceof Uint8Array) text = Buffer.from(file).toString();
+    return typeof text === "string" && text !== "" && path.resolve(text) === "/";
+  } catch {
+    return false;   // not a usable path: Node itself refuses it
+  }
+}
+
+function refuseRoot(name, args) {
+  if (rootAllowed) return;
+  for (const index of TWO_PATHS.has(name) ? [0, 1] : [0]) {
+    if (namesRoot(args[index])) {
+      throw Object.assign(denied("FileSystemRead", "reading /", OUTSIDE_READ_SCOPE), { resource: "/" });
+    }
+  }
+}
 
 function inTemp(file) {
   if (typeof file !== "string") {
@@ -174,8 +201,10 @@ function explained(original, name) {
     }
     let result;
     try {
+      refuseRoot(name, args);
       result = Reflect.apply(original, this, args);
     } catch (error) {
+      if (error?.resource === "/" && EXISTS.has(name)) return answerNo(args, name);
       throw explain(error);
     }
     return result instanceof Promise ? result.catch((error) => { throw explain(error); }) : result;
@@ -183,9 +212,20 @@ function explained(original, name) {
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
   return wrapper;
 }
+const EXISTS = new Set(["exists", "existsSync"]);
+/** What fs.exists answers for a path it may not read: no (through the callback for `exists`). */
+function answerNo(args, name) {
+  if (name === "existsSync") return false;
+  const callback = args.at(-1);
+  if (typeof callback === "function") process.nextTick(callback, false);
+  return undefined;
+}
 // Streams and watchers only have their path mapped (their errors come as events).
-function pathMapped(original) {
-  const wrapper = function (file, ...rest) { return Reflect.apply(original, this, [inTemp(file), ...rest]); };
+function pathMapped(original, name) {
+  const wrapper = function (file, ...rest) {
+    refuseRoot(name, [file]);
+    return Reflect.apply(original, this, [inTemp(file), ...rest]);
+  };
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
   return wrapper;
 }
@@ -193,7 +233,7 @@ for (const target of [fs, fs.promises]) {
   for (const [name, value] of Object.entries(target)) {
     if (typeof value !== "function" || !/^[a-z]/.test(name)) continue;
     if (name.endsWith("Stream") || name === "watch" || name === "watchFile" || name === "unwatchFile") {
-      if (tempFolder) target[name] = pathMapped(value);
+      target[name] = pathMapped(value, name);
     } else {
       target[name] = explained(value, name);
     }
@@ -204,6 +244,7 @@ if (tempFolder) {
 }
 const chdir = process.chdir;
 process.chdir = function (directory) {
+  refuseRoot("chdir", [directory]);
   try { return Reflect.apply(chdir, process, [inTemp(directory)]); } catch (error) { throw explainDenial(error); }
 };
 
