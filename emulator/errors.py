@@ -99,14 +99,18 @@ class AdditionalPropsFailed(HookFailed):
     code = "additional_props_failed"
 
     def __init__(self, message: str, *, param: str, component_id: str, error: dict[str, Any],
-                 logs: list[dict[str, Any]], location: str | None) -> None:
-        super().__init__(message, run={"error": error, "logs": logs})
+                 logs: list[dict[str, Any]], location: str | None, run: dict[str, Any] | None = None) -> None:
+        super().__init__(message, run={**(run or {}), "error": error, "logs": logs})
         self.param = param
         self.component_id, self.error, self.logs, self.location = component_id, error, logs, location
 
     def body(self) -> dict[str, Any]:
-        return {**ApiError.body(self), "component_id": self.component_id, "location": self.location,
+        """With the run_id and source_id of its run, when it ran for a /v1 source (Connect's has neither)."""
+        body = {**ApiError.body(self), "component_id": self.component_id, "location": self.location,
                 "stack": self.error.get("stack"), "logs": self.logs}
+        if self.run.get("id"):
+            body.update(run_id=self.run["id"], source_id=self.run.get("source_id"))
+        return body
 
 
 class ServiceUnavailable(ApiError):

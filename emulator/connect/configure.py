@@ -12,7 +12,6 @@ from emulator.runtime.dynamic_props import (
     error_message,
     merge_dynamic,
     observations,
-    read_roots,
     run_configure,
     sandbox_props,
 )
@@ -46,4 +45,4 @@ def prop_of(component: Component, configurable: list[dict[str, Any]], prop_name:
 
 
 __all__ = ["RETURNED", "ConfigureCall", "error_message", "merge_dynamic", "observations", "options_answer",
-           "prop_of", "read_roots", "run_configure", "sandbox_props"]
+           "prop_of", "run_configure", "sandbox_props"]

@@ -13,8 +13,8 @@ RUNS_KEPT = 2000
 class RunRecord:
     id: str
     source_id: str
-    method: str                     # run | deploy | activate | deactivate
-    trigger: str                    # timer | http | subscription | control | replay | hook
+    method: str                     # run | deploy | activate | deactivate | additionalProps | deliver
+    trigger: str                    # timer | http | subscription | control | replay | hook | configure | schedule
     started_at_ms: int              # emulated time
     duration_ms: float = 0.0
     outcome: str = "pending"        # ok | error | timeout | memory | exit | crash

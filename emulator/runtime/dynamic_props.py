@@ -6,7 +6,6 @@ part of what a source is configured with (`Source.configurable_props`), as in th
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from emulator.domain.store import Store
 from emulator.errors import AdditionalPropsFailed
 from emulator.outbound.redaction import Redactor, secret_values
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
-from emulator.sandbox.read_roots import package_read_roots
+from emulator.sandbox.read_roots import component_read_roots
 from emulator.timing.clock import Clock
 
 ADDITIONAL_PROPS = "additionalProps"
@@ -62,16 +61,6 @@ def sandbox_props(store: Store, component: Component, configurable: list[dict[st
     return props
 
 
-def read_roots(component: Component, folders: list[str]) -> list[str]:
-    """Its watched folder; outside every one, its package and the node_modules above (as its runs)."""
-    if not component.path:
-        return []
-    for folder in folders:
-        if component.path.startswith(folder + os.sep):
-            return [folder]
-    return package_read_roots(component.path)
-
-
 def call_secrets(call: ConfigureCall) -> list[str]:
     """What never reaches a cassette, a record or an error body: `$auth` strings, `secret` props' values."""
     names = [str(p.get("name")) for p in call.component.configurable_props if p.get("secret")]
@@ -86,7 +75,7 @@ async def run_configure(sandbox: SandboxHost, clock: Clock, call: ConfigureCall,
     invocation = Invocation(source_id=f"configure-{component.id}", method=method, code=component.code,
                             path=component.run_path or component.path, props=call.props, db={}, event=event,
                             now_ms=clock.now_ms(), clock_speed=clock.run_speed, env={"PD_COMPONENT": component.id},
-                            read_roots=read_roots(component, call.folders), secrets=call_secrets(call))
+                            read_roots=component_read_roots(component.path, call.folders), secrets=call_secrets(call))
     result = await sandbox.invoke(invocation)
     returned = next((e.get("event") for e in reversed(result.emits)
                      if (e.get("metadata") or {}).get("name") == RETURNED), None)
@@ -145,7 +134,7 @@ def thrown_at(result: InvocationResult) -> str | None:
 
 
 def additional_props_failed(call: ConfigureCall, result: InvocationResult, when: str,
-                            param: str = "component_id") -> AdditionalPropsFailed:
+                            param: str = "component_id", run: dict[str, Any] | None = None) -> AdditionalPropsFailed:
     """The 400 a throwing additionalProps() answers: the component, the message, where it was thrown;
     the secrets the call was given are redacted from all of it (a blocked URL may carry a token)."""
     component, redact = call.component, Redactor(call_secrets(call)).text
@@ -155,4 +144,4 @@ def additional_props_failed(call: ConfigureCall, result: InvocationResult, when:
     error = {k: redact(v) if isinstance(v, str) else v for k, v in (result.error or {}).items()}
     logs = [{**log, "message": redact(str(log.get("message", "")))} for log in result.logs]
     return AdditionalPropsFailed(redact(message), param=param, component_id=component.id, error=error,
-                                 logs=logs, location=where)
+                                 logs=logs, location=where, run=run)

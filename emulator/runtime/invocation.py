@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ from emulator.runtime.http_responses import PendingResponses
 from emulator.runtime.webhook_delivery import WebhookDelivery
 from emulator.sandbox import heap_freeze
 from emulator.sandbox.host import Invocation, InvocationResult, SandboxHost
-from emulator.sandbox.read_roots import package_read_roots
+from emulator.sandbox.read_roots import component_read_roots
 from emulator.timing.clock import Clock
 from emulator.timing.scheduler import Scheduler
 
@@ -83,12 +82,24 @@ class Runtime:
         await self._fan_out(source, record, depth)
         return record
 
+    def record_call(self, source: Source, method: str, result: InvocationResult) -> RunRecord:
+        """A call made for a source outside its runs (additionalProps() at a deploy, update or reload),
+        listed with its runs so its console output and requests are seen; it changes no db, emits nothing."""
+        record = RunRecord(id=self.ids.new("run_"), source_id=source.id, method=method, trigger="configure",
+                           started_at_ms=self.clock.now_ms(), outcome=result.outcome, logs=result.logs,
+                           error=_reported_error(result), duration_ms=result.duration_ms, requests=result.requests)
+        record.db_before = record.db_after = run_copy(source.db, self.db_sizes.total(source.id, source.db))
+        self.store.record_usage(source.user_id, result.duration_ms)
+        self.runs.add(record)
+        self.bus.publish("run", run=_run_summary(record))
+        return record
+
     def _invocation(self, source: Source, component: Component, method: str, event: Any) -> Invocation:
         return Invocation(source_id=source.id, method=method, code=component.code,
                           path=component.run_path or component.path,
                           props=self.sandbox_props(source, component), db=dict(source.db), event=event,
                           now_ms=self.clock.now_ms(), clock_speed=self.clock.run_speed,
-                          env={"PD_COMPONENT": source.id}, read_roots=self._read_roots(component),
+                          env={"PD_COMPONENT": source.id}, read_roots=component_read_roots(component.path, self.folders),
                           secrets=sorted(self.secret_values(source, component)),
                           prop_definitions=source.configurable_props or [])
 
@@ -97,21 +108,12 @@ class Runtime:
         secret_props = [str(p.get("name")) for p in source.configurable(component) if p.get("secret")]
         return secret_values(self.sandbox_props(source, component), secret_props)
 
-    def _read_roots(self, component: Component) -> list[str]:
-        """What a component's process may read: its watched folder, else its package and node_modules."""
-        if not component.path:
-            return []
-        for folder in self.folders:
-            if component.path.startswith(folder + os.sep):
-                return [folder]
-        return package_read_roots(component.path)
-
     async def warm_up(self, components: list[Component]) -> None:
         """Have Node processes ready for these components' sources before the first is deployed."""
         for component in components:
             await self.sandbox.prepare(Invocation(source_id="", method="run", code=component.code,
                                                   path=component.path, props={}, db={},
-                                                  read_roots=self._read_roots(component)))
+                                                  read_roots=component_read_roots(component.path, self.folders)))
 
     def sandbox_props(self, source: Source, component: Component) -> dict[str, Any]:
         """What `this.<prop>` is inside the run: app credentials, the endpoint, the timer, the values."""
@@ -151,14 +153,10 @@ class Runtime:
 
     async def _apply(self, source: Source, component: Component, record: RunRecord,
                      result: InvocationResult) -> None:
-        record.outcome, record.error, record.logs = result.outcome, result.error, result.logs
-        if result.outcome != "ok" and result.error is not None:
-            record.error = with_unanswered_requests(result.error, result.requests)
+        record.outcome, record.error, record.logs = result.outcome, _reported_error(result), result.logs
         record.duration_ms, record.http_response = result.duration_ms, result.http_response
         record.requests = result.requests
         self.store.record_usage(source.user_id, result.duration_ms)
-        if record.error:
-            record.error = {k: clean_text(v) if isinstance(v, str) else v for k, v in record.error.items()}
         if result.outcome == "ok":
             self._db_within_limit(source, record, result)
         if record.outcome == "ok":
@@ -355,6 +353,14 @@ async def _delivery_order(emits: list[dict[str, Any]], pace: LoopPacer) -> list[
         stamps.append(ts)
     order = sorted(range(len(emits)), key=stamps.__getitem__)     # stable, like sorting the emits
     return [emits[i] for i in order]
+
+
+def _reported_error(result: InvocationResult) -> dict[str, Any] | None:
+    """The call's error as a record shows it: naming the request it could not make, text cleaned."""
+    if not result.error:
+        return None
+    error = with_unanswered_requests(result.error, result.requests) if result.outcome != "ok" else result.error
+    return {k: clean_text(v) if isinstance(v, str) else v for k, v in error.items()}
 
 
 def _run_summary(record: RunRecord) -> dict[str, Any]:

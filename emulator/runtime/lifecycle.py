@@ -12,6 +12,7 @@ from emulator.props.prop_types import HTTP, has_prop_of_type
 from emulator.runtime.component_factory import create_from_code, create_from_url
 from emulator.runtime.configured_props import normalise_configured_props
 from emulator.runtime.dynamic_props import (
+    ADDITIONAL_PROPS,
     ConfigureCall,
     additional_props,
     additional_props_failed,
@@ -58,9 +59,13 @@ class SourceLifecycle:
                         name_slug=self.store.unique_slug(user.id, name), configured_props={}, active=True,
                         created_at=now, updated_at=now, component_url=params.get("component_url"),
                         run_hooks=params.get("run_hooks", True))
-        # additionalProps() runs before the source exists: when it throws, nothing is left behind.
-        source.configurable_props, source.configured_props = await self._configure(
-            user.id, component, source, params.get("configured_props") or {}, "deploy")
+        # additionalProps() runs before the source exists: when it throws, only its run is left (the answer names it).
+        try:
+            source.configurable_props, source.configured_props = await self._configure(
+                user.id, component, source, params.get("configured_props") or {}, "deploy")
+        except HookFailed:
+            self.runtime.keep_runs_of_failed_deploy(source)
+            raise
         self.store.add_source(source)
         try:
             await self._hook(source, "deploy")
@@ -194,9 +199,10 @@ class SourceLifecycle:
         call = ConfigureCall(component=component, props=sandbox_props(self.store, component, static, configured),
                              folders=[str(f) for f in self.folders])
         configurable, result = await additional_props(self.runtime.sandbox, self.runtime.clock, call)
+        assert result is not None
+        record = self.runtime.record_call(source, ADDITIONAL_PROPS, result)
         if configurable is None:
-            assert result is not None
-            raise additional_props_failed(call, result, when)
+            raise additional_props_failed(call, result, when, run=record.to_api())
         if configurable == static:
             return None, configured           # it has none (or added none): the component's props
         added_now = {p.get("name") for p in configurable}

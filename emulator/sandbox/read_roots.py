@@ -5,7 +5,20 @@ puts in the `node_modules` folders above the package; its own folder alone is no
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
+
+
+def component_read_roots(component_path: str | None, watched_folders: Iterable[str]) -> list[str]:
+    """What a component's process may read: the watched folder holding it; outside every one, its
+    package and the node_modules above; inline code (no path) nothing beyond its private folder."""
+    if not component_path:
+        return []
+    for folder in watched_folders:
+        if component_path.startswith(str(folder) + os.sep):
+            return [str(folder)]
+    return package_read_roots(component_path)
 
 
 def package_read_roots(component_path: str) -> list[str]:

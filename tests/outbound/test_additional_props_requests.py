@@ -49,3 +49,27 @@ async def test_offline_a_blocked_request_is_a_400_naming_it_and_no_source(api: A
     assert upstream.received == []
     _, listing = await api.get("/v1/users/me/sources")
     assert listing["data"] == []
+
+
+async def test_the_requests_of_additional_props_are_listed_with_the_sources_runs(api: ApiClient,
+                                                                                upstream: Upstream) -> None:
+    status, body = await _deploy(api, upstream)
+    assert status == 200, body
+    runs = (await api.ok("GET", f"/_emulator/sources/{body['data']['id']}/logs"))["data"]
+    call = next(run for run in runs if run["method"] == "additionalProps")
+    assert (call["trigger"], call["outcome"], call["emitted"]) == ("configure", "ok", [])
+    [request] = call["requests"]
+    assert request["url"] == f"{upstream.url}/me?token=[REDACTED]" and request["status"] == 200
+    assert TOKEN_SECRET not in json.dumps(runs)
+
+
+async def test_a_failed_deploy_names_the_run_that_lists_the_blocked_request(api: ApiClient,
+                                                                           upstream: Upstream) -> None:
+    await api.ok("PUT", "/_emulator/http", json={"mode": "offline"})
+    status, body = await _deploy(api, upstream)
+    assert status == 400 and body["run_id"].startswith("run_") and body["source_id"].startswith("dc_")
+    runs = (await api.ok("GET", f"/_emulator/runs?source_id={body['source_id']}"))["data"]
+    assert [(run["id"], run["method"], run["outcome"]) for run in runs] == [(body["run_id"], "additionalProps", "error")]
+    run = (await api.ok("GET", f"/_emulator/runs/{body['run_id']}"))["data"]
+    assert run["requests"][0]["answered_by"] == "blocked"
+    assert f"GET {upstream.url}/me?token=[REDACTED]" in run["error"]["message"]
