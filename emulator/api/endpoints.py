@@ -45,6 +45,10 @@ class PayloadTooLarge(ApiError):
     status, code = 413, "payload_too_large"
 
 
+class EndpointUnused(ApiError):
+    status, code = 404, "not_found"
+
+
 @routes.route("*", "/http/{endpoint_id}")
 @routes.route("*", "/http/{endpoint_id}/{tail:.*}")
 async def http_endpoint(request: web.Request) -> web.StreamResponse:
@@ -92,6 +96,10 @@ async def _answer(request: web.Request, endpoint_id: str, source_path: str) -> w
     source = services.store.source_by_endpoint(endpoint_id)
     if source is None:
         raise NotFound("endpoint", endpoint_id)
+    component = services.store.components[source.component_id]
+    if not prop_types.has_prop_of_type(source.configurable(component), prop_types.HTTP):
+        raise EndpointUnused(f"endpoint {endpoint_id} is not in use: source {source.id}'s code declares no "
+                             f"$.interface.http prop now (the endpoint comes back with one)")
     if request.method == "OPTIONS":
         return web.Response(status=200, headers=CORS)
     limit = services.config.http_max_body_bytes
@@ -102,7 +110,6 @@ async def _answer(request: web.Request, endpoint_id: str, source_path: str) -> w
         return web.Response(status=200, text=f"source {source.id} is inactive: the event was not processed\n",
                             headers=CORS)
     event = http_event(request, raw, source_path)
-    component = services.store.components[source.component_id]
     custom = any(p.get("type") == prop_types.HTTP and p.get("customResponse")
                  for p in source.configurable(component))
     runtime = services.runtime

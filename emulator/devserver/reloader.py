@@ -136,18 +136,18 @@ class FolderReloader:
             await asyncio.to_thread(unpin_last_good, previous)
             return None
         sources = self.store.sources_of_component(component.id)
-        for source in sources:
-            await self.lifecycle.leave_code(source)       # deactivate runs the old code
+        declared = {source.id: await self.lifecycle.leave_code(source) for source in sources}   # deactivate: old code
         self.store.put_component(component)
         try:
             for source in sources:
-                await self.lifecycle.swap_code(source)
+                await self.lifecycle.swap_code(source, declared[source.id])
         except HookFailed as exc:
             if previous is not None:
+                new_declared = {source.id: source.configurable(component) for source in sources}
                 self.store.put_component(previous)
                 await asyncio.to_thread(pin_last_good, previous)      # restore runs the last good code
                 for source in sources:
-                    await self.lifecycle.restore_code(source)
+                    await self.lifecycle.restore_code(source, new_declared[source.id])
             stack = (exc.run.get("error") or {}).get("stack") or ""
             line, column = error_location(stack, path)
             if (line, column) == (0, 0) and stack.startswith("SyntaxError"):

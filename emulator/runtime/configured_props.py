@@ -45,6 +45,47 @@ def normalise_configured_props(configurable: list[dict[str, Any]], given: dict[s
 
 
 
+INTERFACE_TYPES = frozenset({TIMER, HTTP, DB})    # props whose value the emulator gives, not the user
+
+
+def outdated_values(declared_before: list[dict[str, Any]], declared_now: list[dict[str, Any]],
+                    configured: dict[str, Any]) -> set[str]:
+    """Names in `configured` that new code makes outdated: an interface prop (http, timer, db) it no longer
+    declares as such, and a timer still at the old code's default when the default changed (the new applies)."""
+    before = {p.get("name"): p for p in declared_before}
+    now = {p.get("name"): p for p in declared_now}
+    outdated: set[str] = set()
+    for name, value in configured.items():
+        was, is_ = before.get(name), now.get(name)
+        if was is None or was.get("type") not in INTERFACE_TYPES:
+            continue
+        if is_ is None or is_.get("type") != was.get("type") or (was.get("type") == TIMER and value == _default_timer(was) != _default_timer(is_)):
+            outdated.add(name)
+    return outdated
+
+
+def with_interface_values(configurable: list[dict[str, Any]], configured: dict[str, Any], *,
+                          endpoint_url: str | None) -> dict[str, Any]:
+    """`configured` with a value for each interface prop declared (an http prop its endpoint, a new timer
+    its default); other values as they are, even ones the props no longer accept (a hot reload keeps them)."""
+    result = dict(configured)
+    for prop in configurable:
+        name, kind = prop.get("name"), prop.get("type")
+        if isinstance(name, str) and kind in INTERFACE_TYPES and (kind == HTTP or name not in result):
+            try:
+                result[name] = _normalise(prop, kind, None, lambda _: False, endpoint_url)
+            except ValueError:
+                continue          # a timer whose default is no schedule: none, as before the change
+    return result
+
+
+def _default_timer(prop: dict[str, Any]) -> Any:
+    try:
+        return _normalise(prop, TIMER, None, lambda _: False, None)
+    except ValueError:
+        return None
+
+
 def _normalise(prop: dict[str, Any], kind: Any, value: Any, account_exists: Callable[[str], bool],
                endpoint_url: str | None) -> Any:
     if kind == TIMER:

@@ -10,7 +10,7 @@ from emulator.domain.store import Store
 from emulator.errors import ApiError, BadRequest, HookFailed
 from emulator.props.prop_types import HTTP, has_prop_of_type
 from emulator.runtime.component_factory import create_from_code, create_from_url
-from emulator.runtime.configured_props import normalise_configured_props
+from emulator.runtime.configured_props import normalise_configured_props, outdated_values, with_interface_values
 from emulator.runtime.dynamic_props import (
     ADDITIONAL_PROPS,
     ConfigureCall,
@@ -86,9 +86,10 @@ class SourceLifecycle:
         code_or_props_changed = component.id != source.component_id or "configured_props" in params
         previous = (source.component_id, source.configured_props, source.active, source.configurable_props)
         if code_or_props_changed:
-            configurable, configured = await self._configure(user.id, component, source,
-                                                             params.get("configured_props") or {}, "update",
-                                                             stored=source.configured_props)
+            configurable, configured = await self._configure(
+                user.id, component, source, params.get("configured_props") or {}, "update",
+                stored=source.configured_props,
+                declared_before=source.configurable(self.store.components[source.component_id]))
         if params.get("name"):
             source.name = params["name"]
             source.name_slug = self.store.unique_slug(user.id, params["name"], ignore_source=source.id)
@@ -131,17 +132,21 @@ class SourceLifecycle:
         self.runtime.forget(source_id)
         await self.runtime.sandbox.evict(source_id)
 
-    async def leave_code(self, source: Source) -> None:
-        """Before a code swap: the running code's deactivate hook (its failure does not stop the swap)."""
+    async def leave_code(self, source: Source) -> list[dict[str, Any]]:
+        """Before a code swap: the running code's deactivate hook (its failure does not stop the swap).
+        Returns the props the running code declares, for swap_code to tell what the new code changed."""
+        declared = source.configurable(self.store.components[source.component_id])
         if source.active:
             await self._quiet_hook(source, "deactivate")
+        return declared
 
-    async def swap_code(self, source: Source) -> None:
-        """The component's code changed on disk (after leave_code): new code, activate; props and timer stay
-        (a component with additionalProps() has it run again for the configured props first)."""
+    async def swap_code(self, source: Source, declared_before: list[dict[str, Any]]) -> None:
+        """The component's code changed on disk (after leave_code): the props follow the new code (an http
+        prop added gets its endpoint, a timer its default schedule, one removed is gone; additionalProps()
+        runs again), then activate. Values the user configured stay."""
+        await self._reconfigure(source, "reload", declared_before)
         if not source.active:
             return
-        await self._reconfigure(source, "reload")
         await self.runtime.sandbox.evict(source.id)
         try:
             await self._hook(source, "activate")
@@ -149,11 +154,12 @@ class SourceLifecycle:
             source.status_note = f"activate failed after reload: {exc.message}"
             raise
 
-    async def restore_code(self, source: Source) -> None:
-        """The new code's activate failed and the last good code is back: start it again."""
+    async def restore_code(self, source: Source, declared_before: list[dict[str, Any]]) -> None:
+        """The new code failed and the last good code is back: its props again, and start it again.
+        `declared_before`: what the new code declared (its props may already be the source's)."""
         source.status_note = None
         try:
-            await self._reconfigure(source, "reload")
+            await self._reconfigure(source, "reload", declared_before)
         except HookFailed:
             pass                  # the last good code's props were good: they stay as they are
         await self.runtime.sandbox.evict(source.id)
@@ -180,19 +186,23 @@ class SourceLifecycle:
             raise
 
     async def _configure(self, user_id: str, component: Component, source: Source, given: Any, when: str,
-                         stored: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
+                         stored: dict[str, Any] | None = None, declared_before: list[dict[str, Any]] | None = None,
+                         ) -> tuple[list[dict[str, Any]] | None, dict[str, Any]]:
         """(the source's own configurable props, or None for the component's; its configured props).
 
         The static props are checked first (an account must be the user's before any code sees its
         credentials); then additionalProps(), when the component has it, runs with them in the sandbox
         (Connect's code path), and the whole list it gives is what the props are checked against.
-        `stored`: the source's props so far, under `given`; those of a prop additionalProps() added
-        before and no longer adds are dropped."""
+        `stored`: the source's props so far, under `given`, declared by `declared_before`; those of a prop
+        additionalProps() added before and no longer adds, and interface values the new code outdates
+        (outdated_values), are dropped."""
         if not isinstance(given, dict):
             raise BadRequest("configured_props must be an object", param="configured_props")
+        stored, before = stored or {}, declared_before or []
         static = component.configurable_props
         added_before = {p.get("name") for p in source.configurable_props or []} - {p.get("name") for p in static}
-        kept = {k: v for k, v in (stored or {}).items() if k not in added_before}
+        outdated = outdated_values(before, static, stored)
+        kept = {k: v for k, v in stored.items() if k not in added_before and k not in outdated}
         configured = self._configured(user_id, static, source, {**kept, **given})
         if not uses_additional_props(component):
             return None, configured
@@ -206,31 +216,38 @@ class SourceLifecycle:
         if configurable == static:
             return None, configured           # it has none (or added none): the component's props
         added_now = {p.get("name") for p in configurable}
-        kept = {k: v for k, v in (stored or {}).items() if k not in added_before or k in added_now}
+        outdated = outdated_values(before, configurable, stored)
+        kept = {k: v for k, v in stored.items() if (k not in added_before or k in added_now) and k not in outdated}
         return configurable, self._configured(user_id, configurable, source, {**kept, **given})
 
-    async def _reconfigure(self, source: Source, when: str) -> None:
-        """The code changed: additionalProps() of the new code for the configured props; a throw or props
-        that no longer fit is a HookFailed, so the reload keeps the last good version."""
+    async def _reconfigure(self, source: Source, when: str, declared_before: list[dict[str, Any]]) -> None:
+        """The code changed: the configured props follow it. With additionalProps(), it runs for them, and a
+        throw or props that no longer fit is a HookFailed, so the reload keeps the last good version. Without,
+        only the interface props follow (a value a new required prop lacks is the user's to set, as before)."""
         component = self.store.components[source.component_id]
-        if not uses_additional_props(component):
-            if source.configurable_props is not None:
-                source.configurable_props = None
-                self.timers.start(source, component)
-                self.store.changed()
-            return
         before = (source.configurable_props, source.configured_props)
-        try:
-            source.configurable_props, source.configured_props = await self._configure(
-                source.user_id, component, source, {}, when, stored=source.configured_props)
-        except HookFailed:
-            raise
-        except ApiError as exc:
-            raise HookFailed(f"the props of source {source.id} no longer fit its component: {exc.message}",
-                             code=exc.code) from None
+        if uses_additional_props(component):
+            try:
+                source.configurable_props, source.configured_props = await self._configure(
+                    source.user_id, component, source, {}, when, stored=source.configured_props,
+                    declared_before=declared_before)
+            except HookFailed:
+                raise
+            except ApiError as exc:
+                raise HookFailed(f"the props of source {source.id} no longer fit its component: {exc.message}",
+                                 code=exc.code) from None
+        else:
+            declared = component.configurable_props
+            outdated = outdated_values(declared_before, declared, source.configured_props)
+            if has_prop_of_type(declared, HTTP) and not source.endpoint_id:
+                source.endpoint_id = self.store.ids.endpoint_id()
+            source.configurable_props = None
+            source.configured_props = with_interface_values(
+                declared, {k: v for k, v in source.configured_props.items() if k not in outdated},
+                endpoint_url=self.runtime.endpoint_url(source))
         if (source.configurable_props, source.configured_props) != before:
             self.timers.start(source, component)          # a timer prop came, went or changed
-        self.store.changed()
+            self.store.changed()
 
     def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
                     given: dict[str, Any]) -> dict[str, Any]:
