@@ -20,7 +20,7 @@ from .component_module import PRELOAD_PLATFORM_VARIABLE, prepare_private_folder
 from .containment import node_environment
 from .node_runtime import NODE_DIR, NodeRuntime
 from .protocol import MAX_FRAME_BYTES
-from .temp_folder import limit_file_size, make_temp_folder, temp_environment
+from .temp_folder import limit_files, make_temp_folder, temp_environment
 from .transport import NodeProcess, SpawnError
 
 logger = logging.getLogger(__name__)
@@ -281,7 +281,7 @@ class NodePool:
                 env[PRELOAD_PLATFORM_VARIABLE] = "1"
             await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
             if self._tmp_mb and process.pid is not None:
-                limit_file_size(process.pid, self._tmp_mb * 2**20)
+                limit_files(process.pid, self._tmp_mb * 2**20)
         except SpawnError:
             await asyncio.to_thread(_remove, folder, temp_folder)
             raise

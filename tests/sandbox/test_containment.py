@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import resource
+from pathlib import Path
 
 import pytest
 
@@ -247,6 +249,40 @@ async def test_writes_child_processes_and_workers_are_denied(short_host, invocat
     result = await short_host.invoke(invocation(f"export default {{ async run() {{ await {attempt}; }} }};"))
     assert result.outcome == "error"
     assert result.error.get("code") == "ERR_ACCESS_DENIED"
+
+
+@pytest.mark.parametrize("attempt, says", [
+    ('(await import("node:trace_events")).createTracing({ categories: ["node", "v8"] }).enable()',
+     "tracing with node:trace_events is denied"),
+    ('(await import("node:v8")).setFlagsFromString("--allow-natives-syntax")', "changing V8's flags is denied"),
+    ('(await import("node:v8")).default.setFlagsFromString("--max-old-space-size=100000")',
+     "changing V8's flags is denied"),
+], ids=["trace-events", "v8-flags", "v8-flags-default-export"])
+async def test_tracing_and_v8_flags_are_denied(short_host, component_file, tmp_path, attempt, says):
+    """Trace files would be written by Node's native code into the component's own folder, unchecked."""
+    inv = component_file("components/tracer.mjs", f"""
+        export default {{ async run() {{ {attempt}; for (let i = 0; i < 1e6; i++); await new Promise((r) => setTimeout(r, 50)); }} }};
+    """)
+    result = await short_host.invoke(inv)
+    assert result.outcome == "error" and result.error.get("code") == "ERR_ACCESS_DENIED", result.error
+    assert says in result.error["message"]
+    assert sorted(p.name for p in (tmp_path / "components").iterdir()) == ["tracer.mjs"]
+
+
+async def test_a_crash_leaves_no_core_dump(make_host, invocation):
+    """Even where the user allows core dumps (ulimit -c), a worker gets none: it would land in the
+    component's folder, past the permission model, and could be as large as its memory."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))      # what a worker would inherit
+    try:
+        host = await make_host(SHORT)
+        result = await host.invoke(invocation("export default { async run() { this.$emit({ pid: process.pid }); } };"))
+        pid = result.emits[0]["event"]["pid"]
+        limits = Path(f"/proc/{pid}/limits").read_text()
+    finally:
+        resource.setrlimit(resource.RLIMIT_CORE, (soft, hard))
+    core = next(line for line in limits.splitlines() if line.startswith("Max core file size"))
+    assert core.split()[4:6] == ["0", "0"], core
 
 
 @pytest.mark.parametrize("platform_import", ['import { axios } from "@pipedream/platform";', ""],

@@ -100,6 +100,16 @@ lockDown(dgram.Socket.prototype, "bind", function bind() {
   throw denied("NetListen", "binding a UDP socket", "a component may not receive datagrams");
 });
 
+// Node's native code writes trace files into the working folder (the component's own) past the
+// permission model; and V8 flags changed at run time could loosen the sandbox's own. Neither is allowed.
+lockDown(require("node:trace_events"), "createTracing", function createTracing() {
+  throw denied("TraceEvents", "tracing with node:trace_events", "Node would write its trace files past the "
+    + "sandbox's file permissions");
+});
+lockDown(require("node:v8"), "setFlagsFromString", function setFlagsFromString() {
+  throw denied("V8Flags", "changing V8's flags", "they could undo the sandbox's limits");
+});
+
 // `/tmp` of the component is its temp folder: fs calls' paths under /tmp are mapped into it, except
 // what the process may read where it is (a component folder under /tmp keeps its real paths), the
 // emulator's files it is denied, and the host's sandbox folder (those keep their explained denials).
