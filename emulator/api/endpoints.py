@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import ipaddress
 import json
 from typing import Any
@@ -81,7 +82,11 @@ def on_shared_origin(response: web.StreamResponse) -> web.StreamResponse:
 
 def endpoint_host(request: web.Request) -> str | None:
     """The endpoint id when the request's Host is an endpoint's own origin (`<id>.localhost`, …)."""
-    header = request.headers.get("Host", "")
+    return _endpoint_of_host(request.headers.get("Host", ""))
+
+
+@functools.lru_cache(maxsize=256)        # every request asks; a client sends the same few Hosts
+def _endpoint_of_host(header: str) -> str | None:
     host = header.rpartition(":")[0] if ":" in header and not header.endswith("]") else header
     host = host.strip().lower().rstrip(".")
     for suffix in ENDPOINT_HOST_SUFFIXES:
