@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.devserver.last_good import OWNER_PATTERN, copy_name_pattern
+from emulator.devserver.last_good import OWNER_PATTERN, PARTIAL_SUFFIX, copy_name_pattern, last_good_path
 from emulator.devserver.reloader import COMPONENT_SUFFIXES, SKIPPED_DIRS
 
 PARTIAL_GRACE_S = 60.0
@@ -32,16 +32,36 @@ def remove_leftover_copies(folders: list[Path]) -> list[Cleanup]:
     """For each folder holding a copy of ours: which were removed, and which were kept."""
     cleanups = []
     for folder in folders:
-        cleanup = Cleanup(folder)
-        for path in _copies_under(folder):
-            if not _is_leftover(path):
-                cleanup.kept.append(path)
-                continue
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                continue
-            cleanup.removed.append(path)
+        cleanup = _clean(folder, _copies_under(folder))
+        if cleanup.removed or cleanup.kept:
+            cleanups.append(cleanup)
+    return cleanups
+
+
+def _clean(folder: Path, copies: list[Path]) -> Cleanup:
+    cleanup = Cleanup(folder)
+    for path in copies:
+        if not _is_leftover(path):
+            cleanup.kept.append(path)
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        cleanup.removed.append(path)
+    return cleanup
+
+
+def remove_leftover_copies_beside(files: list[Path]) -> list[Cleanup]:
+    """The same for files followed outside the folders (deployed by a `file://` URL): only their own
+    copies are looked at, never the rest of the folder they are in."""
+    by_folder: dict[Path, list[Path]] = {}
+    for file in files:
+        copy = last_good_path(file)
+        by_folder.setdefault(file.parent, []).extend([copy, copy.with_name(copy.name + PARTIAL_SUFFIX)])
+    cleanups = []
+    for folder, candidates in sorted(by_folder.items()):
+        cleanup = _clean(folder, [c for c in candidates if c.is_file() and not c.is_symlink()])
         if cleanup.removed or cleanup.kept:
             cleanups.append(cleanup)
     return cleanups

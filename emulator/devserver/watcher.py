@@ -11,6 +11,7 @@ from aiohttp import web
 from watchfiles import Change, DefaultFilter, awatch
 
 from emulator.devserver.reloader import FolderReloader, component_candidates, is_watched_source_file
+from emulator.runtime.component_factory import read_capped
 
 log = logging.getLogger("emulator")
 STEP_MS = 30          # a save's burst of events (temp file, rename, chmod) settles within this
@@ -69,13 +70,24 @@ class FolderWatcher:
                 continue
             watcher = awatch(*dirs, watch_filter=ComponentFilter(), stop_event=self._stop, step=STEP_MS,
                              debounce=400, rust_timeout=200, yield_on_timeout=True, recursive=False)
+            caught_up = False
             async with contextlib.aclosing(watcher):
                 async for changes in watcher:
                     self.extra_dirs = dirs
+                    if not caught_up:        # the watch is in place: a save made before it was is seen now
+                        caught_up = True
+                        changes = changes | await self._saved_unseen(dirs)
                     if changes:
                         await self._apply(changes)
                     if self._wanted_extra_dirs() != dirs:
                         break
+
+    async def _saved_unseen(self, dirs: set[Path]) -> set[tuple[Change, str]]:
+        """Followed files in `dirs` whose text is not their component's code (saved right after their
+        deploy, before the watch on their folder was in place), failed ones aside (they keep their error)."""
+        known = [(c.path, c.code) for c in self.reloader.store.registry_components()
+                 if c.path and Path(c.path).parent in dirs and c.path not in self.reloader.failures]
+        return await asyncio.to_thread(_differing, known)
 
     async def _apply(self, changes: set[tuple[Change, str]]) -> None:
         changed, deleted = await asyncio.to_thread(_split_changes, changes)
@@ -90,6 +102,17 @@ async def _wait(event: asyncio.Event, timeout_s: float) -> None:
         await asyncio.wait_for(event.wait(), timeout_s)
     except TimeoutError:
         pass
+
+
+def _differing(files: list[tuple[str, str]]) -> set[tuple[Change, str]]:
+    changed = set()
+    for path, code in files:
+        try:
+            if read_capped(Path(path)) != code:
+                changed.add((Change.modified, path))
+        except (OSError, UnicodeDecodeError):
+            continue              # gone or unreadable: the next event on it says so
+    return changed
 
 
 def _split_changes(changes: set[tuple[Change, str]]) -> tuple[set[Path], set[Path]]:

@@ -122,7 +122,7 @@ def error_text(error: dict[str, Any]) -> str:
     return f"{error.get('file', '')}:{error.get('line', 0)}:{error.get('column', 0)}: {error.get('message', 'error')}"
 
 
-def _read_capped(path: Path) -> str:
+def read_capped(path: Path) -> str:
     """The file as UTF-8 text; OSError when it is over MAX_COMPONENT_BYTES (read no further than that)."""
     with path.open("rb") as file:
         data = file.read(MAX_COMPONENT_BYTES + 1)
@@ -137,7 +137,7 @@ class ComponentTooLarge(OSError):
 
 def _read_code(path: Path) -> str:
     try:
-        return _read_capped(path)
+        return read_capped(path)
     except ComponentTooLarge as exc:
         raise Unprocessable(f"component_url names {exc}", param="component_url", code="too_large") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -162,7 +162,7 @@ async def register_file(store: Store, path: Path, *, containment: Containment = 
     """(Re-)register a watched file: the new component, or the error that keeps the last good one."""
     component_id = registry_component_id(str(path))
     try:
-        code = await asyncio.to_thread(_read_capped, path)
+        code = await asyncio.to_thread(read_capped, path)
         extraction = await complete_if_needed(extract_code(code, path=str(path)), path, containment=containment,
                                               roots=watched_folder_of(path, folders or []))
     except ExtractionError as exc:

@@ -36,7 +36,7 @@ from emulator.api.event_stream import STREAMS, OpenStreams
 from emulator.config import Config
 from emulator.connect.service import build_connect
 from emulator.devserver.deploy_config import deploy_folders
-from emulator.devserver.leftover_copies import describe_cleanup, remove_leftover_copies
+from emulator.devserver.leftover_copies import describe_cleanup, remove_leftover_copies, remove_leftover_copies_beside
 from emulator.devserver.state_file import StateSaver, read_state_file
 from emulator.devserver.watcher import WATCHER, FolderWatcher
 from emulator.server.host_guard import refuse_foreign_host
@@ -137,7 +137,10 @@ async def _folders_ctx(app: web.Application) -> AsyncIterator[None]:
     """Register the folders' components, deploy them if asked, then watch for saves."""
     services = app[SERVICES]
     if services.config.watch:
-        for cleanup in await asyncio.to_thread(remove_leftover_copies, services.folders):
+        followed = [Path(c.path) for c in services.store.components.values()
+                    if c.path and not any(Path(c.path).is_relative_to(folder) for folder in services.folders)]
+        for cleanup in [*await asyncio.to_thread(remove_leftover_copies, services.folders),
+                        *await asyncio.to_thread(remove_leftover_copies_beside, followed)]:
             services.bus.publish("cleanup", folder=str(cleanup.folder), message=describe_cleanup(cleanup))
     await services.runtime.warm_up(await services.reloader.scan())
     if services.config.deploy:

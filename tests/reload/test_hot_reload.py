@@ -274,3 +274,21 @@ async def test_a_file_deployed_from_outside_the_folders_is_followed_too(watched:
         return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
     assert (await eventually(reloaded))["sources"] == 1
     assert await _greeting(watched, source["id"]) == "followed"
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_save_right_after_a_deploy_from_outside_is_not_missed(watched: Watched, tmp_path) -> None:
+    """The watch on the file's folder starts a moment after the deploy: a save before then is caught up."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "common.mjs").write_text(COMMON_V1)
+    path = elsewhere / "greeter.mjs"
+    path.write_text(source_code("0.0.1", "Who"))
+    source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": path.as_uri()}))["data"]
+    path.write_text(source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"saved at once"'))
+    assert elsewhere not in watched.emu.app[WATCHER].extra_dirs            # the save came first
+
+    async def reloaded() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
+    await eventually(reloaded)
+    assert await _greeting(watched, source["id"]) == "saved at once"

@@ -91,3 +91,38 @@ def test_a_dev_server_with_nothing_left_over_says_nothing(tmp_path: Path) -> Non
         assert not any("clean " in line for line in served.lines)
     finally:
         served.stop(signal.SIGTERM)
+
+
+def test_copies_beside_a_file_deployed_from_outside_the_folders_are_removed_too(tmp_path: Path) -> None:
+    """Such a file is followed from its deploy on; with --state the next server knows it, and looks at
+    its own copies only: the rest of that folder is not the emulator's."""
+    folder, outside, state = tmp_path / "components", tmp_path / "elsewhere", tmp_path / "state.json"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "ticker.mjs").write_text(GOOD)
+    not_ours = outside / ".notes.pd-last-good.mjs"            # beside no deployed file: not looked at
+    not_ours.write_text("export default {};\n")
+
+    killed = start(folder, "--clock", "virtual", "--state", str(state))
+    try:
+        killed.call("POST", "/v1/sources", {"component_url": (outside / "ticker.mjs").as_uri()})
+        (outside / "ticker.mjs").write_text(BROKEN)
+        killed.read_until(r"reload .*ticker\.mjs.*still running the last good version")
+        deadline = time.monotonic() + 10
+        while str(outside / "ticker.mjs") not in (state.read_text() if state.exists() else ""):
+            assert time.monotonic() < deadline, "the state file never named the deployed file"
+            time.sleep(0.05)
+    finally:
+        killed.stop(signal.SIGKILL)
+    copy = outside / ".ticker.pd-last-good.mjs"
+    assert copy.exists(), "a SIGKILLed server cannot remove its copy"
+    (outside / "ticker.mjs").write_text(GOOD)
+
+    restarted = start(folder, "--clock", "virtual", "--state", str(state))
+    try:
+        line = restarted.read_until(r"clean\s+.*")[0]
+        assert str(outside) in line and ".ticker.pd-last-good.mjs" in line, line
+        assert not copy.exists()
+        assert not_ours.read_text() == "export default {};\n"
+    finally:
+        restarted.stop(signal.SIGKILL)
