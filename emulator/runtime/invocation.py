@@ -91,7 +91,8 @@ class Runtime:
         record.db_before = record.db_after = run_copy(source.db, self.db_sizes.total(source.id, source.db))
         self.store.record_usage(source.user_id, result.duration_ms)
         self.runs.add(record)
-        self.bus.publish("run", run=_run_summary(record))
+        # its user, named: at a deploy the source is not in the store yet, so the audience cannot be looked up
+        self.bus.publish("run", run=_run_summary(record), user_id=source.user_id)
         return record
 
     def _invocation(self, source: Source, component: Component, method: str, event: Any) -> Invocation:

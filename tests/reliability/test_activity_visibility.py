@@ -82,3 +82,29 @@ async def test_b_sees_none_of_as_records_live_or_resumed(emu: Emulator, api: Api
     assert leaked(resumed, traces) == []
     owner_view = await stream_until_marker(emu, api.key, traces[-1], headers={"Last-Event-ID": start})
     assert A_SECRET in json.dumps(owner_view) and traces[0] in json.dumps(owner_view)
+
+
+ADDS_PROPS = """
+export default {
+  key: "adds-props", name: "Adds Props", version: "0.0.1", type: "source",
+  props: {}, async additionalProps() { console.log("ADDS-PROPS-MARK"); return {}; },
+  async run() {},
+};
+"""
+
+
+async def test_the_additional_props_run_of_a_deploy_is_its_users_live(emu: Emulator, api: ApiClient) -> None:
+    """It runs before the source is in the store: its user is named when it is published, not looked up."""
+    b_key = (await api.ok("POST", "/_emulator/users", json={"username": "b"}))["data"]["api_key"]
+    c_key = (await api.ok("POST", "/_emulator/users", json={"username": "c"}))["data"]["api_key"]
+    deployed: list[str] = []
+
+    async def deploy() -> None:
+        deployed.append((await api.ok("POST", "/v1/sources", json={"component_code": ADDS_PROPS}, key=b_key))["data"]["id"])
+        mine = (await api.ok("POST", "/v1/sources", json={"component_code": HTTP_SOURCE}, key=c_key))["data"]
+        await api.ok("POST", f"/_emulator/sources/{mine['id']}/run", json={"event": {}}, key=c_key)
+
+    seen_by_b = await stream_until_marker(emu, b_key, '"method": "additionalProps"', act=deploy)
+    assert seen_by_b[-1]["data"]["run"]["source_id"] == deployed[0]
+    seen_by_c = await stream_until_marker(emu, c_key, '"method": "run"', headers={"Last-Event-ID": f"{emu.app[STREAM_EPOCH]}.0"})
+    assert deployed[0] not in json.dumps(seen_by_c)
