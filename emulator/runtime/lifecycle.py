@@ -8,7 +8,7 @@ from typing import Any
 from emulator.domain.models import Component, Source, User
 from emulator.domain.store import Store
 from emulator.errors import ApiError, BadRequest, HookFailed
-from emulator.props.prop_types import HTTP, has_prop_of_type
+from emulator.props.prop_types import HTTP, driving_timer, has_prop_of_type
 from emulator.runtime.component_factory import create_from_code, create_from_url
 from emulator.runtime.configured_props import normalise_configured_props, outdated_values, with_interface_values
 from emulator.runtime.dynamic_props import (
@@ -226,6 +226,7 @@ class SourceLifecycle:
         only the interface props follow (a value a new required prop lacks is the user's to set, as before)."""
         component = self.store.components[source.component_id]
         before = (source.configurable_props, source.configured_props)
+        timer_before = driving_timer(declared_before, source.configured_props)
         if uses_additional_props(component):
             try:
                 source.configurable_props, source.configured_props = await self._configure(
@@ -246,8 +247,9 @@ class SourceLifecycle:
                 declared, {k: v for k, v in source.configured_props.items() if k not in outdated},
                 endpoint_url=self.runtime.endpoint_url(source))
         if (source.configurable_props, source.configured_props) != before:
-            self.timers.start(source, component)          # a timer prop came, went or changed
             self.store.changed()
+        if driving_timer(source.configurable(component), source.configured_props) != timer_before:
+            self.timers.start(source, component)          # a timer prop came, went or changed
 
     def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
                     given: dict[str, Any]) -> dict[str, Any]:

@@ -280,8 +280,8 @@ class NodePool:
             if shape.preload_platform:
                 env[PRELOAD_PLATFORM_VARIABLE] = "1"
             await process.spawn(argv_for, cwd=shape.cwd or str(folder or NODE_DIR), env=env)
-            if self._tmp_mb and process.pid is not None:
-                limit_files(process.pid, self._tmp_mb * 2**20)
+            if process.pid is not None:
+                limit_files(process.pid, self._tmp_mb * 2**20 if self._tmp_mb else None)
         except SpawnError:
             await asyncio.to_thread(_remove, folder, temp_folder)
             raise

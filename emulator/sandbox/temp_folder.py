@@ -29,8 +29,8 @@ def temp_environment(folder: Path, limit_mb: int | None = None) -> dict[str, str
     return {"TMPDIR": str(folder), TEMP_FOLDER_VARIABLE: str(folder), **limit}
 
 
-def limit_files(pid: int, max_bytes: int) -> None:
-    """No file the process writes may grow past `max_bytes`: the kernel refuses the write (EFBIG, which
+def limit_files(pid: int, max_bytes: int | None) -> None:
+    """No file the process writes may grow past `max_bytes` (None: no limit): the kernel refuses the write (EFBIG, which
     Node reports to the component) at once, where the folder's size checks come between runs and once
     a second. And no core dump: a crash would write one into the component's folder, past the
     permission model. Called right after the process starts, before it loads any component."""
@@ -38,8 +38,9 @@ def limit_files(pid: int, max_bytes: int) -> None:
     if prlimit is None:
         return                            # not Linux
     with contextlib.suppress(ProcessLookupError):
-        prlimit(pid, resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
         prlimit(pid, resource.RLIMIT_CORE, (0, 0))
+        if max_bytes:
+            prlimit(pid, resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
 
 
 def is_empty(folder: Path) -> bool:

@@ -195,7 +195,7 @@ async def test_reading_a_file_outside_the_read_roots_is_denied(
 
 # Readable folders under three different top folders: the set that makes Node 20 let a process read
 # "/" itself (it did in CI, where the project lies outside /tmp).
-THREE_TOP_FOLDERS = ["/usr", "/etc"]
+THREE_TOP_FOLDERS = ["/usr", "/var"]
 
 
 @pytest.mark.parametrize("attempt", [
@@ -222,20 +222,34 @@ async def test_the_root_folder_cannot_be_listed(short_host, component_file, tmp_
     assert "reading / is denied (it is outside what this component may read" in result.error["message"]
 
 
-async def test_whether_the_root_folder_exists_is_answered_no(short_host, component_file, tmp_path):
-    """fs.exists never throws: for the root it answers false, as for any path it may not read."""
+async def test_the_root_folder_is_refused_the_way_node_refuses_any_path(short_host, component_file, tmp_path):
+    """A rejection for fs.promises, the callback's error (fs.exists: false), a throw for the sync calls, as
+    Node answers for /etc: code that handles Node's denials handles this one."""
     if not permission_model_present(short_host):
         pytest.skip("this Node has no permission model")
     inv = component_file("components/asker.mjs", """
         import fs from "node:fs";
+        const code = (run) => { try { run(); return "none"; } catch (error) { return error.code; } };
         export default { async run() {
-          const later = await new Promise((answer) => fs.exists("/", answer));
-          this.$emit({ now: fs.existsSync("/"), later, own: fs.existsSync(new URL(import.meta.url)) });
+          const answers = {};
+          for (const path of ["/", "/etc"]) {
+            answers[path] = {
+              promise: await fs.promises.readdir(path).then(() => "none", (error) => error.code),
+              callback: await new Promise((done) => fs.readdir(path, (error) => done(error?.code ?? "none"))),
+              exists: await new Promise((done) => fs.exists(path, done)),
+              existsSync: code(() => fs.existsSync(path)),
+              sync: code(() => fs.readdirSync(path)),
+            };
+          }
+          this.$emit(answers);
         } };
     """, read_roots=[str(tmp_path / "components"), *THREE_TOP_FOLDERS])
     result = await short_host.invoke(inv)
     assert result.outcome == "ok", result.error
-    assert result.emits[0]["event"] == {"now": False, "later": False, "own": True}
+    answers = result.emits[0]["event"]
+    assert answers["/"] == answers["/etc"] == {"promise": "ERR_ACCESS_DENIED", "callback": "ERR_ACCESS_DENIED",
+                                               "exists": False, "existsSync": "ERR_ACCESS_DENIED",
+                                               "sync": "ERR_ACCESS_DENIED"}
 
 
 @pytest.mark.parametrize("attempt", [

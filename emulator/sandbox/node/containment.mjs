@@ -195,7 +195,7 @@ const TWO_PATHS = new Set(["rename", "renameSync", "copyFile", "copyFileSync", "
 
 // Every fs function names what it was denied and why, also to a component that catches the error.
 const fs = require("node:fs");
-function explained(original, name) {
+function explained(original, name, promised) {
   const wrapper = function (...args) {
     let mapped = false;
     for (const index of TWO_PATHS.has(name) ? [0, 1] : [0]) {
@@ -209,12 +209,15 @@ function explained(original, name) {
       const callback = args[last];
       args[last] = function (error, ...rest) { return Reflect.apply(callback, this, [explain(error), ...rest]); };
     }
-    let result;
     try {
       refuseRoot(name, args);
+    } catch (error) {
+      return refused(error, name, args, promised);
+    }
+    let result;
+    try {
       result = Reflect.apply(original, this, args);
     } catch (error) {
-      if (error?.resource === "/" && EXISTS.has(name)) return answerNo(args, name);
       throw explain(error);
     }
     return result instanceof Promise ? result.catch((error) => { throw explain(error); }) : result;
@@ -222,12 +225,12 @@ function explained(original, name) {
   Object.defineProperties(wrapper, Object.getOwnPropertyDescriptors(original));
   return wrapper;
 }
-const EXISTS = new Set(["exists", "existsSync"]);
-/** What fs.exists answers for a path it may not read: no (through the callback for `exists`). */
-function answerNo(args, name) {
-  if (name === "existsSync") return false;
+/** A refusal delivered as Node delivers its own: a rejection, the callback's error (fs.exists: false), a throw. */
+function refused(error, name, args, promised) {
+  if (promised) return Promise.reject(error);
   const callback = args.at(-1);
-  if (typeof callback === "function") process.nextTick(callback, false);
+  if (typeof callback !== "function") throw error;
+  process.nextTick(callback, name === "exists" ? false : error);
   return undefined;
 }
 // Streams and watchers only have their path mapped (their errors come as events).
@@ -245,7 +248,7 @@ for (const target of [fs, fs.promises]) {
     if (name.endsWith("Stream") || name === "watch" || name === "watchFile" || name === "unwatchFile") {
       target[name] = pathMapped(value, name);
     } else {
-      target[name] = explained(value, name);
+      target[name] = explained(value, name, target === fs.promises);
     }
   }
 }
