@@ -283,6 +283,52 @@ async def test_tracing_and_v8_flags_are_denied(short_host, component_file, tmp_p
     assert sorted(p.name for p in (tmp_path / "components").iterdir()) == ["tracer.mjs"]
 
 
+UNIX_SOCKET_ATTEMPTS = {
+    "net-options": "net.connect({ path: SOCKET })",
+    "net-string": "net.connect(SOCKET)",
+    "socket-connect": "new net.Socket().connect(SOCKET)",
+    "http-socket-path": 'http.request({ socketPath: SOCKET, path: "/containers/json" }).end()',
+}
+
+
+@pytest.mark.parametrize("attempt", list(UNIX_SOCKET_ATTEMPTS.values()), ids=list(UNIX_SOCKET_ATTEMPTS))
+async def test_unix_sockets_are_refused_and_tcp_still_connects(short_host, invocation, tmp_path, attempt):
+    """Docker's socket would be the whole machine: a component reaches other programs over TCP only."""
+    connections: list[str] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append("accepted")
+        writer.close()
+    unix = await asyncio.start_unix_server(answer, str(tmp_path / "d.sock"))
+    tcp = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = tcp.sockets[0].getsockname()[1]
+    code = f"""
+        import net from "node:net";
+        import http from "node:http";
+        const SOCKET = {str(tmp_path / "d.sock")!r};
+        const outcome = (emitter) => new Promise((done) => {{
+          emitter.on("error", (error) => done({{ code: error.code, message: error.message }}));
+          emitter.on("connect", () => done("connected"));
+          emitter.on("response", () => done("answered"));
+        }});
+        export default {{ async run() {{
+          this.$emit({{ unix: await outcome({attempt}), tcp: await outcome(net.connect({port}, "127.0.0.1")) }});
+        }} }};
+    """
+    try:
+        result = await short_host.invoke(invocation(code))
+    finally:
+        unix.close()
+        tcp.close()
+    assert result.outcome == "ok", result.error
+    answers = result.emits[0]["event"]
+    assert answers["tcp"] == "connected"
+    assert answers["unix"]["code"] == "ERR_ACCESS_DENIED"
+    assert f"connecting to the Unix socket {tmp_path / 'd.sock'} is denied" in answers["unix"]["message"]
+    await asyncio.sleep(0.05)
+    assert connections == ["accepted"]                                      # the TCP one only
+
+
 async def test_a_crash_leaves_no_core_dump(make_host, invocation):
     """Even where the user allows core dumps (ulimit -c), a worker gets none: it would land in the
     component's folder, past the permission model, and could be as large as its memory."""

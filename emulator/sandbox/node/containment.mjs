@@ -95,6 +95,19 @@ lockDown(net.Server.prototype, "listen", function listen() {
   throw denied("NetListen", "listening for connections", "a component may not run a server; its HTTP "
     + "interface is this.http, served by the emulator");
 });
+// Nor does it cover Unix sockets (Docker's, a database's, an agent's: the machine's own services, which
+// the cloud does not have): connecting to one fails as a refused connection does, with an 'error' event.
+const socketConnect = net.Socket.prototype.connect;
+const isPipeName = (value) => typeof value === "string" && !(Number(value) >= 0);
+lockDown(net.Socket.prototype, "connect", function connect(...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const pipe = first !== null && typeof first === "object" ? first.path : isPipeName(first) ? first : undefined;
+  if (!pipe) return Reflect.apply(socketConnect, this, args);
+  const refusal = denied("NetConnect", `connecting to the Unix socket ${pipe}`, "a component reaches other "
+    + "programs over the network only (TCP, HTTP), as in the cloud");
+  process.nextTick(() => this.destroy(refusal));
+  return this;
+});
 const dgram = require("node:dgram");
 lockDown(dgram.Socket.prototype, "bind", function bind() {
   throw denied("NetListen", "binding a UDP socket", "a component may not receive datagrams");
