@@ -41,6 +41,7 @@ MEMORY_POLL_S = 0.1
 # (it catches Buffers and other memory outside the heap that --max-old-space-size ignores).
 RSS_HEADROOM_MB = 128
 TEMP_POLL_S = 1.0
+BUSY_TEMP_POLL_S = 0.2
 MB = 2**20
 
 
@@ -246,11 +247,16 @@ class SandboxHost:
                 f"were removed with its Node process; the next run starts with an empty /tmp")
 
     async def _watch_temp_folders(self) -> None:
-        """Every second, every worker's /tmp: a run writing past the limit fails (its process is
-        killed); an idle worker over it (a stream still writing after run()) is stopped."""
+        """Every worker's /tmp, a running one's every BUSY_TEMP_POLL_S (how far a run can write past the
+        limit is what the disk writes in that time), the others' every TEMP_POLL_S: a run writing past
+        the limit fails (its process is killed); an idle worker over it (a stream still writing after
+        run()) is stopped."""
+        ticks = 0
         while True:
-            await asyncio.sleep(TEMP_POLL_S)
-            for worker in list(self._workers.values()):
+            await asyncio.sleep(BUSY_TEMP_POLL_S)
+            ticks += 1
+            everyone = ticks % round(TEMP_POLL_S / BUSY_TEMP_POLL_S) == 0
+            for worker in [w for w in self._workers.values() if everyone or w.busy]:
                 size = await self._temp_bytes(worker)
                 if size is None or not worker.alive or self._workers.get(worker.source_id) is not worker:
                     continue

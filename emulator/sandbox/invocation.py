@@ -18,7 +18,7 @@ class SandboxLimits:
     max_log_bytes: int = 64_000
     max_event_bytes: int = 1_000_000
     max_reply_bytes: int = 64 * 2**20      # a run's whole result (emits, db); a larger frame kills the process
-    tmp_mb: int = 512                       # a source's /tmp folder; checked after each run and every second
+    tmp_mb: int = 512                       # a source's /tmp folder; checked after each run, and while idle or running
 
 
 @dataclass
