@@ -143,8 +143,16 @@ class SourceLifecycle:
     async def swap_code(self, source: Source, declared_before: list[dict[str, Any]]) -> None:
         """The component's code changed on disk (after leave_code): the props follow the new code (an http
         prop added gets its endpoint, a timer its default schedule, one removed is gone; additionalProps()
-        runs again), then activate. Values the user configured stay."""
-        await self._reconfigure(source, "reload", declared_before)
+        runs again), then activate. Values the user configured stay. A paused source whose props no longer
+        fit keeps them, with a status note, rather than holding back the new code for the others."""
+        source.status_note = None                # what an earlier version's reload said no longer holds
+        try:
+            await self._reconfigure(source, "reload", declared_before)
+        except HookFailed as exc:
+            if source.active:
+                raise
+            source.status_note = f"its props did not follow the reload: {exc.message}"
+            self.store.changed()
         if not source.active:
             return
         await self.runtime.sandbox.evict(source.id)

@@ -59,6 +59,44 @@ async def test_a_save_runs_additional_props_of_the_new_code(watched: Watched) ->
     assert kept["configurable_props"] == now["configurable_props"]
 
 
-async def _reloaded(watched: Watched, version: str) -> bool:
-    _, body = await watched.api.get("/v1/components/registry/dynamic")
+async def _reloaded(watched: Watched, version: str, key: str = "dynamic") -> bool:
+    _, body = await watched.api.get(f"/v1/components/registry/{key}")
     return body["data"]["version"] == version and any(r["kind"] == "reload" for r in watched.reloads())
+
+
+def moody_code(version: str, body: str) -> str:
+    return f"""export default {{
+  key: "moody", name: "Moody", version: "{version}", type: "source",
+  props: {{ mode: {{ type: "string" }} }},
+  async additionalProps() {{ {body} }},
+  async run() {{}},
+}};
+"""
+
+
+FITS_ALL = "return {};"
+REFUSES_BAD = 'if (this.mode === "bad") throw new Error("bad mode"); return { extra: { type: "string", optional: true } };'
+FITS_AGAIN = 'return { extra: { type: "string", optional: true } };'
+
+
+@pytest.mark.parametrize("watched", [{"moody.mjs": moody_code("0.0.1", FITS_ALL)}], indirect=True)
+async def test_a_paused_source_whose_props_do_not_follow_does_not_hold_back_the_others(watched: Watched) -> None:
+    api = watched.api
+    good = (await api.ok("POST", "/v1/sources", json={"key": "moody", "configured_props": {"mode": "good"}}))["data"]
+    bad = (await api.ok("POST", "/v1/sources", json={"key": "moody", "configured_props": {"mode": "bad"}}))["data"]
+    await api.ok("PUT", f"/v1/sources/{bad['id']}", json={"active": False})
+
+    watched.write("moody.mjs", moody_code("0.0.2", REFUSES_BAD))
+    await eventually(lambda: _reloaded(watched, "0.0.2", "moody"))
+    assert [p["name"] for p in (await _source(watched, good["id"]))["configurable_props"]] == ["mode", "extra"]
+    paused = await _source(watched, bad["id"])
+    assert paused["status_note"].startswith("its props did not follow the reload: additionalProps() of moody "
+                                            "failed at reload: bad mode")
+    assert "configurable_props" not in paused and paused["active"] is False
+
+    watched.write("moody.mjs", moody_code("0.0.3", FITS_AGAIN))
+
+    async def noted_no_more() -> bool:
+        source = await _source(watched, bad["id"])
+        return "status_note" not in source and "configurable_props" in source
+    await eventually(noted_no_more)
