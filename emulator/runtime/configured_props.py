@@ -50,32 +50,41 @@ INTERFACE_TYPES = frozenset({TIMER, HTTP, DB})    # props whose value the emulat
 
 def outdated_values(declared_before: list[dict[str, Any]], declared_now: list[dict[str, Any]],
                     configured: dict[str, Any]) -> set[str]:
-    """Names in `configured` that new code makes outdated: an interface prop (http, timer, db) it no longer
-    declares as such, and a timer still at the old code's default when the default changed (the new applies)."""
+    """Names in `configured` that new code makes outdated: a prop whose type changed to or from an interface
+    (http, timer, db) or that is no longer declared as one, and a timer still at the old code's default when
+    the default changed (the new one applies)."""
     before = {p.get("name"): p for p in declared_before}
     now = {p.get("name"): p for p in declared_now}
     outdated: set[str] = set()
     for name, value in configured.items():
         was, is_ = before.get(name), now.get(name)
-        if was is None or was.get("type") not in INTERFACE_TYPES:
+        was_type, is_type = (was or {}).get("type"), (is_ or {}).get("type")
+        if was is None or INTERFACE_TYPES.isdisjoint({was_type, is_type}):
             continue
-        if is_ is None or is_.get("type") != was.get("type") or (was.get("type") == TIMER and value == _default_timer(was) != _default_timer(is_)):
+        changed_default = was_type == TIMER and value == _default_timer(was) != _default_timer(is_ or {})
+        if was_type != is_type or changed_default:
             outdated.add(name)
     return outdated
 
 
 def with_interface_values(configurable: list[dict[str, Any]], configured: dict[str, Any], *,
                           endpoint_url: str | None) -> dict[str, Any]:
-    """`configured` with a value for each interface prop declared (an http prop its endpoint, a new timer
-    its default); other values as they are, even ones the props no longer accept (a hot reload keeps them)."""
+    """`configured` with a value for each interface prop declared (an http prop its endpoint, a timer its
+    schedule, else its default); other values as they are, even ones the props no longer accept (a hot
+    reload keeps them)."""
     result = dict(configured)
     for prop in configurable:
         name, kind = prop.get("name"), prop.get("type")
-        if isinstance(name, str) and kind in INTERFACE_TYPES and (kind == HTTP or name not in result):
-            try:
-                result[name] = _normalise(prop, kind, None, lambda _: False, endpoint_url)
-            except ValueError:
-                continue          # a timer whose default is no schedule: none, as before the change
+        if not isinstance(name, str) or kind not in INTERFACE_TYPES:
+            continue
+        try:
+            result[name] = _normalise(prop, kind, result.get(name), lambda _: False, endpoint_url)
+        except ValueError:                     # a schedule that is no schedule: the default
+            default = _default_timer(prop)
+            if default is None:
+                result.pop(name, None)
+            else:
+                result[name] = default
     return result
 
 
