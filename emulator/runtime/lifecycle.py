@@ -22,6 +22,10 @@ from emulator.runtime.dynamic_props import (
 from emulator.runtime.invocation import Runtime
 from emulator.runtime.timers import SourceTimers
 
+PROPS_DID_NOT_FOLLOW = "its props did not follow the reload"
+ACTIVATE_FAILED = "activate failed after reload"
+RELOAD_NOTES = (PROPS_DID_NOT_FOLLOW, ACTIVATE_FAILED)     # a later reload's own outcome replaces them
+
 
 class SourceLifecycle:
     def __init__(self, store: Store, runtime: Runtime, timers: SourceTimers, folders: list[Path], *,
@@ -145,13 +149,14 @@ class SourceLifecycle:
         prop added gets its endpoint, a timer its default schedule, one removed is gone; additionalProps()
         runs again), then activate. Values the user configured stay. A paused source whose props no longer
         fit keeps them, with a status note, rather than holding back the new code for the others."""
-        source.status_note = None                # what an earlier version's reload said no longer holds
+        if (source.status_note or "").startswith(RELOAD_NOTES):
+            source.status_note = None            # what an earlier version's reload said no longer holds
         try:
             await self._reconfigure(source, "reload", declared_before)
         except HookFailed as exc:
             if source.active:
                 raise
-            source.status_note = f"its props did not follow the reload: {exc.message}"
+            source.status_note = f"{PROPS_DID_NOT_FOLLOW}: {exc.message}"
             self.store.changed()
         if not source.active:
             return
@@ -159,7 +164,7 @@ class SourceLifecycle:
         try:
             await self._hook(source, "activate")
         except HookFailed as exc:
-            source.status_note = f"activate failed after reload: {exc.message}"
+            source.status_note = f"{ACTIVATE_FAILED}: {exc.message}"
             raise
 
     async def restore_code(self, source: Source, declared_before: list[dict[str, Any]]) -> None:

@@ -95,3 +95,20 @@ async def test_an_update_to_code_without_the_http_prop_retires_the_endpoint(api:
         body = await response.json()
     assert response.status == 404 and body["code"] == "not_found"
     assert f"source {source['id']}'s code declares no $.interface.http prop now" in body["error"]
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_deleted_file_pauses_its_source_with_a_note_that_a_return_of_the_file_keeps(watched: Watched) -> None:
+    """The source stays paused until its user resumes it: the note says why it is."""
+    api = watched.api
+    source = (await api.ok("POST", "/v1/sources", json={"key": "poller"}))["data"]
+    (watched.folder / "poller.mjs").unlink()
+
+    async def paused() -> dict | None:
+        now = (await api.ok("GET", f"/v1/sources/{source['id']}"))["data"]
+        return now if now.get("status_note") == "component file was deleted" and not now["active"] else None
+    await eventually(paused)
+    await _save(watched, "0.0.2", EVERY_TWO)
+    now = (await api.ok("GET", f"/v1/sources/{source['id']}"))["data"]
+    assert (now["active"], now.get("status_note")) == (False, "component file was deleted")
+    assert now["configured_props"]["timer"] == {"cron": None, "interval_seconds": 120}   # its props followed
