@@ -103,8 +103,9 @@ async def _answer(request: web.Request, endpoint_id: str, source_path: str) -> w
         raise NotFound("endpoint", endpoint_id)
     component = services.store.components[source.component_id]
     if not prop_types.has_prop_of_type(source.configurable(component), prop_types.HTTP):
-        raise EndpointUnused(f"endpoint {endpoint_id} is not in use: source {source.id}'s code declares no "
-                             f"$.interface.http prop now (the endpoint comes back with one)")
+        # Anyone may call an endpoint: the answer names no source.
+        raise EndpointUnused(f"endpoint {endpoint_id} is not in use: its source's code declares no "
+                             "$.interface.http prop now (the endpoint comes back with one)")
     if request.method == "OPTIONS":
         return web.Response(status=200, headers=CORS)
     limit = services.config.http_max_body_bytes

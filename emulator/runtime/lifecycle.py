@@ -253,8 +253,7 @@ class SourceLifecycle:
         else:
             declared = component.configurable_props
             outdated = outdated_values(declared_before, declared, source.configured_props)
-            if has_prop_of_type(declared, HTTP) and not source.endpoint_id:
-                source.endpoint_id = self.store.ids.endpoint_id()
+            self._give_endpoint(source, declared)
             source.configurable_props = None
             source.configured_props = with_interface_values(
                 declared, {k: v for k, v in source.configured_props.items() if k not in outdated},
@@ -264,10 +263,14 @@ class SourceLifecycle:
         if driving_timer(source.configurable(component), source.configured_props) != timer_before:
             self.timers.start(source, component)          # a timer prop came, went or changed
 
-    def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
-                    given: dict[str, Any]) -> dict[str, Any]:
+    def _give_endpoint(self, source: Source, configurable: list[dict[str, Any]]) -> None:
+        """A source with an http prop has an endpoint id, the one it had before if it had one."""
         if has_prop_of_type(configurable, HTTP) and not source.endpoint_id:
             source.endpoint_id = self.store.ids.endpoint_id()
+
+    def _configured(self, user_id: str, configurable: list[dict[str, Any]], source: Source,
+                    given: dict[str, Any]) -> dict[str, Any]:
+        self._give_endpoint(source, configurable)
         return normalise_configured_props(
             configurable, given, endpoint_url=self.runtime.endpoint_url(source),
             account_exists=lambda account_id: account_id in self.store.accounts

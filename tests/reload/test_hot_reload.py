@@ -252,43 +252,48 @@ async def test_a_save_importing_a_missing_package_or_export_keeps_the_last_good_
         assert await _greeting(watched, source["id"]) == "hello world"
 
 
-@pytest.mark.parametrize("watched", [START], indirect=True)
-async def test_a_file_deployed_from_outside_the_folders_is_followed_too(watched: Watched, tmp_path) -> None:
+async def _deploy_from_elsewhere(watched: Watched, tmp_path: Path) -> tuple[Path, dict]:
+    """greeter.mjs (and the common.mjs it imports) in a folder outside the watched ones, deployed by file://."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "common.mjs").write_text(COMMON_V1)
     path = elsewhere / "greeter.mjs"
     path.write_text(source_code("0.0.1", "Who"))
     source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": path.as_uri()}))["data"]
+    return path, source
+
+
+def _save_greeting(path: Path, greeting: str) -> None:
+    path.write_text(source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", f'"{greeting}"'))
+
+
+async def _reloaded(watched: Watched, path: Path) -> dict:
+    async def reload_of_path() -> dict | None:
+        return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
+    return await eventually(reload_of_path)
+
+
+@pytest.mark.parametrize("watched", [START], indirect=True)
+async def test_a_file_deployed_from_outside_the_folders_is_followed_too(watched: Watched, tmp_path: Path) -> None:
+    path, source = await _deploy_from_elsewhere(watched, tmp_path)
     assert source["component_id"] == registry_component_id(str(path))
     assert await _greeting(watched, source["id"]) == "hello world"
     watcher = watched.emu.app[WATCHER]
 
     async def watching() -> bool:
-        return elsewhere in watcher.extra_dirs
+        return path.parent in watcher.extra_dirs
     await eventually(watching)
 
-    path.write_text(source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"followed"'))
-
-    async def reloaded() -> dict | None:
-        return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
-    assert (await eventually(reloaded))["sources"] == 1
+    _save_greeting(path, "followed")
+    assert (await _reloaded(watched, path))["sources"] == 1
     assert await _greeting(watched, source["id"]) == "followed"
 
 
 @pytest.mark.parametrize("watched", [START], indirect=True)
-async def test_a_save_right_after_a_deploy_from_outside_is_not_missed(watched: Watched, tmp_path) -> None:
+async def test_a_save_right_after_a_deploy_from_outside_is_not_missed(watched: Watched, tmp_path: Path) -> None:
     """The watch on the file's folder starts a moment after the deploy: a save before then is caught up."""
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "common.mjs").write_text(COMMON_V1)
-    path = elsewhere / "greeter.mjs"
-    path.write_text(source_code("0.0.1", "Who"))
-    source = (await watched.api.ok("POST", "/v1/sources", json={"component_url": path.as_uri()}))["data"]
-    path.write_text(source_code("0.0.2", "Who").replace("common.methods.greet(this.who)", '"saved at once"'))
-    assert elsewhere not in watched.emu.app[WATCHER].extra_dirs            # the save came first
-
-    async def reloaded() -> dict | None:
-        return next((r for r in watched.reloads() if r["kind"] == "reload" and r["path"] == str(path)), None)
-    await eventually(reloaded)
+    path, source = await _deploy_from_elsewhere(watched, tmp_path)
+    _save_greeting(path, "saved at once")
+    assert path.parent not in watched.emu.app[WATCHER].extra_dirs           # the save came first
+    await _reloaded(watched, path)
     assert await _greeting(watched, source["id"]) == "saved at once"

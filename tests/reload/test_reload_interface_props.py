@@ -94,7 +94,9 @@ async def test_an_update_to_code_without_the_http_prop_retires_the_endpoint(api:
     async with aiohttp.ClientSession() as session, session.post(endpoint, json={}) as response:
         body = await response.json()
     assert response.status == 404 and body["code"] == "not_found"
-    assert f"source {source['id']}'s code declares no $.interface.http prop now" in body["error"]
+    assert body["error"] == (f"endpoint {endpoint.rsplit('/', 1)[1]} is not in use: its source's code declares "
+                             "no $.interface.http prop now (the endpoint comes back with one)")
+    assert source["id"] not in body["error"]              # anyone may call an endpoint: no source is named
 
 
 @pytest.mark.parametrize("watched", [START], indirect=True)
